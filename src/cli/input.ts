@@ -1,0 +1,40 @@
+// Reads a MirrorSet from --input FILE or from stdin (to its end) when stdin is not a terminal.
+import {readFile} from 'node:fs/promises'
+import {UsageError} from '../core/errors.js'
+import {parseMirrorSet, type MirrorSet} from '../core/model.js'
+
+const MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+/** Reads all of stdin; oclif's own reader gives up after 10 ms, which breaks slow pipes. */
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  let total = 0
+  for await (const chunk of process.stdin) {
+    total += (chunk as Buffer).length
+    if (total > MAX_INPUT_BYTES) throw new UsageError('standard input is larger than 64 MiB', 'EINPUT')
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * The MirrorSet from `--input` (a path, or "-" for stdin), else from stdin when it is piped,
+ * else undefined.
+ */
+export async function readMirrorSetInput(input: string | undefined): Promise<MirrorSet | undefined> {
+  let text: string
+  if (input !== undefined && input !== '-') {
+    try {
+      text = await readFile(input, 'utf8')
+    } catch (error) {
+      throw new UsageError(`cannot read --input ${input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'EINPUT', error)
+    }
+  } else if (input === '-' || !process.stdin.isTTY) {
+    text = await readStdin()
+    if (text.trim() === '' && input === undefined) return undefined
+  } else {
+    return undefined
+  }
+  if (text.trim() === '') throw new UsageError('the MirrorSet input is empty', 'EMIRRORSET')
+  return parseMirrorSet(text)
+}

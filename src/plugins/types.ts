@@ -1,0 +1,75 @@
+// The two plugin interfaces, Transport (how to read bytes) and Source (how to find mirrors), and their shared types.
+import type {Checksum, Target} from '../core/model.js'
+
+export type CallOptions = {signal: AbortSignal}
+
+/** A byte range by offset and length; no inclusive-end ambiguity. */
+export type ByteRange = {offset: number; length: number}
+
+/** What a server says about a file. */
+export type RemoteInfo = {
+  size?: number
+  /** File name from Content-Disposition (sanitised) or the final URL's last path segment. */
+  name?: string
+  modifiedAt?: Date
+  etag?: string
+  acceptsRanges: boolean
+  /** Digests the server advertised for the whole file (HTTP Digest/Repr-Digest, FTP HASH). */
+  digests: Checksum[]
+  /** Raw Link header values (RFC 8288), for discovery. */
+  links: string[]
+  /** The URL after redirects. */
+  finalUrl: string
+}
+
+/** Settings shared by every transport; each reads what concerns it. */
+export type TransportOptions = {
+  /** Skip TLS certificate checks (https, ftps). */
+  insecure?: boolean
+  /** SSH private key file for sftp. */
+  identity?: string
+  /** known_hosts file for sftp host-key checks; default ~/.ssh/known_hosts. */
+  knownHosts?: string
+  /** Accept sftp host keys that are unknown or changed. */
+  acceptUnknownHostKeys?: boolean
+  userAgent?: string
+  /** Milliseconds to wait for a connection (and its handshake). */
+  connectTimeout?: number
+}
+
+export interface Transport {
+  readonly name: string
+  readonly protocols: readonly string[]
+  stat(url: URL, options: CallOptions): Promise<RemoteInfo>
+  /** Bytes of the file, or of `range` when given; ends exactly after `range.length` bytes. */
+  read(url: URL, range: ByteRange | undefined, options: CallOptions & {etag?: string}): AsyncIterable<Uint8Array>
+  /** One protocol round trip (HTTP HEAD, FTP NOOP, SFTP stat), in milliseconds. */
+  ping?(url: URL, options: CallOptions): Promise<number>
+  close(): Promise<void>
+}
+
+export type TransportFactory = {
+  readonly name: string
+  readonly protocols: readonly string[]
+  create(options: TransportOptions): Transport
+}
+
+/** What a discovery source is asked to find. */
+export type Query = {
+  /** The primary URL, when the user gave one. */
+  url?: string
+  name: string
+  size?: number
+  checksums: Checksum[]
+}
+
+/** One thing a source found: a mirror URL, facts about the target, or a warning. */
+export type Found =
+  | {kind: 'url'; url: string; priority?: number; location?: string}
+  | {kind: 'target'; target: Partial<Target>}
+  | {kind: 'warning'; message: string; code?: string}
+
+export interface Source {
+  readonly name: string
+  discover(query: Query, options: CallOptions): AsyncIterable<Found>
+}
