@@ -1,0 +1,140 @@
+// verifyMirrors: checks every candidate against the target (name, size, digests, sampled ranges, optionally the whole file).
+import {randomInt} from 'node:crypto'
+import pLimit from 'p-limit'
+import type {RemoteInfo, TransportOptions} from '../../plugins/types.js'
+import {AbortedError, MirrorError} from '../errors.js'
+import type {Candidate, Check, ErrorInfo, MirrorSet, Target, Verdict} from '../model.js'
+import {redactText, redactUrl} from '../redact.js'
+import {TransportSet, parseUrl} from '../transports.js'
+import {checkDigests} from './digests.js'
+import {checkFull} from './full.js'
+import {checkName} from './name.js'
+import {completeTarget, fullReference, sampleReference, type FullReference, type Primary} from './references.js'
+import {checkSamples, type SampleReference} from './sample.js'
+import {checkSize} from './size.js'
+import {decideVerdict} from './verdict.js'
+
+export type VerifyOptions = {
+  /** The URL that defines the target; default: set.target.primary. */
+  primary?: string
+  ignoreName?: boolean
+  /** Number of sampled ranges (or pieces); 0 disables sampling. Default 4. */
+  samples?: number
+  /** Bytes per sampled range. Default 64 KiB. */
+  sampleSize?: number
+  /** Seed for the sample offsets; default random (and reported in each verdict, so a run can be repeated). */
+  seed?: number
+  /** Download every mirror's whole file and hash it. */
+  full?: boolean
+  /** Mirrors checked at once. Default 4. */
+  concurrency?: number
+  /** Milliseconds allowed per mirror. Default 60 s. */
+  timeoutMs?: number
+  transports?: TransportSet
+  transportOptions?: TransportOptions
+}
+
+export type VerifyEvent = {type: 'verdict'; url: string; verdict: Verdict}
+export type VerifyContext = {signal: AbortSignal; onEvent?: (event: VerifyEvent) => void}
+
+type Plan = {target: Target; ignoreName: boolean; samples?: SampleReference; fullRef?: FullReference; notes: string[]; primaryUrl?: string}
+
+function errorInfo(error: unknown, timedOut: boolean): ErrorInfo {
+  if (timedOut) return {code: 'ETIMEDOUT', message: 'verification timed out'}
+  if (error instanceof MirrorError) return {code: error.code, message: redactText(error.message)}
+  return {code: 'EINTERNAL', message: redactText(error instanceof Error ? error.message : String(error))}
+}
+
+async function inspect(url: URL, info: RemoteInfo, plan: Plan, isPrimary: boolean, transports: TransportSet, signal: AbortSignal) {
+  const transport = transports.for(url)
+  const checks: Check[] = []
+  const notes: string[] = []
+  const name = plan.ignoreName ? undefined : checkName(info, plan.target.name)
+  const size = checkSize(info.size, plan.target.size)
+  for (const check of [name, size, ...checkDigests(info.digests, plan.target.checksums)]) if (check) checks.push(check)
+  // A mirror already known to differ is not worth reading bytes from.
+  if (checks.some((check) => !check.ok)) return {checks, notes}
+  if (plan.samples && !(isPrimary && plan.samples.kind === 'primary')) {
+    const outcome = await checkSamples(transport, url, plan.samples, signal)
+    if (outcome.check) checks.push(outcome.check)
+    if (outcome.note) notes.push(outcome.note)
+  }
+  if (plan.fullRef && !(isPrimary && plan.fullRef.against === 'primary')) {
+    let expected
+    try {
+      expected = await plan.fullRef.checksum()
+    } catch (error) {
+      notes.push(`no full check: the primary could not be read (${errorInfo(error, false).code})`)
+    }
+    if (expected) checks.push(await checkFull(transport, url, expected, plan.fullRef.against, signal))
+  }
+  return {checks, notes}
+}
+
+async function verifyOne(
+  candidateUrl: string, plan: Plan, transports: TransportSet, options: VerifyOptions, outer: AbortSignal, primaryInfo?: RemoteInfo,
+): Promise<Verdict> {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 60_000)
+  const signal = AbortSignal.any([outer, timeout])
+  const isPrimary = candidateUrl === plan.primaryUrl
+  try {
+    const url = parseUrl(candidateUrl)
+    const info = isPrimary && primaryInfo ? primaryInfo : await transports.for(url).stat(url, {signal})
+    const {checks, notes} = await inspect(url, info, plan, isPrimary, transports, signal)
+    return decideVerdict({checks, notes: [...plan.notes, ...notes], size: info.size, modifiedAt: info.modifiedAt, finalUrl: redactUrl(info.finalUrl)})
+  } catch (error) {
+    if (outer.aborted) throw new AbortedError(undefined, error)
+    return decideVerdict({checks: [], notes: [], error: errorInfo(error, timeout.aborted)})
+  }
+}
+
+/** Verifies every candidate (and the primary) and returns the set with a verdict on each; never throws for one bad mirror. */
+export async function verifyMirrors(set: MirrorSet, options: VerifyOptions, context: VerifyContext): Promise<MirrorSet> {
+  const {signal} = context
+  const transports = options.transports ?? new TransportSet(options.transportOptions)
+  try {
+    const primaryUrl = options.primary ?? set.target.primary
+    let target: Target = {...set.target, checksums: [...set.target.checksums]}
+    if (primaryUrl) target.primary = primaryUrl
+    const notes: string[] = []
+    let primary: Primary | undefined
+    let primaryInfo: RemoteInfo | undefined
+    if (primaryUrl) {
+      try {
+        const url = parseUrl(primaryUrl)
+        const transport = transports.for(url)
+        primaryInfo = await transport.stat(url, {signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 60_000)])})
+        target = completeTarget(target, primaryInfo)
+        primary = {transport, url, signal}
+      } catch (error) {
+        if (signal.aborted) throw new AbortedError(undefined, error)
+        notes.push(`the primary is unreachable (${errorInfo(error, false).code})`)
+      }
+    }
+    const seed = options.seed ?? randomInt(0, 2 ** 31)
+    const settings = {samples: options.samples ?? 4, sampleSize: options.sampleSize ?? 64 * 1024, seed}
+    const samples = sampleReference(target, settings, primary)
+    if (typeof samples === 'string' && settings.samples > 0) notes.push(samples)
+    const plan: Plan = {target, ignoreName: options.ignoreName ?? false, notes, primaryUrl}
+    if (typeof samples !== 'string') plan.samples = samples
+    if (options.full) {
+      const reference = fullReference(target, primary)
+      if (reference) plan.fullRef = reference
+      else notes.push('no full check: no checksum and no primary to compare with')
+    }
+    const candidates: Candidate[] = set.candidates.map((candidate) => ({...candidate}))
+    if (primaryUrl && !candidates.some((candidate) => candidate.url === primaryUrl)) candidates.unshift({url: primaryUrl, foundBy: ['primary']})
+    const limit = pLimit(Math.max(1, options.concurrency ?? 4))
+    await Promise.all(
+      candidates.map((candidate) =>
+        limit(async () => {
+          candidate.verify = await verifyOne(candidate.url, plan, transports, options, signal, primaryInfo)
+          context.onEvent?.({type: 'verdict', url: redactUrl(candidate.url), verdict: candidate.verify})
+        }),
+      ),
+    )
+    return {...set, target, candidates}
+  } finally {
+    if (!options.transports) await transports.close()
+  }
+}
