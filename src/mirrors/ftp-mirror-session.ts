@@ -1,0 +1,239 @@
+// One control connection of the local FTP mirror: parses commands, answers them, and runs passive-mode transfers.
+import {createHash} from 'node:crypto'
+import {createServer, type Server, type Socket} from 'node:net'
+import {servedPath, type MirrorFaults} from './ftp-mirror-faults.js'
+import {sendFile} from './ftp-mirror-transfer.js'
+import type {Throttle} from './throttle.js'
+
+export type FtpFaults = MirrorFaults & {
+  /** Answer every login with "421" (server busy) and hang up. */
+  reply421?: boolean
+  /** Paths answered with "550" as if the file were missing. */
+  reply550?: string[]
+}
+
+export type FtpMirrorStats = {
+  connections: number
+  dataConnections: number
+  transfers: number
+  aborts: number
+  bytesSent: number
+  /** Sockets (control and data) open right now; 0 once every client has gone. */
+  readonly openSockets: number
+}
+
+/** What every session of one server shares. */
+export type FtpServerState = {
+  files: Map<string, Buffer>
+  faults: FtpFaults
+  user?: string
+  password?: string
+  modifiedAt: Date
+  throttle: Throttle
+  stats: FtpMirrorStats
+  track(socket: Socket): void
+  trackServer(server: Server): void
+}
+
+const HASHES: Record<string, string> = {'SHA-256': 'sha256', 'SHA-1': 'sha1', MD5: 'md5'}
+const OPEN_BEFORE_LOGIN = new Set(['USER', 'PASS', 'QUIT', 'FEAT', 'SYST', 'OPTS', 'NOOP', 'AUTH'])
+
+export class FtpSession {
+  private buffer = ''
+  private loggedIn = false
+  private userName = ''
+  private restOffset = 0
+  private hashName = 'SHA-256'
+  private passive?: Promise<Socket>
+  private transfer?: {controller: AbortController; socket?: Socket}
+  private queue: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly control: Socket,
+    private readonly state: FtpServerState,
+  ) {
+    control.setEncoding('utf8')
+    control.on('data', (text: string) => this.receive(text))
+    control.on('error', () => {})
+    control.on('close', () => this.transfer?.controller.abort())
+    this.reply('220 mirrorkit test FTP server ready')
+  }
+
+  private receive(text: string): void {
+    this.buffer += text
+    let newline: number
+    while ((newline = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, newline).replace(/\r$/, '')
+      this.buffer = this.buffer.slice(newline + 1)
+      // ABOR must interrupt a running transfer, so it skips the queue.
+      if (/^ABOR\b/i.test(line)) this.abort()
+      else this.queue = this.queue.then(() => this.handle(line)).catch(() => this.reply('451 Local error'))
+    }
+  }
+
+  private reply(text: string): void {
+    if (!this.control.destroyed) this.control.write(`${text}\r\n`)
+  }
+
+  private file(path: string): Buffer | undefined {
+    const name = servedPath(path)
+    if (this.state.faults.reply550?.some((missing) => servedPath(missing) === name)) return undefined
+    return this.state.files.get(name)
+  }
+
+  private async handle(line: string): Promise<void> {
+    const space = line.indexOf(' ')
+    const verb = (space < 0 ? line : line.slice(0, space)).toUpperCase()
+    const argument = space < 0 ? '' : line.slice(space + 1)
+    if (!this.loggedIn && !OPEN_BEFORE_LOGIN.has(verb)) return this.reply('530 Please login with USER and PASS')
+    const {faults} = this.state
+    switch (verb) {
+      case 'USER':
+        if (faults.reply421) {
+          this.reply('421 Too many connections, try again later')
+          this.control.end()
+          return
+        }
+        this.userName = argument
+        return this.reply('331 Please specify the password')
+      case 'PASS':
+        if (this.state.user !== undefined && (this.userName !== this.state.user || argument !== this.state.password)) {
+          return this.reply('530 Login incorrect')
+        }
+        this.loggedIn = true
+        return this.reply('230 Login successful')
+      case 'AUTH':
+        return this.reply('502 TLS not available')
+      case 'SYST':
+        return this.reply('215 UNIX Type: L8')
+      case 'FEAT':
+        return this.reply(
+          `211-Features:\r\n SIZE\r\n MDTM\r\n REST STREAM\r\n EPSV\r\n PASV\r\n UTF8\r\n HASH ${Object.keys(HASHES)
+            .map((name) => (name === this.hashName ? `${name}*` : name))
+            .join(';')}\r\n211 End`,
+        )
+      case 'OPTS': {
+        const [option, value = ''] = argument.split(' ')
+        if (option?.toUpperCase() !== 'HASH') return this.reply('200 OK')
+        if (!HASHES[value.toUpperCase()]) return this.reply('501 Unknown algorithm')
+        this.hashName = value.toUpperCase()
+        return this.reply(`200 ${this.hashName}`)
+      }
+      case 'TYPE':
+      case 'STRU':
+      case 'MODE':
+      case 'NOOP':
+        return this.reply('200 OK')
+      case 'PWD':
+        return this.reply('257 "/" is the current directory')
+      case 'CWD':
+        return this.reply(servedPath(argument) === '/' ? '250 OK' : '550 No such directory')
+      case 'SIZE': {
+        const content = this.file(argument)
+        return this.reply(content ? `213 ${faults.size ?? content.length}` : '550 No such file')
+      }
+      case 'MDTM':
+        return this.reply(this.file(argument) ? `213 ${mdtm(this.state.modifiedAt)}` : '550 No such file')
+      case 'HASH': {
+        const content = this.file(argument)
+        if (!content) return this.reply('550 No such file')
+        const hex = createHash(HASHES[this.hashName] ?? 'sha256').update(content).digest('hex')
+        return this.reply(`213 ${this.hashName} 0-${Math.max(0, content.length - 1)} ${hex} ${argument}`)
+      }
+      case 'REST':
+        this.restOffset = Number.parseInt(argument, 10) || 0
+        return this.reply(`350 Restarting at ${this.restOffset}`)
+      case 'PASV':
+      case 'EPSV': {
+        const port = await this.listenPassive()
+        return this.reply(
+          verb === 'EPSV'
+            ? `229 Entering Extended Passive Mode (|||${port}|)`
+            : `227 Entering Passive Mode (127,0,0,1,${port >> 8},${port & 0xff})`,
+        )
+      }
+      case 'RETR':
+        return this.retrieve(argument)
+      case 'LIST':
+      case 'NLST':
+        return this.list(verb)
+      case 'QUIT':
+        this.reply('221 Goodbye')
+        this.control.end()
+        return
+      default:
+        return this.reply('502 Command not implemented')
+    }
+  }
+
+  private listenPassive(): Promise<number> {
+    return new Promise((resolve) => {
+      const server = createServer()
+      this.state.trackServer(server)
+      this.passive = new Promise<Socket>((accept) => {
+        server.once('connection', (socket) => {
+          this.state.track(socket)
+          this.state.stats.dataConnections++
+          socket.on('error', () => {})
+          server.close()
+          accept(socket)
+        })
+      })
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as {port: number}).port))
+    })
+  }
+
+  private async dataSocket(): Promise<Socket | undefined> {
+    const passive = this.passive
+    this.passive = undefined
+    if (!passive) {
+      this.reply('425 Use PASV or EPSV first')
+      return undefined
+    }
+    return passive
+  }
+
+  private async retrieve(path: string): Promise<void> {
+    const offset = this.restOffset
+    this.restOffset = 0
+    const content = this.file(path)
+    if (!content) return this.reply('550 No such file')
+    const socketPromise = this.dataSocket()
+    this.reply('150 Opening BINARY mode data connection')
+    const socket = await socketPromise
+    if (!socket) return
+    const controller = new AbortController()
+    this.transfer = {controller, socket}
+    this.state.stats.transfers++
+    const {stats, throttle, faults} = this.state
+    const outcome = await sendFile({socket, content, offset, faults, throttle, signal: controller.signal, onBytes: (count) => (stats.bytesSent += count)})
+    this.transfer = undefined
+    if (controller.signal.aborted) return
+    if (outcome === 'complete') this.reply('226 Transfer complete')
+    else this.reply('426 Connection closed; transfer aborted')
+  }
+
+  private async list(verb: string): Promise<void> {
+    const socket = await this.dataSocket()
+    if (!socket) return
+    this.reply('150 Here comes the directory listing')
+    const lines = [...this.state.files].map(([name, content]) =>
+      verb === 'NLST' ? name.slice(1) : `-rw-r--r-- 1 ftp ftp ${content.length} Jan 01 2024 ${name.slice(1)}`,
+    )
+    socket.end(lines.map((line) => `${line}\r\n`).join(''), () => this.reply('226 Directory send OK'))
+  }
+
+  private abort(): void {
+    const transfer = this.transfer
+    if (!transfer) return this.reply('225 No transfer to abort')
+    this.state.stats.aborts++
+    transfer.controller.abort()
+    transfer.socket?.destroy()
+    this.reply('426 Transfer aborted')
+    this.reply('226 ABOR successful')
+  }
+}
+
+function mdtm(date: Date): string {
+  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14)
+}

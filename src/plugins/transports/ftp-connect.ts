@@ -1,0 +1,49 @@
+// Opens a logged-in basic-ftp client for an ftp:// or ftps:// URL, closing it the moment the caller's signal aborts.
+import {Client} from 'basic-ftp'
+import type {TransportOptions} from '../types.js'
+import {ftpError} from './ftp-errors.js'
+
+/** Milliseconds basic-ftp waits on a silent control connection when the user set no connect timeout. */
+const DEFAULT_TIMEOUT_MS = 30_000
+
+/** A client bound to one signal; `release()` closes it and detaches the listener. */
+export type FtpConnection = {client: Client; release(): void}
+
+/**
+ * The remote path of `url`. As in RFC 1738 the path is relative to the login directory, so
+ * "ftp://host/pub/f" asks for "pub/f" and "ftp://host/%2Fpub/f" for the absolute "/pub/f".
+ */
+export function ftpPath(url: URL): string {
+  return url.pathname
+    .replace(/^\//, '')
+    .split('/')
+    .map((segment) => decodeURIComponent(segment))
+    .join('/')
+}
+
+export async function openFtp(url: URL, options: TransportOptions, signal: AbortSignal, during: string): Promise<FtpConnection> {
+  signal.throwIfAborted()
+  const client = new Client(options.connectTimeout ?? DEFAULT_TIMEOUT_MS)
+  // basic-ftp knows no AbortSignal: closing the client destroys its control and data sockets at once.
+  const onAbort = () => client.close()
+  signal.addEventListener('abort', onAbort, {once: true})
+  const release = () => {
+    signal.removeEventListener('abort', onAbort)
+    client.close()
+  }
+  try {
+    await client.access({
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port ? Number(url.port) : 21,
+      user: url.username ? decodeURIComponent(url.username) : 'anonymous',
+      password: url.username ? decodeURIComponent(url.password) : 'anonymous@',
+      secure: url.protocol === 'ftps:',
+      secureOptions: options.insecure ? {rejectUnauthorized: false} : undefined,
+    })
+  } catch (error) {
+    release()
+    if (signal.aborted) throw signal.reason
+    throw ftpError(error, url, during)
+  }
+  return {client, release}
+}

@@ -1,0 +1,50 @@
+// Turns basic-ftp replies and socket failures into mirrorkit's stable error codes.
+import {FTPError} from 'basic-ftp'
+import {ExitCode, MirrorError, TransportError} from '../../core/errors.js'
+import {redactUrl} from '../../core/redact.js'
+
+/** Seconds to back off after "421 too many connections": servers rarely say, and a short pause usually frees a slot. */
+const BUSY_RETRY_SECONDS = 2
+
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'ECONNREFUSED',
+  ECONNRESET: 'ECONNRESET',
+  EPIPE: 'ECONNRESET',
+  ECONNABORTED: 'ECONNRESET',
+  ETIMEDOUT: 'ETIMEDOUT',
+  EHOSTUNREACH: 'ECONNREFUSED',
+  ENETUNREACH: 'ECONNREFUSED',
+  EADDRNOTAVAIL: 'ECONNREFUSED',
+}
+
+/** Whether a socket-level error is a TLS certificate problem rather than a network one. */
+function isTlsFailure(code: string | undefined, message: string): boolean {
+  return Boolean(code && (/^ERR_TLS|^ERR_SSL|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code))) || /certificate/i.test(message)
+}
+
+/** A MirrorError for `error`; `during` names the step ("stat", "read") for the message. */
+export function ftpError(error: unknown, url: URL, during: string): MirrorError {
+  if (error instanceof MirrorError) return error
+  const where = `ftp ${during} ${redactUrl(url)}`
+  if (error instanceof FTPError) {
+    const reply = error.code
+    const text = `${where}: server replied ${error.message.trim().replace(/\s+/g, ' ')}`
+    if (reply === 550 || reply === 450 || reply === 553) {
+      return new TransportError(`${where}: no such file (${reply})`, 'ENOTFOUND', {exitCode: ExitCode.noMirror, cause: error})
+    }
+    if (reply === 530 || reply === 331 || reply === 332) return new TransportError(`${where}: login refused (${reply})`, 'EAUTH', {cause: error})
+    if (reply === 421) return new TransportError(text, 'ETHROTTLED', {retryable: true, retryAfter: BUSY_RETRY_SECONDS, cause: error})
+    if (reply === 426 || reply === 451) return new TransportError(text, 'ESHORT', {retryable: true, cause: error})
+    return new TransportError(text, 'EFTP', {retryable: reply >= 400 && reply < 500, cause: error})
+  }
+  const failure = error as NodeJS.ErrnoException
+  const message = String(failure?.message ?? error)
+  if (isTlsFailure(failure?.code, message)) return new TransportError(`${where}: TLS failure: ${message}`, 'ETLS', {cause: error})
+  const network = failure?.code ? NETWORK_CODES[failure.code] : undefined
+  if (network) return new TransportError(`${where}: ${network.toLowerCase()}`, network, {retryable: true, cause: error})
+  if (/timeout/i.test(message)) return new TransportError(`${where}: timed out`, 'ETIMEDOUT', {retryable: true, cause: error})
+  if (/closed|socket|end of stream|ended/i.test(message)) {
+    return new TransportError(`${where}: connection dropped (${message})`, 'ECONNRESET', {retryable: true, cause: error})
+  }
+  return new TransportError(`${where}: ${message}`, 'EFTP', {retryable: false, cause: error})
+}

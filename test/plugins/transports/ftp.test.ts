@@ -1,0 +1,134 @@
+// The FTP transport against the local FTP mirror: stat, exact ranged reads, clean aborts and error codes.
+import {createServer} from 'node:net'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {MirrorError} from '../../../src/core/errors.js'
+import {ftpTransport} from '../../../src/plugins/transports/ftp.js'
+import {makeContent, sha256Hex} from '../../helpers/content.js'
+import {startFtpMirror, type FtpMirror} from '../../helpers/ftp-mirror.js'
+
+const content = makeContent(300 * 1024 + 7, 11)
+const transport = ftpTransport.create({connectTimeout: 5000})
+let mirror: FtpMirror
+let secured: FtpMirror
+
+async function collect(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Uint8Array[] = []
+  for await (const chunk of iterable) chunks.push(chunk)
+  return Buffer.concat(chunks)
+}
+
+async function failure(promise: Promise<unknown>): Promise<MirrorError> {
+  const error = await promise.then(() => undefined, (reason: unknown) => reason)
+  expect(error).toBeInstanceOf(MirrorError)
+  return error as MirrorError
+}
+
+async function socketsSettle(server: FtpMirror): Promise<number> {
+  for (let attempt = 0; attempt < 100 && server.stats.openSockets > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
+  return server.stats.openSockets
+}
+
+const signal = () => AbortSignal.timeout(10_000)
+
+beforeAll(async () => {
+  mirror = await startFtpMirror({files: {'file.bin': content, 'dir name/a b.bin': content.subarray(0, 100)}})
+  secured = await startFtpMirror({files: {'file.bin': content}, user: 'alice', password: 'p@ss:word'})
+})
+
+afterAll(async () => {
+  await transport.close()
+  await mirror?.close()
+  await secured?.close()
+})
+
+describe('ftp transport', () => {
+  it('stats size, name, modification time, ranges and the HASH digest', async () => {
+    const info = await transport.stat(new URL(`${mirror.url}file.bin`), {signal: signal()})
+    expect(info.size).toBe(content.length)
+    expect(info.name).toBe('file.bin')
+    expect(info.modifiedAt?.toISOString()).toBe('2024-01-01T00:00:00.000Z')
+    expect(info.acceptsRanges).toBe(true)
+    expect(info.digests).toEqual([{algorithm: 'sha256', hex: sha256Hex(content)}])
+  })
+
+  it('reads the whole file, and percent-decoded paths', async () => {
+    expect(sha256Hex(await collect(transport.read(new URL(`${mirror.url}file.bin`), undefined, {signal: signal()})))).toBe(sha256Hex(content))
+    const spaced = await collect(transport.read(new URL(`${mirror.url}dir%20name/a%20b.bin`), undefined, {signal: signal()}))
+    expect(spaced.equals(content.subarray(0, 100))).toBe(true)
+  })
+
+  it('reads exactly the asked range and leaves no connection open', async () => {
+    const bytes = await collect(transport.read(new URL(`${mirror.url}file.bin`), {offset: 1000, length: 70_000}, {signal: signal()}))
+    expect(bytes.equals(content.subarray(1000, 71_000))).toBe(true)
+    const tail = await collect(transport.read(new URL(`${mirror.url}file.bin`), {offset: content.length - 5, length: 5}, {signal: signal()}))
+    expect(tail.equals(content.subarray(content.length - 5))).toBe(true)
+    expect(await socketsSettle(mirror)).toBe(0)
+  })
+
+  it('logs in with percent-decoded credentials from the URL and maps a bad password to EAUTH', async () => {
+    const good = new URL(`ftp://alice:p%40ss%3Aword@127.0.0.1:${secured.port}/file.bin`)
+    expect((await transport.stat(good, {signal: signal()})).size).toBe(content.length)
+    const bad = new URL(`ftp://alice:wrong@127.0.0.1:${secured.port}/file.bin`)
+    const error = await failure(transport.stat(bad, {signal: signal()}))
+    expect(error.code).toBe('EAUTH')
+    expect(error.retryable).toBe(false)
+    expect(error.message).not.toContain('wrong')
+  })
+
+  it('maps 550 to ENOTFOUND (exit 3) and 421 to a retryable ETHROTTLED', async () => {
+    const missing = await failure(transport.stat(new URL(`${mirror.url}nope.bin`), {signal: signal()}))
+    expect([missing.code, missing.retryable, missing.exitCode]).toEqual(['ENOTFOUND', false, 3])
+    const readMissing = await failure(collect(transport.read(new URL(`${mirror.url}nope.bin`), {offset: 0, length: 10}, {signal: signal()})))
+    expect(readMissing.code).toBe('ENOTFOUND')
+    mirror.setFaults({reply421: true})
+    try {
+      const busy = await failure(transport.stat(new URL(`${mirror.url}file.bin`), {signal: signal()}))
+      expect([busy.code, busy.retryable, busy.retryAfter]).toEqual(['ETHROTTLED', true, 2])
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
+  it('reports a data connection dropped early as a retryable ESHORT', async () => {
+    mirror.setFaults({resetAfter: 50_000})
+    try {
+      const error = await failure(collect(transport.read(new URL(`${mirror.url}file.bin`), {offset: 0, length: 200_000}, {signal: signal()})))
+      expect([error.code, error.retryable]).toEqual(['ESHORT', true])
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
+  it('stops promptly on abort mid-stream, with the signal reason, and releases both sockets', async () => {
+    mirror.setFaults({stallAfter: 20_000})
+    try {
+      const controller = new AbortController()
+      const reason = new Error('user stop')
+      let received = 0
+      const started = performance.now()
+      const reading = (async () => {
+        for await (const chunk of transport.read(new URL(`${mirror.url}file.bin`), undefined, {signal: controller.signal})) {
+          received += chunk.length
+          if (received >= 20_000) setTimeout(() => controller.abort(reason), 50)
+        }
+      })()
+      await expect(reading).rejects.toBe(reason)
+      expect(performance.now() - started).toBeLessThan(3000)
+      expect(await socketsSettle(mirror)).toBe(0)
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
+  it('maps a refused connection to ECONNREFUSED and times a NOOP ping', async () => {
+    const probe = createServer()
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+    const port = (probe.address() as {port: number}).port
+    await new Promise((resolve) => probe.close(resolve))
+    const refused = await failure(transport.stat(new URL(`ftp://127.0.0.1:${port}/file.bin`), {signal: signal()}))
+    expect([refused.code, refused.retryable]).toEqual(['ECONNREFUSED', true])
+    const milliseconds = await transport.ping!(new URL(`${mirror.url}file.bin`), {signal: signal()})
+    expect(milliseconds).toBeGreaterThan(0)
+    expect(milliseconds).toBeLessThan(2000)
+  })
+})
