@@ -65,7 +65,7 @@ export type Query = {
 
 /** One thing a source found: a mirror URL, facts about the target, or a warning. */
 export type Found =
-  | {kind: 'url'; url: string; priority?: number; location?: string}
+  | {kind: 'url'; url: string; priority?: number; location?: string; via?: string}
   | {kind: 'target'; target: Partial<Target>}
   | {kind: 'warning'; message: string; code?: string}
 
