@@ -1,0 +1,73 @@
+// Runs one download command under /usr/bin/time and returns wall seconds, CPU seconds and peak RSS.
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {spawnTracked, stopChild} from './children.js'
+
+/** Output kept from each stream, enough to show why a client failed. */
+const TAIL_BYTES = 64 * 1024
+
+/**
+ * Runs `command args` (inside `namespace` when given), killing it after `timeoutMs`.
+ * `onStart(startedAt)` runs right after the spawn, so a scenario can schedule faults relative to it.
+ */
+export async function measure({command, args, namespace, timeoutMs, environment, onStart}) {
+  const scratch = await mkdtemp(path.join(tmpdir(), 'mirrorkit-bench-'))
+  const timeFile = path.join(scratch, 'time')
+  const timed = ['/usr/bin/time', '-f', '%e %U %S %M', '-o', timeFile, command, ...args]
+  const [program, programArguments] = namespace ? ['ip', ['netns', 'exec', namespace, ...timed]] : [timed[0], timed.slice(1)]
+  const startedAt = performance.now()
+  const child = spawnTracked(program, programArguments, {env: {...process.env, ...environment}})
+  const stdout = collectTail(child.stdout)
+  const stderr = collectTail(child.stderr)
+  const stopScheduled = onStart ? onStart(startedAt) : undefined
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    void stopChild(child)
+  }, timeoutMs)
+  const exitCode = await new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)))
+    child.once('error', () => resolve(127))
+  })
+  const elapsed = (performance.now() - startedAt) / 1000
+  clearTimeout(timer)
+  if (typeof stopScheduled === 'function') stopScheduled()
+  const usage = await readUsage(timeFile)
+  await rm(scratch, {recursive: true, force: true})
+  return {
+    exitCode,
+    timedOut,
+    wallSeconds: usage?.wall ?? elapsed,
+    cpuSeconds: usage ? usage.user + usage.system : undefined,
+    userSeconds: usage?.user,
+    systemSeconds: usage?.system,
+    peakRssMB: usage ? (usage.maxRssKiB * 1024) / 1e6 : undefined,
+    stdout: stdout.text(),
+    stderr: stderr.text(),
+  }
+}
+
+async function readUsage(file) {
+  let text
+  try {
+    text = await readFile(file, 'utf8')
+  } catch {
+    return undefined
+  }
+  // GNU time prefixes "Command exited with non-zero status N" when the command fails; the numbers are the last line.
+  const last = text.trim().split('\n').at(-1) ?? ''
+  const [wall, user, system, maxRssKiB] = last.trim().split(/\s+/).map(Number)
+  if (![wall, user, system, maxRssKiB].every(Number.isFinite)) return undefined
+  return {wall, user, system, maxRssKiB}
+}
+
+function collectTail(stream) {
+  let text = ''
+  stream?.setEncoding('utf8')
+  stream?.on('data', (chunk) => {
+    text += chunk
+    if (text.length > TAIL_BYTES * 2) text = text.slice(-TAIL_BYTES)
+  })
+  return {text: () => text.slice(-TAIL_BYTES)}
+}

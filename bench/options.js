@@ -1,0 +1,45 @@
+// Parses the benchmark's command line: --quick, --scenario NAME, --size MiB, --keep, --shaper server|tc, --clients a,b.
+export const scenarioNames = ['caps', 'degrade', 'stall', 'unshaped']
+
+const usage = `usage: npm run bench -- [options]
+  --quick               64 MiB files, mirrorkit and tuned aria2c only, unshaped at 512 MiB (a smoke run, < 2 min)
+  --scenario NAME       run only NAME (${scenarioNames.join(', ')}); repeatable
+  --size MiB            file size for the shaped scenarios (default 256)
+  --shaper server|tc    who enforces the caps: the mirrors' token buckets (default) or kernel HTB in a network namespace
+  --clients a,b,...     only these clients (mirrorkit, aria2Tuned, aria2Defaults, axel, curl)
+  --mirrorkit-args "…"  extra arguments for \`mirrorkit fetch\` (e.g. "--connections 16")
+  --keep                keep the downloaded files in bench/out/downloads/
+  --help`
+
+export function parseOptions(argv) {
+  const options = {quick: false, scenarios: [], size: undefined, shaper: 'server', clients: undefined, mirrorkitArgs: [], keep: false}
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index]
+    const value = () => {
+      const next = argv[++index]
+      if (next === undefined) fail(`${argument} needs a value`)
+      return next
+    }
+    switch (argument) {
+      case '--quick': options.quick = true; break
+      case '--keep': options.keep = true; break
+      case '--scenario': options.scenarios.push(value()); break
+      case '--size': options.size = Number(value()); break
+      case '--shaper': options.shaper = value(); break
+      case '--clients': options.clients = value().split(',').map((name) => name.trim()).filter(Boolean); break
+      case '--mirrorkit-args': options.mirrorkitArgs = value().split(/\s+/).filter(Boolean); break
+      case '--help': case '-h': process.stdout.write(`${usage}\n`); process.exit(0); break
+      default: fail(`unknown option ${argument}`)
+    }
+  }
+  for (const name of options.scenarios) if (!scenarioNames.includes(name)) fail(`unknown scenario ${name}`)
+  if (options.size !== undefined && !(options.size > 0)) fail('--size must be a positive number of MiB')
+  if (!['server', 'tc'].includes(options.shaper)) fail('--shaper must be server or tc')
+  if (options.scenarios.length === 0) options.scenarios = [...scenarioNames]
+  return options
+}
+
+function fail(message) {
+  process.stderr.write(`bench: ${message}\n${usage}\n`)
+  process.exit(2)
+}

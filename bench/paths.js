@@ -1,0 +1,9 @@
+// Where the benchmark keeps its cached inputs, downloads and results, whatever directory it is run from.
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const benchDirectory = path.dirname(fileURLToPath(import.meta.url))
+export const projectDirectory = path.dirname(benchDirectory)
+/** Git-ignored: cached content files, per-run downloads and results-<date>.json. */
+export const outDirectory = path.join(benchDirectory, 'out')
+export const downloadDirectory = path.join(outDirectory, 'downloads')

@@ -1,0 +1,53 @@
+// Prints the results as readable tables and writes the full JSON summary to bench/out/results-<date>.json.
+import {mkdir, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import {outDirectory} from './paths.js'
+
+const fixed = (value, digits = 2) => (typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '-')
+
+/** Columns shared by every scenario, then the scenario's own measure (fraction, or MB per CPU second). */
+function columns(scenario) {
+  const common = [
+    ['client', (row) => row.label],
+    ['ok', (row) => (row.verified ? 'yes' : row.timedOut ? 'TIMEOUT' : `NO (exit ${row.exitCode})`)],
+    ['MiB', (row) => fixed(row.bytes / 2 ** 20, 0)],
+    ['wall s', (row) => fixed(row.wallSeconds)],
+    ['MB/s', (row) => fixed(row.bytes / 1e6 / row.wallSeconds)],
+    ['CPU s', (row) => fixed(row.cpuSeconds)],
+    ['CPU s/GiB', (row) => fixed(row.cpuSeconds / (row.bytes / 2 ** 30))],
+    ['peak RSS MB', (row) => fixed(row.peakRssMB, 0)],
+  ]
+  if (scenario === 'unshaped') return [...common, ['MB/CPU s', (row) => fixed(row.megabytesPerCpuSecond, 0)]]
+  const label = scenario === 'caps' ? 'of caps' : 'of ideal'
+  return [...common, [label, (row) => fixed(row.fraction, 3)], ['bytes per mirror %', (row) => sharePercent(row)]]
+}
+
+function sharePercent(row) {
+  const sent = row.bytesPerMirror ?? []
+  const total = sent.reduce((sum, bytes) => sum + (bytes ?? 0), 0)
+  if (!total) return '-'
+  // Above 100% in total means bytes were fetched twice (hedging, retries of cut links).
+  return sent.map((bytes) => ((100 * (bytes ?? 0)) / row.bytes).toFixed(0)).join('/')
+}
+
+export function renderTable(scenario, result) {
+  const spec = columns(scenario)
+  const lines = [spec.map(([title]) => title), ...result.rows.map((row) => spec.map(([, cell]) => String(cell(row))))]
+  const widths = spec.map((_, index) => Math.max(...lines.map((line) => line[index].length)))
+  const format = (line) => line.map((cell, index) => (index === 0 ? cell.padEnd(widths[index]) : cell.padStart(widths[index]))).join('  ')
+  const ideal = result.idealSeconds === undefined ? '' : `, ideal ${fixed(result.idealSeconds)} s`
+  return [`${scenario}${ideal}`, format(lines[0]), ...lines.slice(1).map(format)].join('\n')
+}
+
+export function renderTargets(targets) {
+  return ['targets', ...targets.map((target) => `  [${target.met ? 'met' : 'MISSED'}] ${target.name}: ${target.detail}`)].join('\n')
+}
+
+/** Writes results-<UTC timestamp>.json and returns its path. */
+export async function writeSummary(summary) {
+  await mkdir(outDirectory, {recursive: true})
+  const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..+$/, '')
+  const file = path.join(outDirectory, `results-${stamp}.json`)
+  await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`)
+  return file
+}

@@ -1,0 +1,25 @@
+// What the shaped scenarios share: the four mirrors' caps, the file size, the client list and the time limit.
+
+/** 80/40/20/10 Mbit/s in bytes per second; the sum is 150 Mbit/s = 18.75 MB/s. */
+export const CAPS = [10e6, 5e6, 2.5e6, 1.25e6]
+export const CAPS_SUM = CAPS.reduce((sum, cap) => sum + cap, 0)
+
+export function shapedSize(options) {
+  return options.size ?? (options.quick ? 64 : 256)
+}
+
+/** The scenario's default clients (fewer with --quick), or those named by --clients; only installed ones. */
+export function pickClients(context, defaults) {
+  const quick = ['mirrorkit', 'aria2Tuned', 'curl']
+  const wanted = context.options.clients ?? (context.options.quick ? defaults.filter((name) => quick.includes(name)) : defaults)
+  return wanted.filter((name) => context.available.has(name))
+}
+
+/** Generous enough for aria2's 60 s stall timeout, bounded so a hung client never hangs the benchmark. */
+export function timeLimitMs(idealSeconds) {
+  return Math.round(Math.max(120, idealSeconds * 6) * 1000)
+}
+
+export function extraArguments(context, clientName) {
+  return clientName === 'mirrorkit' ? context.options.mirrorkitArgs : []
+}

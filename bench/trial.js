@@ -1,0 +1,81 @@
+// One measured download: start the mirrors, shape them, run one client, apply timed faults, verify the bytes, clean up.
+import {mkdir, rm} from 'node:fs/promises'
+import {loadavg} from 'node:os'
+import path from 'node:path'
+import {clients} from './clients.js'
+import {fileSha256} from './content-file.js'
+import {measure} from './measure.js'
+import {startMirrors} from './mirrors.js'
+import {downloadDirectory} from './paths.js'
+
+/** Side files the clients leave next to their output (aria2 control file, axel state, mirrorkit part and control files). */
+const SIDE_SUFFIXES = ['', '.aria2', '.st', '.part', '.mirrorkit']
+
+/**
+ * Runs `clientName` against one mirror per entry of `caps` (bytes/s; undefined = uncapped).
+ * `events` are [{at: seconds after the client starts, mirror: index, action: 'degrade' | 'stall', factor}].
+ * With a tc `shaper`, caps are enforced by the kernel instead of by the mirrors.
+ */
+export async function runTrial({clientName, content, caps, events = [], shaper, timeoutMs, keep, extra}) {
+  const client = clients[clientName]
+  const serverCaps = shaper ? caps.map(() => undefined) : caps
+  const set = await startMirrors({file: content.path, caps: serverCaps, namespace: shaper?.namespace})
+  const output = path.join(downloadDirectory, `${clientName}-${path.basename(content.path)}`)
+  await mkdir(downloadDirectory, {recursive: true})
+  await removeOutputs(output)
+  const applied = []
+  try {
+    if (shaper) {
+      shaper.reset()
+      set.mirrors.forEach((mirror, index) => caps[index] && shaper.shapePort(mirror.port, caps[index]))
+    }
+    const loadBefore = loadavg()[0]
+    const result = await measure({
+      command: client.command,
+      args: client.args({urls: set.urls, output, extra}),
+      namespace: shaper?.namespace,
+      timeoutMs,
+      onStart: (startedAt) => schedule(events, (event) => applyEvent({event, set, caps, shaper, startedAt, applied})),
+    })
+    const sha256 = result.exitCode === 0 && !result.timedOut ? await fileSha256(output).catch(() => undefined) : undefined
+    const bytesPerMirror = await Promise.all(set.mirrors.map((mirror) => mirror.stats().then((stats) => stats.bytesSent, () => undefined)))
+    return {
+      client: clientName,
+      label: client.label,
+      ...result,
+      verified: sha256 === content.sha256,
+      bytesPerMirror,
+      events: applied,
+      load: [loadBefore, loadavg()[0]],
+      stdout: undefined,
+      stderr: result.exitCode === 0 ? undefined : result.stderr.slice(-2000) + result.stdout.slice(-1000),
+    }
+  } finally {
+    await set.stop()
+    if (shaper) shaper.reset()
+    if (!keep) await removeOutputs(output)
+  }
+}
+
+/** Fires each event at its time after the client started; returns a function that cancels the ones not yet fired. */
+function schedule(events, fire) {
+  const timers = events.map((event) => setTimeout(() => fire(event), event.at * 1000))
+  return () => timers.forEach(clearTimeout)
+}
+
+async function applyEvent({event, set, caps, shaper, startedAt, applied}) {
+  const mirror = set.mirrors[event.mirror]
+  const cap = caps[event.mirror]
+  try {
+    if (event.action === 'degrade' && shaper) shaper.setRate(mirror.port, cap * event.factor)
+    else if (event.action === 'degrade') await mirror.setFaults({bandwidth: cap * event.factor})
+    else if (event.action === 'stall') await mirror.setFaults({bandwidth: shaper ? undefined : cap, stallAfter: 0})
+    applied.push({...event, appliedAt: (performance.now() - startedAt) / 1000})
+  } catch (error) {
+    applied.push({...event, error: error.message})
+  }
+}
+
+async function removeOutputs(output) {
+  await Promise.all(SIDE_SUFFIXES.map((suffix) => rm(`${output}${suffix}`, {force: true})))
+}
