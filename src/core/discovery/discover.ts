@@ -1,0 +1,139 @@
+// Runs the discovery sources for a URL or a file name concurrently, each under its own timeout, and builds one MirrorSet.
+import {builtinSources} from '../../plugins/index.js'
+import type {Query, RemoteInfo, TransportOptions} from '../../plugins/types.js'
+import {MirrorError, UsageError} from '../errors.js'
+import {MIRRORSET_VERSION, type MirrorSet, type Warning} from '../model.js'
+import {redactText, redactUrl} from '../redact.js'
+import {TransportSet, parseUrl} from '../transports.js'
+import {CandidateCollector} from './candidate-collector.js'
+import {fetchText, isUrlLike} from './fetch-text.js'
+import {lastSegment} from './normalise-url.js'
+import type {SourceContext, SourceFactory, SourceSettings} from './source-context.js'
+import {TargetMerger} from './target-merger.js'
+import {DISCOVERY_USER_AGENT} from './user-agent.js'
+
+export type DiscoverRequest = Partial<SourceSettings> & {
+  /** A primary URL, a metalink URL (.meta4/.metalink), or a bare file name. */
+  argument: string
+  /** Source names to run; default by argument: a URL runs metalink, headers, neighbours, list; a name runs metalink, list, search. */
+  sources?: string[]
+  /** The target's size, when the user knows it (narrows search queries). */
+  size?: number
+  /** Most candidates to return (the primary counts). */
+  limit?: number
+  /** Milliseconds each source may run; default 20000. */
+  timeoutMs?: number
+  transports?: TransportSet
+  transportOptions?: TransportOptions
+  factories?: readonly SourceFactory[]
+}
+
+const URL_SOURCES = ['metalink', 'headers', 'neighbours', 'list']
+const NAME_SOURCES = ['metalink', 'list', 'search']
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+
+/** The MirrorSet of everything found; a failing source becomes a warning, never a failure of the run. */
+export async function discover(request: DiscoverRequest, options: {signal: AbortSignal}): Promise<MirrorSet> {
+  const factories = request.factories ?? builtinSources
+  const isMetalinkArgument = isUrlLike(request.argument) && /\.(meta4|metalink)$/i.test(new URL(request.argument).pathname)
+  const primaryUrl = isUrlLike(request.argument) && !isMetalinkArgument ? parseUrl(request.argument) : undefined
+  if (!isUrlLike(request.argument) && (request.argument.includes('/') || request.argument.trim() === '')) {
+    throw new UsageError(`expected a URL or a bare file name, got ${JSON.stringify(redactText(request.argument))}`, 'EUSAGE')
+  }
+  const names = request.sources ?? (isUrlLike(request.argument) ? URL_SOURCES : NAME_SOURCES)
+  const unknown = names.filter((name) => !factories.some((factory) => factory.name === name))
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown source ${unknown.join(', ')} (known: ${factories.map((factory) => factory.name).join(', ')})`)
+  }
+  const transports = request.transports ?? new TransportSet({userAgent: DISCOVERY_USER_AGENT, ...request.transportOptions})
+  const warnings: Warning[] = []
+  try {
+    const primary = primaryUrl ? await statPrimary(transports, primaryUrl, request.timeoutMs, options.signal, warnings) : undefined
+    const name = isUrlLike(request.argument) ? (isMetalinkArgument ? '' : primary?.name || lastSegment(request.argument)) : request.argument
+    const merger = new TargetMerger({name, checksums: [], ...(primaryUrl ? {primary: redactUrl(primaryUrl)} : {})})
+    merger.merge({size: request.size ?? primary?.size, etag: primary?.etag, modifiedAt: primary?.modifiedAt?.toISOString()}, 'primary')
+    const collector = new CandidateCollector()
+    if (primaryUrl) collector.add({url: primaryUrl.href}, 'primary')
+    const settings: SourceSettings = {
+      lists: request.lists ?? [],
+      variables: request.variables ?? {},
+      metalinks: [...(request.metalinks ?? []), ...(isMetalinkArgument ? [request.argument] : [])],
+      engines: request.engines ?? [],
+      selectedEngines: request.selectedEngines ?? [],
+      engineBases: request.engineBases ?? {},
+      ...(request.path === undefined ? (primaryUrl ? {path: primaryUrl.pathname.replace(/^\//, '')} : {}) : {path: request.path}),
+    }
+    const context: SourceContext = {
+      settings,
+      ...(primary ? {primary} : {}),
+      fetchText: (location, fetchOptions) =>
+        fetchText(transports, location, {signal: fetchOptions.signal, maxBytes: fetchOptions.maxBytes ?? DEFAULT_MAX_BYTES}),
+    }
+    const query: Query = {name, checksums: [], ...(primaryUrl ? {url: primaryUrl.href} : {})}
+    const size = request.size ?? primary?.size
+    if (size !== undefined) query.size = size
+    const selected = factories.filter((factory) => names.includes(factory.name))
+    await Promise.all(
+      selected.map((factory) => runSource(factory, context, query, request.timeoutMs, options.signal, collector, merger, warnings)),
+    )
+    options.signal.throwIfAborted()
+    const target = merger.result()
+    const candidates = collector.candidates(request.limit).map((candidate) => ({...candidate, url: redactUrl(candidate.url)}))
+    const allWarnings = [...warnings, ...merger.warnings, ...collector.warnings()].map((warning) => ({
+      ...warning,
+      message: redactText(warning.message),
+    }))
+    return {version: MIRRORSET_VERSION, target, candidates, ...(allWarnings.length > 0 ? {warnings: allWarnings} : {})}
+  } finally {
+    if (!request.transports) await transports.close()
+  }
+}
+
+async function statPrimary(
+  transports: TransportSet,
+  url: URL,
+  timeoutMs: number | undefined,
+  signal: AbortSignal,
+  warnings: Warning[],
+): Promise<RemoteInfo | undefined> {
+  const transport = transports.for(url)
+  try {
+    return await transport.stat(url, {signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs ?? 20_000)])})
+  } catch (error) {
+    signal.throwIfAborted()
+    // A primary that is down still names the file; its mirrors may be up, and verify judges it later.
+    warnings.push(toWarning('primary', error))
+    return undefined
+  }
+}
+
+async function runSource(
+  factory: SourceFactory,
+  context: SourceContext,
+  query: Query,
+  timeoutMs: number | undefined,
+  signal: AbortSignal,
+  collector: CandidateCollector,
+  merger: TargetMerger,
+  warnings: Warning[],
+): Promise<void> {
+  const timeout = AbortSignal.timeout(timeoutMs ?? 20_000)
+  const sourceSignal = AbortSignal.any([signal, timeout])
+  try {
+    for await (const found of factory.create(context).discover(query, {signal: sourceSignal})) {
+      if (found.kind === 'url') collector.add(found, found.via ? `${factory.name}:${found.via}` : factory.name)
+      else if (found.kind === 'target') merger.merge(found.target, factory.name)
+      else warnings.push({source: factory.name, message: found.message, ...(found.code ? {code: found.code} : {})})
+    }
+  } catch (error) {
+    if (signal.aborted) return
+    if (timeout.aborted) warnings.push({source: factory.name, code: 'ETIMEDOUT', message: `stopped after ${timeoutMs ?? 20_000} ms`})
+    else warnings.push(toWarning(factory.name, error))
+  }
+}
+
+function toWarning(source: string, error: unknown): Warning {
+  const code = error instanceof MirrorError ? error.code : ((error as {code?: unknown})?.code as string | undefined)
+  const message = error instanceof Error ? error.message : String(error)
+  return {source, message, ...(typeof code === 'string' ? {code} : {})}
+}
