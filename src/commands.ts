@@ -1,2 +1,8 @@
 // The explicit command map oclif loads (strategy "explicit"): nothing is globbed, and tests can import it.
-export const commands = {}
+import Rank from './commands/rank.js'
+import Verify from './commands/verify.js'
+
+export const commands = {
+  rank: Rank,
+  verify: Verify,
+}

@@ -1,0 +1,74 @@
+// `mirrorkit rank`: measures round trips and throughput of each verified mirror and sorts them best first.
+import {join} from 'node:path'
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+import {readMirrorSetInput} from '../cli/input.js'
+import {renderRankTable} from '../cli/rank-table.js'
+import {UsageError} from '../core/errors.js'
+import {writeCsv} from '../core/formats/csv.js'
+import {writeMetalink} from '../core/formats/metalink-write.js'
+import {writeMirrorList} from '../core/formats/mirrorlist.js'
+import type {MirrorSet} from '../core/model.js'
+import {rankMirrors} from '../core/ranking/rank.js'
+import {RANK_BY} from '../core/ranking/score.js'
+import {formatRate} from '../core/units.js'
+
+const WRITERS: Record<string, (set: MirrorSet) => string> = {
+  csv: writeCsv,
+  mirrorlist: writeMirrorList,
+  // Metalink priorities follow the rank order, whatever priorities discovery had recorded.
+  metalink: (set) => writeMetalink({...set, candidates: set.candidates.map((candidate, index) => ({...candidate, priority: index + 1}))}),
+}
+
+export default class Rank extends BaseCommand<typeof Rank> {
+  static override description = 'Measure each mirror from here (TCP/TLS/protocol round trips, time to first byte, steady throughput) and sort them best first.'
+  static override examples = [
+    'mirrorkit verify --input set.json | <%= config.bin %> rank --top 3',
+    '<%= config.bin %> rank --input set.json --by throughput --format metalink > f.meta4',
+  ]
+
+  static override flags = {
+    input: Flags.string({char: 'i', description: 'MirrorSet JSON file ("-" for stdin); default: stdin when piped.'}),
+    by: Flags.string({description: 'Order by predicted download time, round trip, or throughput.', options: [...RANK_BY], default: 'score'}),
+    top: Flags.integer({description: 'Keep only the best N mirrors.', min: 0}),
+    parallel: Flags.integer({description: 'Mirrors measured at once (more is faster but the probes share your link).', default: 1, min: 1}),
+    all: Flags.boolean({description: 'Also measure mirrors that verify found mismatched or unreachable.', default: false}),
+    'rtt-samples': Flags.integer({description: 'Round trips timed per probe kind.', default: 5, min: 1}),
+    'max-time': Flags.integer({description: 'Milliseconds a throughput probe may run after its first byte.', default: 3000, min: 50}),
+    'max-bytes': Flags.integer({description: 'Bytes a throughput probe may read.', default: 16 * 1024 * 1024, min: 1024}),
+    timeout: Flags.integer({description: 'Seconds to wait for a connection or a first byte.', default: 10, min: 1}),
+    history: Flags.boolean({description: 'Use and update the per-host history in the data directory (--no-history: neither).', default: true, allowNo: true}),
+    format: Flags.string({description: 'Output format (default: table on a terminal, JSON otherwise).', options: ['table', 'json', 'csv', 'mirrorlist', 'metalink']}),
+    insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
+  }
+
+  async run(): Promise<MirrorSet> {
+    const {flags} = await this.parse(Rank)
+    const set = await readMirrorSetInput(flags.input)
+    if (!set) throw new UsageError('give a MirrorSet: --input FILE, or pipe one (e.g. from mirrorkit verify)')
+    const ranked = await rankMirrors(
+      set,
+      {
+        by: flags.by as (typeof RANK_BY)[number], top: flags.top, parallel: flags.parallel, includeAll: flags.all, rttSamples: flags['rtt-samples'],
+        throughput: {maxMs: flags['max-time'], maxBytes: flags['max-bytes'], firstByteTimeoutMs: flags.timeout * 1000},
+        timeoutMs: flags.timeout * 1000, historyPath: flags.history ? join(this.config.dataDir, 'host-history.json') : undefined,
+        transportOptions: {insecure: flags.insecure},
+      },
+      {signal: this.signal, onEvent: (event) => this.verbose && this.note(`measured ${event.url}: ${event.measurement.error?.code ?? formatRate(event.measurement.bytesPerSecond)}`)},
+    )
+    const writer = flags.format ? WRITERS[flags.format] : undefined
+    if (writer && !this.jsonEnabled()) {
+      process.stdout.write(writer(ranked))
+      return ranked
+    }
+    if (flags.format === 'json' && !this.jsonEnabled()) {
+      process.stdout.write(JSON.stringify(ranked, null, 2) + '\n')
+      return ranked
+    }
+    if (flags.format === 'table' && !this.jsonEnabled()) {
+      process.stdout.write(renderRankTable(ranked) + '\n')
+      return ranked
+    }
+    return this.present(ranked, () => renderRankTable(ranked))
+  }
+}

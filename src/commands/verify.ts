@@ -1,0 +1,59 @@
+// `mirrorkit verify`: checks that every candidate serves the target's bytes (name, size, digests, sampled ranges, --full).
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+import {readMirrorSetInput} from '../cli/input.js'
+import {renderVerifyTable} from '../cli/verify-table.js'
+import {ExitCode, UsageError} from '../core/errors.js'
+import {emptyMirrorSet, type MirrorSet} from '../core/model.js'
+import {redactText} from '../core/redact.js'
+import {verifyMirrors} from '../core/verification/verify.js'
+
+export default class Verify extends BaseCommand<typeof Verify> {
+  static override description = 'Check that each mirror serves the same file as the primary: name, size, advertised digests, seeded sampled ranges, or the whole file.'
+  static override strict = false
+  static override examples = [
+    'mirrorkit discover https://example.org/f.iso | <%= config.bin %> verify --strict',
+    '<%= config.bin %> verify --input set.json --samples 8 --seed 42',
+    '<%= config.bin %> verify --primary https://example.org/f.iso https://mirror.example.net/f.iso',
+  ]
+
+  static override flags = {
+    input: Flags.string({char: 'i', description: 'MirrorSet JSON file ("-" for stdin); default: stdin when piped.'}),
+    primary: Flags.string({description: 'URL that defines the target (default: the MirrorSet\'s target.primary). Extra arguments are mirror URLs.'}),
+    'ignore-name': Flags.boolean({description: 'Do not require the file name to match.', default: false}),
+    samples: Flags.integer({description: 'Ranges (or pieces) sampled per mirror; 0 disables sampling.', default: 4, min: 0}),
+    'sample-size': Flags.integer({description: 'Bytes per sampled range.', default: 64 * 1024, min: 1}),
+    seed: Flags.integer({description: 'Seed for the sample offsets, to repeat a run exactly (default: random, shown in each verdict).', min: 0}),
+    full: Flags.boolean({description: 'Download each whole file and compare its hash.', default: false}),
+    strict: Flags.boolean({description: `Exit with ${ExitCode.integrity} when any mirror serves different bytes.`, default: false}),
+    concurrency: Flags.integer({description: 'Mirrors checked at once.', default: 4, min: 1}),
+    timeout: Flags.integer({description: 'Seconds allowed per mirror.', default: 60, min: 1}),
+    insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
+  }
+
+  async run(): Promise<MirrorSet> {
+    const {flags, argv} = await this.parse(Verify)
+    const mirrors = (argv as string[]).map((url) => ({url, foundBy: ['argument']}))
+    let set = await readMirrorSetInput(flags.input)
+    if (!set) {
+      if (!flags.primary) throw new UsageError('give a MirrorSet (--input FILE or a pipe), or --primary URL with mirror URLs')
+      set = emptyMirrorSet({name: '', checksums: []})
+    }
+    set.candidates.push(...mirrors)
+    const verified = await verifyMirrors(
+      set,
+      {
+        primary: flags.primary, ignoreName: flags['ignore-name'], samples: flags.samples, sampleSize: flags['sample-size'], seed: flags.seed,
+        full: flags.full, concurrency: flags.concurrency, timeoutMs: flags.timeout * 1000, transportOptions: {insecure: flags.insecure},
+      },
+      {signal: this.signal, onEvent: (event) => this.verbose && this.note(`${event.verdict.status}: ${event.url} ${redactText(event.verdict.summary)}`)},
+    )
+    const mismatched = verified.candidates.filter((candidate) => candidate.verify?.status === 'mismatch').length
+    if (flags.strict && mismatched > 0) {
+      this.note(`mirrorkit: ${mismatched} mirror${mismatched === 1 ? '' : 's'} serve different bytes (EINTEGRITY)`)
+      // Set, not thrown: the verified set must still reach stdout for the next stage or the user.
+      process.exitCode = ExitCode.integrity
+    }
+    return this.present(verified, () => renderVerifyTable(verified))
+  }
+}
