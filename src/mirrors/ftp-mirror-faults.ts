@@ -1,4 +1,6 @@
 // Fault knobs shared by the local FTP and SFTP mirrors, and the byte-level helpers that apply them.
+import {posix} from 'node:path'
+
 
 /** Ways a local mirror can misbehave; every knob is off by default. */
 export type MirrorFaults = {
@@ -28,6 +30,5 @@ export function corruptBytes(chunk: Buffer, offset: number, corrupt: readonly nu
 
 /** Normalises a served path so "file.bin", "/file.bin" and "./file.bin" name the same file. */
 export function servedPath(path: string): string {
-  const trimmed = path.replace(/^\.\//, '').replace(/^\/+/, '')
-  return `/${trimmed}`
+  return posix.normalize(`/${path}`)
 }

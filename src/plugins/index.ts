@@ -1,5 +1,6 @@
 // The one explicit list of built-in plugins: every transport and every discovery source mirrorkit ships.
 import {ftpTransport} from './transports/ftp.js'
+import {sftpTransport} from './transports/sftp.js'
 import type {SourceFactory} from '../core/discovery/source-context.js'
 import {linkHeadersSource} from './sources/link-headers.js'
 import {metalinkSource} from './sources/metalink.js'
@@ -8,6 +9,6 @@ import {neighboursSource} from './sources/neighbours.js'
 import {searchEnginesSource} from './sources/search-engines.js'
 import type {TransportFactory} from './types.js'
 
-export const builtinTransports: readonly TransportFactory[] = [ftpTransport]
+export const builtinTransports: readonly TransportFactory[] = [ftpTransport, sftpTransport]
 
 export const builtinSources: readonly SourceFactory[] = [metalinkSource, linkHeadersSource, neighboursSource, mirrorListSource, searchEnginesSource]

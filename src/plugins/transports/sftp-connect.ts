@@ -1,0 +1,92 @@
+// Opens an authenticated SSH connection with an SFTP session for an sftp:// URL, checking the host key against known_hosts first.
+import {readFile} from 'node:fs/promises'
+import {homedir, userInfo} from 'node:os'
+import {join} from 'node:path'
+import ssh2, {type ConnectConfig, type SFTPWrapper} from 'ssh2'
+import {TransportError} from '../../core/errors.js'
+import type {TransportOptions} from '../types.js'
+import {sftpError} from './sftp-errors.js'
+import {checkHostKey, fingerprint, keyType, knownHostName} from './sftp-known-hosts.js'
+
+/** Milliseconds to wait for the TCP connection and SSH handshake when the user set no connect timeout. */
+const DEFAULT_TIMEOUT_MS = 20_000
+const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa']
+
+export type SftpConnection = {sftp: SFTPWrapper; release(): void}
+
+/** The remote path of `url`, percent-decoded; "sftp://host/~/f" is relative to the login directory. */
+export function sftpPath(url: URL): string {
+  const path = decodeURIComponent(url.pathname)
+  return path.startsWith('/~/') ? path.slice(3) : path
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  return readFile(path, 'utf8').catch(() => undefined)
+}
+
+async function privateKey(options: TransportOptions, hasPassword: boolean): Promise<string | undefined> {
+  if (options.identity) {
+    const key = await readOptional(options.identity)
+    if (key === undefined) throw new TransportError(`sftp: cannot read identity file ${options.identity}`, 'EAUTH')
+    return key
+  }
+  if (hasPassword) return undefined
+  for (const name of DEFAULT_IDENTITIES) {
+    const key = await readOptional(join(homedir(), '.ssh', name))
+    if (key !== undefined) return key
+  }
+  return undefined
+}
+
+export async function openSftp(url: URL, options: TransportOptions, signal: AbortSignal, during: string): Promise<SftpConnection> {
+  signal.throwIfAborted()
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  const port = url.port ? Number(url.port) : 22
+  const password = url.password ? decodeURIComponent(url.password) : undefined
+  const knownHostsPath = options.knownHosts ?? join(homedir(), '.ssh', 'known_hosts')
+  const knownHosts = options.acceptUnknownHostKeys ? '' : ((await readOptional(knownHostsPath)) ?? '')
+  let hostKeyProblem: TransportError | undefined
+  const config: ConnectConfig = {
+    host,
+    port,
+    username: url.username ? decodeURIComponent(url.username) : userInfo().username,
+    password,
+    privateKey: await privateKey(options, password !== undefined),
+    agent: process.env.SSH_AUTH_SOCK || undefined,
+    readyTimeout: options.connectTimeout ?? DEFAULT_TIMEOUT_MS,
+    hostVerifier: (key: Buffer) => {
+      if (options.acceptUnknownHostKeys) return true
+      const status = checkHostKey(knownHosts, host, port, key)
+      if (status === 'known') return true
+      const described = `${keyType(key)} ${fingerprint(key)}`
+      const what = status === 'unknown' ? `is not in ${knownHostsPath}` : status === 'changed' ? `CHANGED from the one in ${knownHostsPath} (possible man-in-the-middle)` : `is marked @revoked in ${knownHostsPath}`
+      hostKeyProblem = new TransportError(
+        `sftp ${knownHostName(host, port)}: host key ${described} ${what}; add it to known_hosts (ssh-keyscan -p ${port} ${host}) or pass --accept-unknown-host-keys`,
+        'EHOSTKEY',
+      )
+      return false
+    },
+  }
+  const client = new ssh2.Client()
+  const onAbort = () => client.destroy()
+  signal.addEventListener('abort', onAbort, {once: true})
+  const release = () => {
+    signal.removeEventListener('abort', onAbort)
+    client.destroy()
+  }
+  try {
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
+      client.once('error', reject)
+      client.once('close', () => reject(signal.aborted ? signal.reason : new Error('connection closed before SFTP was ready')))
+      client.once('ready', () => client.sftp((error, session) => (error ? reject(error) : resolve(session))))
+      client.connect(config)
+    })
+    // Later socket errors surface through the pending SFTP requests, which fail when the channel closes.
+    client.on('error', () => {})
+    return {sftp, release}
+  } catch (error) {
+    release()
+    if (signal.aborted) throw signal.reason
+    throw hostKeyProblem ?? sftpError(error, url, during)
+  }
+}

@@ -1,0 +1,137 @@
+// The SFTP transport: stat by SFTP STAT, and offset reads pipelined over one handle that end exactly after the bytes asked for.
+import type {SFTPWrapper, Stats} from 'ssh2'
+import {TransportError} from '../../core/errors.js'
+import {redactUrl} from '../../core/redact.js'
+import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
+import {openSftp, sftpPath} from './sftp-connect.js'
+import {sftpError} from './sftp-errors.js'
+
+/** Bytes per READ request: under the ~32 KiB every server accepts, so ssh2 never splits one request in two. */
+const CHUNK_BYTES = 30 * 1024
+/** READ requests kept in flight, so throughput is not bound by one round trip per chunk. */
+const WINDOW = 16
+
+type Slot = {position: number; length: number; data: Promise<Buffer>}
+
+function call<T>(run: (callback: (error: Error | null | undefined, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value))))
+}
+
+function readAt(sftp: SFTPWrapper, handle: Buffer, position: number, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    sftp.read(handle, Buffer.allocUnsafe(length), 0, length, position, (error, bytesRead, data) =>
+      error ? reject(error) : resolve(data.subarray(0, bytesRead)),
+    )
+  })
+}
+
+/** `promise`, or the signal's reason as soon as it aborts: ssh2 leaves requests pending when their connection is destroyed. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, {once: true})
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
+class SftpTransport implements Transport {
+  readonly name = 'sftp'
+  readonly protocols = ['sftp:'] as const
+
+  constructor(private readonly options: TransportOptions) {}
+
+  async stat(url: URL, {signal}: CallOptions): Promise<RemoteInfo> {
+    const connection = await openSftp(url, this.options, signal, 'stat')
+    try {
+      const stats = await unlessAborted(call<Stats>((done) => connection.sftp.stat(sftpPath(url), done)), signal)
+      const segments = url.pathname.split('/')
+      return {
+        size: stats.size,
+        name: decodeURIComponent(segments[segments.length - 1] ?? '') || undefined,
+        modifiedAt: stats.mtime ? new Date(stats.mtime * 1000) : undefined,
+        acceptsRanges: true,
+        digests: [],
+        links: [],
+        finalUrl: url.href,
+      }
+    } catch (error) {
+      if (signal.aborted) throw signal.reason
+      throw sftpError(error, url, 'stat')
+    } finally {
+      connection.release()
+    }
+  }
+
+  async *read(url: URL, range: ByteRange | undefined, {signal}: CallOptions): AsyncIterable<Uint8Array> {
+    if (range?.length === 0) return
+    const connection = await openSftp(url, this.options, signal, 'read')
+    const {sftp} = connection
+    const slots: Slot[] = []
+    try {
+      const handle = await unlessAborted(call<Buffer>((done) => sftp.open(sftpPath(url), 'r', done)), signal)
+      const start = range?.offset ?? 0
+      const end = range ? start + range.length : (await unlessAborted(call<Stats>((done) => sftp.fstat(handle, done)), signal)).size
+      let next = start
+      const fill = () => {
+        while (slots.length < WINDOW && next < end) {
+          const length = Math.min(CHUNK_BYTES, end - next)
+          const data = readAt(sftp, handle, next, length)
+          // Failures surface when the slot reaches the head; until then they must not count as unhandled.
+          data.catch(() => {})
+          slots.push({position: next, length, data})
+          next += length
+        }
+      }
+      fill()
+      while (slots.length > 0) {
+        const slot = slots.shift() as Slot
+        let position = slot.position
+        let remaining = slot.length
+        let bytes = await unlessAborted(slot.data, signal)
+        // A server may answer a READ with fewer bytes than asked; the rest of the slot is asked for again, in order.
+        for (;;) {
+          if (bytes.length === 0) throw short(url, position - start, end - start)
+          yield bytes
+          position += bytes.length
+          remaining -= bytes.length
+          if (remaining <= 0) break
+          bytes = await unlessAborted(readAt(sftp, handle, position, remaining), signal)
+        }
+        fill()
+      }
+    } catch (error) {
+      if (signal.aborted) throw signal.reason
+      throw sftpError(error, url, 'read')
+    } finally {
+      // Ending the connection cancels outstanding READs; nothing is left open on either side.
+      connection.release()
+    }
+  }
+
+  async ping(url: URL, {signal}: CallOptions): Promise<number> {
+    const connection = await openSftp(url, this.options, signal, 'ping')
+    try {
+      const started = performance.now()
+      await unlessAborted(call<Stats>((done) => connection.sftp.stat(sftpPath(url), done)), signal)
+      return performance.now() - started
+    } catch (error) {
+      if (signal.aborted) throw signal.reason
+      throw sftpError(error, url, 'ping')
+    } finally {
+      connection.release()
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+function short(url: URL, received: number, wanted: number): TransportError {
+  return new TransportError(`sftp read ${redactUrl(url)}: file ended after ${received} of ${wanted} bytes`, 'ESHORT', {retryable: true})
+}
+
+export const sftpTransport: TransportFactory = {
+  name: 'sftp',
+  protocols: ['sftp:'],
+  create: (options) => new SftpTransport(options),
+}

@@ -1,0 +1,145 @@
+// The SFTP transport against the local SFTP mirror: host-key checks, auth, exact ranged reads, aborts and error codes.
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import ssh2 from 'ssh2'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {MirrorError} from '../../../src/core/errors.js'
+import type {TransportOptions} from '../../../src/plugins/types.js'
+import {sftpTransport} from '../../../src/plugins/transports/sftp.js'
+import {makeContent, sha256Hex} from '../../helpers/content.js'
+import {startSftpMirror, type SftpMirror} from '../../helpers/sftp-mirror.js'
+
+const content = makeContent(400 * 1024 + 3, 5)
+const clientKey = ssh2.utils.generateKeyPairSync('ed25519')
+let mirror: SftpMirror
+let keyed: SftpMirror
+let directory: string
+let options: TransportOptions
+
+async function collect(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Uint8Array[] = []
+  for await (const chunk of iterable) chunks.push(chunk)
+  return Buffer.concat(chunks)
+}
+
+async function failure(promise: Promise<unknown>): Promise<MirrorError> {
+  const error = await promise.then(() => undefined, (reason: unknown) => reason)
+  expect(error).toBeInstanceOf(MirrorError)
+  return error as MirrorError
+}
+
+async function socketsSettle(server: SftpMirror): Promise<number> {
+  for (let attempt = 0; attempt < 100 && server.stats.openSockets > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
+  return server.stats.openSockets
+}
+
+const signal = () => AbortSignal.timeout(10_000)
+const fileUrl = (server: SftpMirror, auth = 'mirror:secret') => new URL(`sftp://${auth}@127.0.0.1:${server.port}/file.bin`)
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'mirrorkit-sftp-'))
+  mirror = await startSftpMirror({files: {'file.bin': content}, password: 'secret'})
+  keyed = await startSftpMirror({files: {'file.bin': content}, publicKeys: [clientKey.public]})
+  await writeFile(join(directory, 'known_hosts'), `# test hosts\n${mirror.knownHostsLine}\n${keyed.knownHostsLine}\n`)
+  await writeFile(join(directory, 'id_ed25519'), clientKey.private, {mode: 0o600})
+  options = {knownHosts: join(directory, 'known_hosts'), connectTimeout: 5000}
+})
+
+afterAll(async () => {
+  await mirror?.close()
+  await keyed?.close()
+  if (directory) await rm(directory, {recursive: true, force: true})
+})
+
+describe('sftp transport', () => {
+  it('stats size, name and modification time with password auth', async () => {
+    const info = await sftpTransport.create(options).stat(fileUrl(mirror), {signal: signal()})
+    expect([info.size, info.name, info.acceptsRanges]).toEqual([content.length, 'file.bin', true])
+    expect(info.modifiedAt?.toISOString()).toBe('2024-01-01T00:00:00.000Z')
+  })
+
+  it('reads the whole file and exact ranges, then leaves no connection open', async () => {
+    const transport = sftpTransport.create(options)
+    expect(sha256Hex(await collect(transport.read(fileUrl(mirror), undefined, {signal: signal()})))).toBe(sha256Hex(content))
+    const middle = await collect(transport.read(fileUrl(mirror), {offset: 12_345, length: 150_001}, {signal: signal()}))
+    expect(middle.equals(content.subarray(12_345, 162_346))).toBe(true)
+    const tail = await collect(transport.read(fileUrl(mirror), {offset: content.length - 1, length: 1}, {signal: signal()}))
+    expect(tail.equals(content.subarray(content.length - 1))).toBe(true)
+    expect(await socketsSettle(mirror)).toBe(0)
+  })
+
+  it('logs in with an identity key file', async () => {
+    const transport = sftpTransport.create({...options, identity: join(directory, 'id_ed25519')})
+    const bytes = await collect(transport.read(new URL(`sftp://mirror@127.0.0.1:${keyed.port}/file.bin`), {offset: 0, length: 1000}, {signal: signal()}))
+    expect(bytes.equals(content.subarray(0, 1000))).toBe(true)
+  })
+
+  it('refuses an unknown host key with its fingerprint and the opt-out flag, unless told to accept it', async () => {
+    const empty = join(directory, 'empty_known_hosts')
+    await writeFile(empty, '')
+    const error = await failure(sftpTransport.create({...options, knownHosts: empty}).stat(fileUrl(mirror), {signal: signal()}))
+    expect([error.code, error.retryable]).toEqual(['EHOSTKEY', false])
+    expect(error.message).toMatch(/ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}/)
+    expect(error.message).toContain('--accept-unknown-host-keys')
+    const accepted = await sftpTransport.create({...options, knownHosts: empty, acceptUnknownHostKeys: true}).stat(fileUrl(mirror), {signal: signal()})
+    expect(accepted.size).toBe(content.length)
+  })
+
+  it('refuses a changed host key', async () => {
+    const changed = join(directory, 'changed_known_hosts')
+    const other = ssh2.utils.generateKeyPairSync('ed25519').public
+    await writeFile(changed, `[127.0.0.1]:${mirror.port} ${other}\n`)
+    const error = await failure(sftpTransport.create({...options, knownHosts: changed}).stat(fileUrl(mirror), {signal: signal()}))
+    expect(error.code).toBe('EHOSTKEY')
+    expect(error.message).toContain('CHANGED')
+  })
+
+  it('maps a bad password to EAUTH without showing it, and a missing file to ENOTFOUND', async () => {
+    const transport = sftpTransport.create(options)
+    const denied = await failure(transport.stat(fileUrl(mirror, 'mirror:wrong-pass'), {signal: signal()}))
+    expect([denied.code, denied.retryable]).toEqual(['EAUTH', false])
+    expect(denied.message).not.toContain('wrong-pass')
+    const missing = await failure(transport.stat(new URL(`sftp://mirror:secret@127.0.0.1:${mirror.port}/nope.bin`), {signal: signal()}))
+    expect([missing.code, missing.exitCode]).toEqual(['ENOTFOUND', 3])
+    const missingRead = await failure(collect(transport.read(new URL(`sftp://mirror:secret@127.0.0.1:${mirror.port}/nope.bin`), {offset: 0, length: 5}, {signal: signal()})))
+    expect(missingRead.code).toBe('ENOTFOUND')
+  })
+
+  it('reports a connection dropped mid-read as a retryable error', async () => {
+    mirror.setFaults({disconnectAfter: 100_000})
+    try {
+      const error = await failure(collect(sftpTransport.create(options).read(fileUrl(mirror), {offset: 0, length: 300_000}, {signal: signal()})))
+      expect(error.retryable).toBe(true)
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
+  it('stops promptly on abort mid-stream, with the signal reason, and releases the connection', async () => {
+    mirror.setFaults({stallAfter: 64 * 1024})
+    try {
+      const controller = new AbortController()
+      const reason = new Error('user stop')
+      let received = 0
+      const started = performance.now()
+      const reading = (async () => {
+        for await (const chunk of sftpTransport.create(options).read(fileUrl(mirror), undefined, {signal: controller.signal})) {
+          received += chunk.length
+          if (received >= 60 * 1024) setTimeout(() => controller.abort(reason), 50)
+        }
+      })()
+      await expect(reading).rejects.toBe(reason)
+      expect(performance.now() - started).toBeLessThan(3000)
+      expect(await socketsSettle(mirror)).toBe(0)
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
+  it('times an SFTP stat as its ping', async () => {
+    const milliseconds = await sftpTransport.create(options).ping!(fileUrl(mirror), {signal: signal()})
+    expect(milliseconds).toBeGreaterThan(0)
+    expect(milliseconds).toBeLessThan(2000)
+  })
+})
