@@ -61,6 +61,7 @@ class FtpTransport implements Transport {
         const piece = chunk.length > room ? chunk.subarray(0, room) : chunk
         received += piece.length
         yield piece
+        signal.throwIfAborted()
         if (received >= wanted) return
       }
       await transfer

@@ -93,6 +93,7 @@ class SftpTransport implements Transport {
         for (;;) {
           if (bytes.length === 0) throw short(url, position - start, end - start)
           yield bytes
+          signal.throwIfAborted()
           position += bytes.length
           remaining -= bytes.length
           if (remaining <= 0) break

@@ -5,6 +5,7 @@ import {MirrorError} from '../../../src/core/errors.js'
 import {ftpTransport} from '../../../src/plugins/transports/ftp.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
 import {startFtpMirror, type FtpMirror} from '../../helpers/ftp-mirror.js'
+import {describeTransportContract} from './contract.js'
 
 const content = makeContent(300 * 1024 + 7, 11)
 const transport = ftpTransport.create({connectTimeout: 5000})
@@ -131,4 +132,21 @@ describe('ftp transport', () => {
     expect(milliseconds).toBeGreaterThan(0)
     expect(milliseconds).toBeLessThan(2000)
   })
+})
+
+describeTransportContract('ftp (local mirror)', async () => {
+  const plain = await startFtpMirror({files: {'contract file.bin': content}})
+  const dropping = await startFtpMirror({files: {'file.bin': content}, faults: {resetAfter: 40_000}})
+  const guarded = await startFtpMirror({files: {'file.bin': content}, user: 'bob', password: 'right'})
+  return {
+    transport: ftpTransport.create({connectTimeout: 5000}),
+    fileUrl: new URL(`${plain.url}contract%20file.bin`),
+    content,
+    missingUrl: new URL(`${plain.url}missing.bin`),
+    closesMidStreamUrl: new URL(`${dropping.url}file.bin`),
+    badCredentialsUrl: new URL(`ftp://bob:wrong@127.0.0.1:${guarded.port}/file.bin`),
+    async teardown() {
+      await Promise.all([plain.close(), dropping.close(), guarded.close()])
+    },
+  }
 })

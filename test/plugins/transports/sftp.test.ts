@@ -9,6 +9,7 @@ import type {TransportOptions} from '../../../src/plugins/types.js'
 import {sftpTransport} from '../../../src/plugins/transports/sftp.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
 import {startSftpMirror, type SftpMirror} from '../../helpers/sftp-mirror.js'
+import {describeTransportContract} from './contract.js'
 
 const content = makeContent(400 * 1024 + 3, 5)
 const clientKey = ssh2.utils.generateKeyPairSync('ed25519')
@@ -142,4 +143,23 @@ describe('sftp transport', () => {
     expect(milliseconds).toBeGreaterThan(0)
     expect(milliseconds).toBeLessThan(2000)
   })
+})
+
+describeTransportContract('sftp (local mirror)', async () => {
+  const plain = await startSftpMirror({files: {'contract file.bin': content}, password: 'secret'})
+  const dropping = await startSftpMirror({files: {'file.bin': content}, password: 'secret', faults: {disconnectAfter: 100_000}})
+  const hosts = join(await mkdtemp(join(tmpdir(), 'mirrorkit-sftp-contract-')), 'known_hosts')
+  await writeFile(hosts, `${plain.knownHostsLine}\n${dropping.knownHostsLine}\n`)
+  return {
+    transport: sftpTransport.create({knownHosts: hosts, connectTimeout: 5000}),
+    fileUrl: new URL(`sftp://mirror:secret@127.0.0.1:${plain.port}/contract%20file.bin`),
+    content,
+    missingUrl: new URL(`sftp://mirror:secret@127.0.0.1:${plain.port}/missing.bin`),
+    closesMidStreamUrl: new URL(`sftp://mirror:secret@127.0.0.1:${dropping.port}/file.bin`),
+    badCredentialsUrl: new URL(`sftp://mirror:wrong@127.0.0.1:${plain.port}/file.bin`),
+    async teardown() {
+      await Promise.all([plain.close(), dropping.close()])
+      await rm(join(hosts, '..'), {recursive: true, force: true})
+    },
+  }
 })
