@@ -1,0 +1,70 @@
+// Positional writes into `<out>.part` through one FileHandle, with fsync, and disk errors mapped to exit code 6.
+import {open, type FileHandle} from 'node:fs/promises'
+import {DiskError} from '../errors.js'
+
+/** ENOSPC and EACCES keep their own codes so scripts can tell "disk full" from "not allowed". */
+export function toDiskError(error: unknown, path: string): DiskError {
+  if (error instanceof DiskError) return error
+  const code = (error as NodeJS.ErrnoException)?.code
+  const known = code === 'ENOSPC' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EDQUOT'
+  const stable = code === 'ENOSPC' || code === 'EDQUOT' ? 'ENOSPC' : code === 'EACCES' || code === 'EPERM' ? 'EACCES' : 'EDISK'
+  const what = known ? code : (error as Error)?.message ?? String(error)
+  return new DiskError(`cannot write ${path}: ${what}`, stable, error)
+}
+
+export class FileSink {
+  private constructor(private readonly handle: FileHandle, readonly path: string) {}
+
+  /** Opens (creating when missing) the part file; `size` sets its length so writes land anywhere. */
+  static async open(path: string, size: number | undefined, keep: boolean): Promise<FileSink> {
+    try {
+      const handle = await open(path, keep ? 'r+' : 'w+').catch(async (error: NodeJS.ErrnoException) => {
+        if (keep && error.code === 'ENOENT') return open(path, 'w+')
+        throw error
+      })
+      if (size !== undefined) {
+        const {size: current} = await handle.stat()
+        if (current !== size) await handle.truncate(size)
+      }
+      return new FileSink(handle, path)
+    } catch (error) {
+      throw toDiskError(error, path)
+    }
+  }
+
+  async write(data: Uint8Array, position: number): Promise<void> {
+    try {
+      let written = 0
+      while (written < data.length) {
+        const {bytesWritten} = await this.handle.write(data, written, data.length - written, position + written)
+        written += bytesWritten
+      }
+    } catch (error) {
+      throw toDiskError(error, this.path)
+    }
+  }
+
+  async read(position: number, length: number): Promise<Buffer> {
+    const buffer = Buffer.allocUnsafe(length)
+    let done = 0
+    while (done < length) {
+      const {bytesRead} = await this.handle.read(buffer, done, length - done, position + done)
+      if (bytesRead === 0) break
+      done += bytesRead
+    }
+    return buffer.subarray(0, done)
+  }
+
+  /** Flushes written data to the disk; the control file may only name pieces written before this call. */
+  async sync(): Promise<void> {
+    try {
+      await this.handle.datasync()
+    } catch (error) {
+      throw toDiskError(error, this.path)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close().catch(() => undefined)
+  }
+}

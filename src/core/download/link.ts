@@ -1,0 +1,84 @@
+// One connection loop: reads a span from one mirror and hands each chunk to the piece writer until the span ends.
+import {TransportError} from '../errors.js'
+import type {CutReason} from './events.js'
+import type {MirrorState} from './mirror-state.js'
+
+/** Hands a chunk that starts at `offset` to the disk; resolves when it is written. */
+export type ChunkWriter = (link: Link, offset: number, data: Uint8Array) => Promise<void>
+
+export class Link {
+  readonly controller = new AbortController()
+  readonly startedAt = Date.now()
+  lastByteAt = this.startedAt
+  firstByteAt?: number
+  bytes = 0
+  /** Smoothed bytes per second. */
+  rate = 0
+  sampledBytes = 0
+  /** The other link of a hedged pair: whoever reaches the end first wins. */
+  partner?: Link
+  cutReason?: CutReason
+
+  constructor(
+    readonly id: number,
+    readonly mirror: MirrorState,
+    /** Next byte this link will receive. */
+    public position: number,
+    /** Exclusive end; stealing may move it earlier while the link runs. */
+    public end: number,
+    readonly hedge: boolean,
+    /** Reads the whole file from offset 0 (a mirror without ranges). */
+    readonly whole: boolean,
+  ) {}
+
+  get remaining(): number {
+    return Math.max(0, this.end - this.position)
+  }
+
+  /** Stops the link; its reader sees the abort and its span goes back to the map. */
+  cut(reason: CutReason): void {
+    if (this.cutReason) return
+    this.cutReason = reason
+    this.controller.abort(new Error(`link cut: ${reason}`))
+  }
+}
+
+/**
+ * Reads until the span is done, the link is cut, or the stream fails. Returns normally when the
+ * span ended (or was finished by a hedge partner); throws the transport's error otherwise.
+ */
+export async function runLink(link: Link, write: ChunkWriter, spanDone: (link: Link) => boolean, parent: AbortSignal): Promise<void> {
+  const onAbort = () => link.controller.abort(parent.reason)
+  parent.addEventListener('abort', onAbort, {once: true})
+  try {
+    const {mirror} = link
+    const range = link.whole ? undefined : {offset: link.position, length: link.end - link.position}
+    const options = mirror.etag === undefined ? {signal: link.controller.signal} : {signal: link.controller.signal, etag: mirror.etag}
+    const stream = mirror.transport.read(mirror.url, range, options)
+    for await (const chunk of stream) {
+      const now = Date.now()
+      link.firstByteAt ??= now
+      link.lastByteAt = now
+      const room = link.end - link.position
+      const data = chunk.length > room ? chunk.subarray(0, room) : chunk
+      if (data.length > 0) {
+        const offset = link.position
+        link.position += data.length
+        link.bytes += data.length
+        mirror.bytes += data.length
+        await write(link, offset, data)
+      }
+      if (link.position >= link.end || spanDone(link)) return
+    }
+    if (link.cutReason) return
+    if (link.position < link.end && !spanDone(link)) {
+      throw new TransportError(`stream from ${mirror.displayUrl} ended at byte ${link.position}, before ${link.end}`, 'ESHORT', {retryable: true})
+    }
+  } catch (error) {
+    if (link.cutReason || spanDone(link)) return
+    throw error
+  } finally {
+    parent.removeEventListener('abort', onAbort)
+    link.controller.abort()
+  }
+}

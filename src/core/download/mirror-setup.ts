@@ -1,0 +1,118 @@
+// Builds the mirror list of a download: URLs and MirrorSet candidates in rank order, stat of each, and the primary's view of the target.
+import {basename} from 'node:path'
+import {MirrorError, NoMirrorError, UsageError} from '../errors.js'
+import type {Candidate, MirrorSet} from '../model.js'
+import {parseUrl, type TransportSet} from '../transports.js'
+import type {RemoteInfo} from '../../plugins/types.js'
+import type {FetchEvent} from './events.js'
+import {MirrorState} from './mirror-state.js'
+
+const STAT_TIMEOUT_MS = 20_000
+
+export type TargetInfo = {name: string; size?: number; etag?: string; modifiedAt?: Date; primary: MirrorState}
+
+/** Candidates that verify did not reject, best first: rank score, then predicted time, then priority, then input order. */
+export function orderCandidates(set: MirrorSet): Candidate[] {
+  const usable = set.candidates.filter((candidate) => candidate.verify?.status !== 'mismatch' && candidate.verify?.status !== 'unreachable')
+  const key = (candidate: Candidate) => candidate.rank?.score ?? (candidate.rank?.bytesPerSecond ? candidate.rank.bytesPerSecond / 1e9 : undefined)
+  return usable
+    .map((candidate, index) => ({candidate, index}))
+    .sort((a, b) => {
+      const [scoreA, scoreB] = [key(a.candidate), key(b.candidate)]
+      if (scoreA !== undefined || scoreB !== undefined) return (scoreB ?? -Infinity) - (scoreA ?? -Infinity)
+      return (a.candidate.priority ?? 999_999) - (b.candidate.priority ?? 999_999) || a.index - b.index
+    })
+    .map(({candidate}) => candidate)
+}
+
+/** A file name that is safe to create in a directory: no path, no control characters, not hidden. */
+export function sanitiseName(name: string | undefined): string {
+  const cleaned = basename((name ?? '').replace(/\\/g, '/'))
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/^\.+/, '')
+    .trim()
+  return cleaned === '' ? 'download' : cleaned
+}
+
+function nameFromUrl(url: URL): string {
+  const last = url.pathname.split('/').filter(Boolean).at(-1) ?? ''
+  try {
+    return decodeURIComponent(last)
+  } catch {
+    return last
+  }
+}
+
+/** The primary first, then the other mirrors in order; duplicates removed. */
+export function mirrorUrls(urls: readonly string[], set: MirrorSet | undefined): Array<{url: URL; rankedRate?: number}> {
+  const ordered = set ? orderCandidates(set) : []
+  const list: Array<{url: URL; rankedRate?: number}> = []
+  const seen = new Set<string>()
+  const add = (text: string, rankedRate?: number) => {
+    const url = parseUrl(text)
+    if (seen.has(url.href)) return
+    seen.add(url.href)
+    list.push(rankedRate === undefined ? {url} : {url, rankedRate})
+  }
+  if (set?.target.primary && urls.length === 0) add(set.target.primary)
+  for (const url of urls) add(url)
+  for (const candidate of ordered) add(candidate.url, candidate.rank?.bytesPerSecond)
+  if (list.length === 0) throw new UsageError('give at least one URL, or a MirrorSet with --input or on stdin', 'EUSAGE')
+  return list
+}
+
+/** Stats every mirror at once; the first that answers (in order) is the primary and defines the target. */
+export async function setUpMirrors(
+  urls: readonly string[],
+  set: MirrorSet | undefined,
+  transports: TransportSet,
+  emit: (event: FetchEvent) => void,
+  signal: AbortSignal,
+): Promise<{mirrors: MirrorState[]; target: TargetInfo}> {
+  const entries = mirrorUrls(urls, set)
+  const statSignal = AbortSignal.any([signal, AbortSignal.timeout(STAT_TIMEOUT_MS)])
+  const results = await Promise.allSettled(entries.map(({url}) => transports.for(url).stat(url, {signal: statSignal})))
+  if (signal.aborted) throw signal.reason
+  const primaryIndex = results.findIndex((result) => result.status === 'fulfilled')
+  if (primaryIndex < 0) throw primaryFailure(results.map((result) => (result as PromiseRejectedResult).reason))
+  const info = (results[primaryIndex] as PromiseFulfilledResult<RemoteInfo>).value
+  // The primary gets id 0, the tie-breaker of cross-checks.
+  const order = [primaryIndex, ...entries.keys()].filter((index, position) => position === 0 || index !== primaryIndex)
+  const mirrors = order.map((index, id) => {
+    const {url, rankedRate} = entries[index]!
+    const mirror = new MirrorState(id, url, transports.for(url), index, rankedRate)
+    const result = results[index]!
+    if (result.status === 'rejected') {
+      const error = result.reason as MirrorError
+      mirror.status = 'rejected'
+      mirror.reason = `stat failed: ${error?.code ?? 'ERROR'} ${error?.message ?? ''}`.trim()
+      mirror.lastError = {code: error?.code ?? 'ERROR', message: String(error?.message ?? error)}
+    } else {
+      const remote = result.value
+      mirror.size = remote.size
+      mirror.etag = remote.etag
+      mirror.modifiedAt = remote.modifiedAt
+      mirror.wholeOnly = !remote.acceptsRanges
+      if (remote.size !== info.size) {
+        mirror.status = 'rejected'
+        mirror.reason = `size ${remote.size ?? 'unknown'} differs from the primary's ${info.size ?? 'unknown'}`
+      }
+    }
+    if (mirror.status === 'rejected') emit({type: 'mirror-rejected', mirror: mirror.id, url: mirror.displayUrl, reason: mirror.reason!})
+    return mirror
+  })
+  const primary = mirrors[0]!
+  const name = sanitiseName(set?.target.name || info.name || nameFromUrl(primary.url))
+  return {
+    mirrors,
+    target: {name, ...(info.size === undefined ? {} : {size: info.size}), ...(info.etag ? {etag: info.etag} : {}), ...(info.modifiedAt ? {modifiedAt: info.modifiedAt} : {}), primary},
+  }
+}
+
+function primaryFailure(errors: unknown[]): MirrorError {
+  const mirrorErrors = errors.filter((error): error is MirrorError => error instanceof MirrorError)
+  if (mirrorErrors.length > 0 && mirrorErrors.every((error) => error.code === 'ENOTFOUND')) {
+    return new NoMirrorError(`the file is missing on every mirror (${mirrorErrors[0]!.message})`, 'ENOTFOUND', mirrorErrors[0])
+  }
+  return mirrorErrors[0] ?? new NoMirrorError(`no mirror answered (${String((errors[0] as Error)?.message ?? errors[0])})`)
+}

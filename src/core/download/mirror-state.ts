@@ -1,0 +1,99 @@
+// Per-mirror health during a download: usable, benched with back-off, quarantined, dropped by the user, or rejected.
+import type {Transport} from '../../plugins/types.js'
+import type {MirrorError} from '../errors.js'
+import {redactUrl} from '../redact.js'
+
+export type MirrorStatus = 'active' | 'quarantined' | 'dropped' | 'rejected'
+
+const BACKOFF_BASE_MS = 500
+const BACKOFF_MAX_MS = 30_000
+
+export class MirrorState {
+  status: MirrorStatus = 'active'
+  /** Why the mirror is quarantined or rejected. */
+  reason?: string
+  /** Only a whole stream from offset 0 (no ranges). */
+  wholeOnly = false
+  benchedUntil = 0
+  /** After a slow cut, other mirrors are preferred until then. */
+  cooldownUntil = 0
+  consecutiveFailures = 0
+  faults = 0
+  cuts = 0
+  links = 0
+  bytes = 0
+  /** Sum of its links' smoothed rates, updated by the monitor. */
+  rate = 0
+  /** Best smoothed per-link rate seen, to predict a new link's speed. */
+  linkRate = 0
+  lastError?: {code: string; message: string}
+  lastFailure?: MirrorError
+  etag?: string
+  modifiedAt?: Date
+  size?: number
+  readonly url: URL
+  readonly displayUrl: string
+
+  constructor(
+    readonly id: number,
+    url: URL,
+    readonly transport: Transport,
+    /** Lower is better: rank order from the MirrorSet, else the order given. */
+    readonly order: number,
+    /** Measured bytes per second from `rank`, when known. */
+    readonly rankedRate?: number,
+  ) {
+    this.url = url
+    this.displayUrl = redactUrl(url)
+  }
+
+  get host(): string {
+    return this.url.host
+  }
+
+  /** Usable now (not benched) or later (benched, tries left). */
+  isAlive(maxTries: number): boolean {
+    return this.status === 'active' && this.consecutiveFailures < maxTries
+  }
+
+  isUsableAt(now: number, maxTries: number): boolean {
+    return this.isAlive(maxTries) && this.benchedUntil <= now
+  }
+
+  /** Benches after a retryable failure; returns the seconds of the wait. */
+  bench(now: number, code: string, message: string, retryAfterSeconds?: number): number {
+    this.faults++
+    this.consecutiveFailures++
+    this.lastError = {code, message}
+    const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.consecutiveFailures - 1))
+    const wait = retryAfterSeconds === undefined ? backoff : Math.min(BACKOFF_MAX_MS * 4, retryAfterSeconds * 1000)
+    this.benchedUntil = now + wait
+    return wait / 1000
+  }
+
+  quarantine(code: string, reason: string): void {
+    this.faults++
+    this.lastError ??= {code, message: reason}
+    if (this.status === 'active') {
+      this.status = 'quarantined'
+      this.reason = reason
+    }
+  }
+
+  succeeded(): void {
+    this.consecutiveFailures = 0
+  }
+
+  /** A short state word for summaries and the live view. */
+  get stateLabel(): string {
+    if (this.status !== 'active') return this.status
+    if (this.benchedUntil > Date.now()) return 'benched'
+    return this.wholeOnly ? 'whole-only' : 'active'
+  }
+
+  /** True when `text` names this mirror: its URL (with or without credentials) or its host. */
+  matches(text: string): boolean {
+    const wanted = text.trim()
+    return wanted === this.url.href || wanted === this.displayUrl || wanted === this.url.host || wanted === this.url.hostname
+  }
+}

@@ -1,0 +1,97 @@
+// The options of a download and their defaults, in one place.
+import type {Checksum, MirrorSet} from '../model.js'
+import type {TransportFactory, TransportOptions} from '../../plugins/types.js'
+
+export type FetchOptions = {
+  /** Mirror URLs; the first is the primary unless `mirrorSet.target.primary` names one. */
+  urls?: string[]
+  /** A MirrorSet from discover/verify/rank; its candidates are added after `urls`. */
+  mirrorSet?: MirrorSet
+  /** Output path; default: the target's sanitised name inside `directory`. */
+  output?: string
+  /** Directory for the default output name; default: the current directory. */
+  directory?: string
+  /** Whole-file checksums to check at the end, on top of the MirrorSet's. */
+  checksums?: Checksum[]
+  /** Total links at once. */
+  connections?: number
+  /** Links per mirror at once. */
+  perMirror?: number
+  /** Piece length in bytes; default: the metalink piece length, else 1 MiB. */
+  pieceLength?: number
+  /** Cut a link whose rate stays below this many bytes per second after the grace period; 0 = off. */
+  lowestSpeed?: number
+  /** Cut a link that sends nothing for this long. */
+  stallTimeoutMs?: number
+  /** Time a new link gets before rate rules apply. */
+  graceMs?: number
+  /** A link slower than this fraction of the median link rate is cut when a better mirror is free. */
+  relativeSpeed?: number
+  /** Monitor sampling period. */
+  sampleMs?: number
+  /** Control-file checkpoint period. */
+  checkpointMs?: number
+  /** Consecutive failures after which a mirror stops being retried in this run. */
+  maxTries?: number
+  /** Pieces re-read from a second mirror when there is no reference hash: a count, or 'all'. */
+  crossCheck?: number | 'all'
+  /** Seed of the cross-check sample, for reproducible runs. */
+  seed?: number
+  /** Discard an existing `.part` and control file whose target changed, instead of failing. */
+  restart?: boolean
+  /** Poll `<out>.mirrorkit.cmd` for drop/undrop lines. */
+  commandFile?: boolean
+  transport?: TransportOptions
+  /** The transports to use; default: the built-in ones. */
+  transportFactories?: readonly TransportFactory[]
+}
+
+/**
+ * Defaults. 16 links in total and 4 per mirror: on loopback mirrors capped at N MB/s each,
+ * 2 links per mirror already reach 99% of a cap, and 4 hide one slow or stalled link without
+ * noticeably loading a server (aria2 caps at 16 per download and 1 per server by default,
+ * which leaves a capped mirror's share to its single connection); more than 4 only adds
+ * requests when stealing splits spans.
+ */
+export const fetchDefaults = {
+  connections: 16,
+  perMirror: 4,
+  pieceLength: 1024 * 1024,
+  lowestSpeed: 0,
+  stallTimeoutMs: 5000,
+  graceMs: 3000,
+  relativeSpeed: 0.3,
+  sampleMs: 250,
+  checkpointMs: 1000,
+  maxTries: 5,
+  crossCheck: 8,
+  seed: 1,
+  /** Do not split a span for stealing when the stolen half would be fewer pieces than this. */
+  minSplitPieces: 2,
+} as const
+
+export type ResolvedOptions = Required<Omit<FetchOptions, 'urls' | 'mirrorSet' | 'output' | 'directory' | 'checksums' | 'transport' | 'transportFactories' | 'pieceLength'>> & {
+  pieceLength?: number
+  minSplitPieces: number
+}
+
+export function resolveOptions(options: FetchOptions): ResolvedOptions {
+  const pick = <K extends keyof typeof fetchDefaults>(key: K, value: unknown) => (value ?? fetchDefaults[key]) as (typeof fetchDefaults)[K]
+  return {
+    connections: Math.max(1, pick('connections', options.connections)),
+    perMirror: Math.max(1, pick('perMirror', options.perMirror)),
+    pieceLength: options.pieceLength,
+    lowestSpeed: pick('lowestSpeed', options.lowestSpeed),
+    stallTimeoutMs: pick('stallTimeoutMs', options.stallTimeoutMs),
+    graceMs: pick('graceMs', options.graceMs),
+    relativeSpeed: pick('relativeSpeed', options.relativeSpeed),
+    sampleMs: pick('sampleMs', options.sampleMs),
+    checkpointMs: pick('checkpointMs', options.checkpointMs),
+    maxTries: pick('maxTries', options.maxTries),
+    crossCheck: options.crossCheck ?? fetchDefaults.crossCheck,
+    seed: pick('seed', options.seed),
+    restart: options.restart ?? false,
+    commandFile: options.commandFile ?? true,
+    minSplitPieces: fetchDefaults.minSplitPieces,
+  }
+}

@@ -1,0 +1,75 @@
+// Turns chunks from links into positional writes: each byte is written once, at its piece's frontier, and pieces complete when their writes land.
+import type {Link} from './link.js'
+import type {FileSink} from './file-sink.js'
+import {NO_OWNER, type PieceMap} from './piece-map.js'
+import type {PieceVerifier} from './piece-verifier.js'
+
+export type PieceWriterHooks = {
+  /** A piece's bytes are all on disk (not yet fsynced) and its hash, if any, matched. */
+  pieceDone(piece: number, mirror: number): void
+  /** A piece failed its hash; it is already reset to missing. */
+  pieceBad(piece: number, contributors: number[]): void
+}
+
+export class PieceWriter {
+  constructor(
+    private readonly map: PieceMap,
+    private readonly sink: FileSink,
+    private readonly verifier: PieceVerifier | undefined,
+    private readonly hooks: PieceWriterHooks,
+  ) {}
+
+  /**
+   * Writes the part of [offset, offset + data.length) that no other link wrote first.
+   * Claims happen synchronously, so a hedge pair never writes the same byte twice.
+   */
+  readonly write = async (link: Link, offset: number, data: Uint8Array): Promise<void> => {
+    const {map} = this
+    const mirror = link.mirror.id
+    const writes: Array<Promise<void>> = []
+    const touched: number[] = []
+    let position = offset
+    let index = 0
+    let piece = map.pieceAt(offset)
+    while (index < data.length && piece < map.count) {
+      const pieceEnd = map.end(piece)
+      const take = Math.min(data.length - index, pieceEnd - position)
+      const frontier = map.frontier(piece)
+      if (!map.done[piece] && position <= frontier && position + take > frontier) {
+        const part = data.subarray(index + (frontier - position), index + take)
+        map.filled[piece]! += part.length
+        map.pending[piece]!++
+        map.addContributor(piece, mirror)
+        this.verifier?.update(piece, part)
+        writes.push(this.sink.write(part, frontier))
+        touched.push(piece)
+      }
+      position += take
+      index += take
+      piece++
+    }
+    let failure: unknown
+    const results = await Promise.allSettled(writes)
+    for (const [i, result] of results.entries()) {
+      const written = touched[i]!
+      map.pending[written]!--
+      if (result.status === 'rejected') failure ??= result.reason
+      else this.settle(written, mirror)
+    }
+    if (failure !== undefined) throw failure
+  }
+
+  private settle(piece: number, mirror: number): void {
+    const {map} = this
+    if (map.done[piece] || map.pending[piece]! > 0 || map.filled[piece]! < map.lengthOf(piece)) return
+    if (this.verifier && !this.verifier.check(piece)) {
+      const contributors = map.contributors(piece)
+      map.reset(piece)
+      map.owner[piece] = NO_OWNER
+      this.hooks.pieceBad(piece, contributors)
+      return
+    }
+    map.markDone(piece, map.deliveredBy[piece]! >= 0 ? map.deliveredBy[piece]! : mirror)
+    this.hooks.pieceDone(piece, mirror)
+  }
+}

@@ -1,0 +1,65 @@
+// The report of a finished download: bytes, rate, duration, what each mirror did, and which integrity checks ran.
+import {formatBytes, formatRate, formatSeconds} from '../units.js'
+import type {MirrorState} from './mirror-state.js'
+import type {PieceMap} from './piece-map.js'
+
+export type MirrorSummary = {
+  mirror: number
+  url: string
+  bytes: number
+  /** Bytes per second while it had links. */
+  rate: number
+  pieces: number
+  cuts: number
+  faults: number
+  state: string
+  reason?: string
+  lastError?: {code: string; message: string}
+}
+
+export type IntegrityCheck = {name: 'pieces' | 'checksum' | 'cross-check' | 'size'; ok: boolean; detail: string}
+
+export type FetchSummary = {
+  output: string
+  name: string
+  size: number
+  /** Bytes received in this run (hedges and refetches included). */
+  bytes: number
+  resumedBytes: number
+  durationMs: number
+  rate: number
+  links: number
+  mirrors: MirrorSummary[]
+  checks: IntegrityCheck[]
+}
+
+export function mirrorSummaries(mirrors: readonly MirrorState[], map: PieceMap | undefined, durationMs: number): MirrorSummary[] {
+  const pieces = new Map<number, number>()
+  if (map) for (let piece = 0; piece < map.count; piece++) pieces.set(map.deliveredBy[piece]!, (pieces.get(map.deliveredBy[piece]!) ?? 0) + 1)
+  return mirrors.map((mirror) => ({
+    mirror: mirror.id,
+    url: mirror.displayUrl,
+    bytes: mirror.bytes,
+    rate: durationMs > 0 ? Math.round((mirror.bytes * 1000) / durationMs) : 0,
+    pieces: pieces.get(mirror.id) ?? 0,
+    cuts: mirror.cuts,
+    faults: mirror.faults,
+    state: mirror.stateLabel,
+    ...(mirror.reason === undefined ? {} : {reason: mirror.reason}),
+    ...(mirror.lastError === undefined ? {} : {lastError: mirror.lastError}),
+  }))
+}
+
+/** The human rendering of a summary, for a terminal. */
+export function renderSummary(summary: FetchSummary): string {
+  const lines = [
+    `${summary.output}: ${formatBytes(summary.size)} in ${formatSeconds(summary.durationMs / 1000)} (${formatRate(summary.rate)})` +
+      (summary.resumedBytes > 0 ? `, ${formatBytes(summary.resumedBytes)} resumed` : ''),
+  ]
+  for (const mirror of summary.mirrors) {
+    const extra = [mirror.cuts ? `${mirror.cuts} cuts` : '', mirror.faults ? `${mirror.faults} faults` : '', mirror.reason ?? ''].filter(Boolean).join(', ')
+    lines.push(`  [${mirror.mirror + 1}] ${mirror.url}  ${formatBytes(mirror.bytes)}  ${mirror.pieces} pieces  ${mirror.state}${extra ? `  (${extra})` : ''}`)
+  }
+  for (const check of summary.checks) lines.push(`  ${check.ok ? 'ok' : 'FAILED'}  ${check.name}: ${check.detail}`)
+  return lines.join('\n')
+}

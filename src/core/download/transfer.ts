@@ -1,0 +1,244 @@
+// The download phase: keeps links running on the best mirrors until every piece is done, reacting to cuts, errors and user drops.
+import {IntegrityError, MirrorError, NoMirrorError, TransportError} from '../errors.js'
+import type {FetchEvent, CutReason} from './events.js'
+import {decideCuts, sampleRates} from './link-monitor.js'
+import {Link, runLink} from './link.js'
+import type {MirrorState} from './mirror-state.js'
+import type {ResolvedOptions} from './options.js'
+import {NO_OWNER, type PieceMap} from './piece-map.js'
+import type {PieceWriter} from './piece-writer.js'
+import {mirrorsWithRoom, nextSpan, type Assignment} from './scheduler.js'
+
+/** Codes after which a mirror is not asked again in this run. */
+const FATAL_FOR_MIRROR = new Set(['ENOTFOUND', 'ECHANGED', 'ECONTENTRANGE', 'EAUTH', 'ETLS', 'EHOSTKEY', 'EREDIRECT', 'ESCHEME', 'EURL'])
+
+export class Transfer {
+  private readonly links: Link[] = []
+  private readonly spans = new Map<Link, [number, number]>()
+  private nextLinkId = 1
+  private failure?: unknown
+  private wakeUp?: () => void
+
+  constructor(
+    private readonly map: PieceMap,
+    private readonly mirrors: readonly MirrorState[],
+    private readonly writer: PieceWriter,
+    private readonly options: ResolvedOptions,
+    private readonly emit: (event: FetchEvent) => void,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  get activeLinks(): readonly Link[] {
+    return this.links
+  }
+
+  /** Runs until the map is complete; throws the error that made it impossible. */
+  async run(): Promise<void> {
+    let lastTick = Date.now()
+    const timer = setInterval(() => {
+      const now = Date.now()
+      this.tick(now, now - lastTick)
+      lastTick = now
+    }, this.options.sampleMs)
+    const onAbort = () => this.wake()
+    this.signal.addEventListener('abort', onAbort)
+    try {
+      while (!this.map.complete) {
+        if (this.failure !== undefined) throw this.failure
+        if (this.signal.aborted) throw this.signal.reason
+        this.fill()
+        if (this.links.length === 0 && !this.mirrors.some((mirror) => mirror.isAlive(this.options.maxTries))) throw this.noMirrorError()
+        await new Promise<void>((resolve) => (this.wakeUp = resolve))
+      }
+    } finally {
+      clearInterval(timer)
+      this.signal.removeEventListener('abort', onAbort)
+      await this.stopAll('hedge-lost')
+    }
+  }
+
+  /** Cuts every link of a mirror and keeps it out until `restore`. */
+  drop(mirror: MirrorState): void {
+    if (mirror.status !== 'active') return
+    mirror.status = 'dropped'
+    this.emit({type: 'mirror-dropped', mirror: mirror.id, url: mirror.displayUrl})
+    for (const link of this.links) if (link.mirror === mirror) this.cut(link, 'dropped')
+    this.wake()
+  }
+
+  restore(mirror: MirrorState): void {
+    if (mirror.status !== 'dropped') return
+    mirror.status = 'active'
+    this.emit({type: 'mirror-restored', mirror: mirror.id, url: mirror.displayUrl})
+    this.wake()
+  }
+
+  /** Called by the piece writer: the piece's mirrors are quarantined and the piece goes back to the map. */
+  pieceBad(piece: number, contributors: number[]): void {
+    this.emit({type: 'piece-bad', piece, mirrors: contributors})
+    for (const id of contributors) this.quarantine(this.mirrors[id]!, 'EINTEGRITY', `piece ${piece} did not match its hash`)
+    this.wake()
+  }
+
+  quarantine(mirror: MirrorState, code: string, reason: string): void {
+    if (mirror.status !== 'active') return
+    mirror.quarantine(code, reason)
+    this.emit({type: 'mirror-quarantined', mirror: mirror.id, url: mirror.displayUrl, reason})
+    for (const link of this.links) if (link.mirror === mirror) this.cut(link, 'quarantined')
+  }
+
+  private wake(): void {
+    const resolve = this.wakeUp
+    this.wakeUp = undefined
+    resolve?.()
+  }
+
+  private tick(now: number, elapsed: number): void {
+    sampleRates(this.links, this.mirrors, elapsed)
+    const rules = {...this.options, minRemaining: this.map.pieceLength}
+    for (const {link, reason} of decideCuts(this.links, this.mirrors, now, rules)) this.cut(link, reason)
+    const rate = this.mirrors.reduce((sum, mirror) => sum + mirror.rate, 0)
+    const bytes = this.map.claimedBytes
+    const left = this.map.size - bytes
+    this.emit({
+      type: 'progress',
+      bytes,
+      size: this.map.size,
+      rate,
+      ...(rate > 0 ? {eta: left / rate} : {}),
+      mirrors: this.mirrors.map((mirror) => ({mirror: mirror.id, url: mirror.displayUrl, links: mirror.links, rate: mirror.rate, bytes: mirror.bytes, state: mirror.stateLabel})),
+    })
+    this.wake()
+  }
+
+  private cut(link: Link, reason: CutReason): void {
+    if (link.cutReason) return
+    this.emit({type: 'link-cut', link: link.id, mirror: link.mirror.id, url: link.mirror.displayUrl, reason, offset: link.position, rate: Math.round(link.rate)})
+    link.cut(reason)
+  }
+
+  private fill(): void {
+    const now = Date.now()
+    const limits = {perMirror: this.options.perMirror, maxTries: this.options.maxTries, minSplitPieces: this.options.minSplitPieces}
+    while (this.links.length < this.options.connections && !this.map.complete) {
+      const candidates = mirrorsWithRoom(this.mirrors, now, limits)
+      const room = candidates.reduce((sum, mirror) => sum + (this.options.perMirror - mirror.links), 0)
+      const slots = Math.min(this.options.connections - this.links.length, room)
+      let assignment: Assignment | undefined
+      for (const mirror of candidates) if ((assignment = nextSpan(this.map, mirror, this.links, slots, limits))) break
+      if (!assignment) return this.fillWhole(now)
+      this.start(assignment)
+    }
+  }
+
+  /** A mirror without ranges serves one whole stream, and only when no ranged mirror is left. */
+  private fillWhole(now: number): void {
+    if (this.links.length > 0) return
+    if (this.mirrors.some((mirror) => !mirror.wholeOnly && mirror.isAlive(this.options.maxTries))) return
+    const mirror = this.mirrors.find((candidate) => candidate.wholeOnly && candidate.isUsableAt(now, this.options.maxTries))
+    if (!mirror) return
+    this.start({mirror, offset: 0, end: this.map.size, first: 0, endPiece: this.map.count, whole: true})
+  }
+
+  private start(assignment: Assignment): void {
+    const {mirror, hedgeOf, stealFrom} = assignment
+    const link = new Link(this.nextLinkId++, mirror, assignment.offset, assignment.end, hedgeOf !== undefined, assignment.whole)
+    if (hedgeOf) {
+      link.partner = hedgeOf
+      hedgeOf.partner = link
+      this.emit({type: 'hedge-start', link: link.id, of: hedgeOf.id, offset: link.position})
+    } else {
+      for (let piece = assignment.first; piece < assignment.endPiece; piece++) if (this.map.isFree(piece) || this.map.owner[piece] === stealFrom?.id) this.map.owner[piece] = link.id
+      this.spans.set(link, [assignment.first, assignment.endPiece])
+    }
+    if (stealFrom) this.emit({type: 'steal', from: stealFrom.id, link: link.id, offset: link.position, length: link.remaining})
+    mirror.links++
+    this.links.push(link)
+    this.emit({type: 'link-start', link: link.id, mirror: mirror.id, url: mirror.displayUrl, offset: link.position, length: link.remaining, hedge: link.hedge})
+    runLink(link, this.writer.write, this.spanDone, this.signal).then(
+      () => this.finish(link, undefined),
+      (error: unknown) => this.finish(link, error),
+    )
+  }
+
+  private readonly spanDone = (link: Link): boolean => {
+    if (link.whole) return this.map.complete
+    if (link.end <= link.position) return true
+    // Pieces fill in order, so a claimed last piece means the whole span is claimed (by this link or its hedge partner).
+    const last = this.map.pieceAt(link.end - 1)
+    return this.map.filled[last]! >= this.map.lengthOf(last)
+  }
+
+  private finish(link: Link, error: unknown): void {
+    const {mirror} = link
+    const now = Date.now()
+    this.links.splice(this.links.indexOf(link), 1)
+    mirror.links--
+    const partner = link.partner
+    link.partner = undefined
+    if (partner) partner.partner = undefined
+    const span = this.spans.get(link)
+    this.spans.delete(link)
+    if (span) {
+      const heir = partner && !partner.cutReason ? partner : undefined
+      this.map.release(span[0], span[1], link.id, heir?.id ?? NO_OWNER)
+      if (heir) this.spans.set(heir, span)
+    }
+    if (link.bytes > 0) mirror.succeeded()
+    if (error === undefined && !link.cutReason) {
+      this.emit({type: 'link-end', link: link.id, mirror: mirror.id, bytes: link.bytes, offset: link.position})
+      if (partner && !partner.cutReason) {
+        // The pair ends together: the one that wrote the tail (the one further along) won.
+        const [winner, loser] = partner.position > link.position ? [partner, link] : [link, partner]
+        this.emit({type: 'hedge-won', link: winner.id, loser: loser.id})
+        this.cut(partner, 'hedge-lost')
+      }
+    } else if (link.cutReason) this.afterCut(link, now)
+    else if (!this.signal.aborted) this.afterError(link, error, now)
+    this.wake()
+  }
+
+  private afterCut(link: Link, now: number): void {
+    const {mirror} = link
+    if (link.cutReason === 'stall') {
+      const seconds = mirror.bench(now, 'ETIMEDOUT', 'no data within the stall timeout')
+      this.emit({type: 'mirror-benched', mirror: mirror.id, url: mirror.displayUrl, code: 'ETIMEDOUT', seconds})
+    } else if (link.cutReason === 'slow' || link.cutReason === 'relative') {
+      mirror.cuts++
+      mirror.cooldownUntil = now + 5000
+    }
+  }
+
+  private afterError(link: Link, error: unknown, now: number): void {
+    const {mirror} = link
+    const failure = error instanceof MirrorError ? error : new TransportError(String((error as Error)?.message ?? error), 'ECONNRESET', {retryable: true, cause: error})
+    this.emit({type: 'link-error', link: link.id, mirror: mirror.id, url: mirror.displayUrl, code: failure.code, message: failure.message, offset: link.position})
+    mirror.lastFailure = failure
+    if (failure.exitCode === 6) this.failure ??= failure
+    else if (failure.code === 'ERANGE_UNSUPPORTED') mirror.wholeOnly = true
+    else if (FATAL_FOR_MIRROR.has(failure.code) || !failure.retryable) this.quarantine(mirror, failure.code, failure.message)
+    else {
+      const seconds = mirror.bench(now, failure.code, failure.message, failure.retryAfter)
+      this.emit({type: 'mirror-benched', mirror: mirror.id, url: mirror.displayUrl, code: failure.code, seconds})
+    }
+  }
+
+  private noMirrorError(): MirrorError {
+    const failures = this.mirrors.map((mirror) => mirror.lastFailure).filter((failure) => failure !== undefined)
+    if (this.mirrors.some((mirror) => mirror.lastError?.code === 'EINTEGRITY')) {
+      return new IntegrityError('every mirror that could finish the file delivered bytes that failed their hash')
+    }
+    if (failures.length > 0 && failures.every((failure) => failure.code === 'ENOTFOUND')) {
+      return new NoMirrorError(`no mirror has the file any more (${failures[0]!.message})`, 'ENOTFOUND')
+    }
+    const last = failures.at(-1)
+    if (last) return last
+    return new NoMirrorError('no usable mirror is left (all were dropped, quarantined or rejected)')
+  }
+
+  private async stopAll(reason: CutReason): Promise<void> {
+    for (const link of this.links) link.cut(reason)
+    const deadline = Date.now() + 5000
+    while (this.links.length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
