@@ -1,4 +1,4 @@
-// Spaces out requests to one service: each wait() returns no sooner than `intervalMs` after the previous one.
+// Spaces out requests to one service: a request starts no sooner than `intervalMs` after the previous one finished.
 import {setTimeout as sleep} from 'node:timers/promises'
 
 export class RateGate {
@@ -6,10 +6,14 @@ export class RateGate {
 
   constructor(private readonly intervalMs: number) {}
 
-  async wait(signal: AbortSignal): Promise<void> {
-    const now = Date.now()
-    const start = Math.max(now, this.next)
-    this.next = start + this.intervalMs
-    if (start > now) await sleep(start - now, undefined, {signal})
+  /** Runs `task` when the gate allows; counting from the end of the last task keeps the spacing true at the server too. */
+  async run<T>(task: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    const wait = this.next - Date.now()
+    if (wait > 0) await sleep(wait, undefined, {signal})
+    try {
+      return await task()
+    } finally {
+      this.next = Date.now() + this.intervalMs
+    }
   }
 }

@@ -44,8 +44,8 @@ async function searchEngine(context: SourceContext, engine: EngineDefinition, qu
     for (const template of engine.queries ?? DEFAULT_QUERIES) {
       const text = template.replace(/\{name\}/g, query.name).replace(/\{size\}/g, size)
       const pageUrl = engine.base.replace(/\/+$/, '') + fill(engine.path, {query: text, name: query.name, size})
-      await gate.wait(signal)
-      const results = extractResults(engine, await context.fetchText(pageUrl, {signal, maxBytes: PAGE_LIMIT}), pageUrl)
+      const page = await gate.run(() => context.fetchText(pageUrl, {signal, maxBytes: PAGE_LIMIT}), signal)
+      const results = extractResults(engine, page, pageUrl)
       links += results.length
       for (const result of results) {
         if (result.url === query.url) continue
