@@ -35,8 +35,9 @@ const DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 /** The MirrorSet of everything found; a failing source becomes a warning, never a failure of the run. */
 export async function discover(request: DiscoverRequest, options: {signal: AbortSignal}): Promise<MirrorSet> {
   const factories = request.factories ?? builtinSources
-  const isMetalinkArgument = isUrlLike(request.argument) && /\.(meta4|metalink)$/i.test(new URL(request.argument).pathname)
-  const primaryUrl = isUrlLike(request.argument) && !isMetalinkArgument ? parseUrl(request.argument) : undefined
+  const argumentUrl = isUrlLike(request.argument) ? parseUrl(request.argument) : undefined
+  const isMetalinkArgument = argumentUrl !== undefined && /\.(meta4|metalink)$/i.test(argumentUrl.pathname)
+  const primaryUrl = isMetalinkArgument ? undefined : argumentUrl
   if (!isUrlLike(request.argument) && (request.argument.includes('/') || request.argument.trim() === '')) {
     throw new UsageError(`expected a URL or a bare file name, got ${JSON.stringify(redactText(request.argument))}`, 'EUSAGE')
   }
