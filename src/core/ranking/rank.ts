@@ -1,6 +1,7 @@
 // rankMirrors: measures round trips and throughput of each verified candidate, scores them, and sorts them best first.
 import pLimit from 'p-limit'
 import type {TransportOptions} from '../../plugins/types.js'
+import {childSignal} from '../child-signal.js'
 import {AbortedError, MirrorError} from '../errors.js'
 import type {Candidate, ErrorInfo, Measurement, MirrorSet} from '../model.js'
 import {redactText, redactUrl} from '../redact.js'
@@ -89,7 +90,12 @@ export async function rankMirrors(set: MirrorSet, options: RankOptions, context:
         delete candidate.rank
         if (!options.includeAll && candidate.verify && EXCLUDED.has(candidate.verify.status)) return undefined
         return limit(async () => {
-          candidate.rank = await measure(candidate, set.target.size, options, transports, history, signal)
+          const child = childSignal(signal)
+          try {
+            candidate.rank = await measure(candidate, set.target.size, options, transports, history, child.signal)
+          } finally {
+            child.dispose()
+          }
           context.onEvent?.({type: 'measured', url: redactUrl(candidate.url), measurement: candidate.rank})
         })
       }),

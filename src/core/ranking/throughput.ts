@@ -48,6 +48,9 @@ export async function measureThroughput(
   let windowStart = 0
   let windowBytes = 0
   const rates: number[] = []
+  // The first window holds TCP slow start and whatever a server had buffered: the rate is counted after it.
+  let settledAt: number | undefined
+  let settledBytes = 0
   try {
     for await (const chunk of transport.read(url, range, {signal: AbortSignal.any([signal, deadline.signal])})) {
       const now = performance.now()
@@ -63,6 +66,10 @@ export async function measureThroughput(
       windowBytes += chunk.length
       if (now - windowStart >= settings.windowMs) {
         rates.push((windowBytes * 1000) / (now - windowStart))
+        if (settledAt === undefined) {
+          settledAt = now
+          settledBytes = bytes
+        }
         windowStart = now
         windowBytes = 0
       }
@@ -84,7 +91,11 @@ export async function measureThroughput(
   // Measured to now, not to the last chunk: a stall before the deadline is slowness and must count.
   const durationMs = firstByteAt === undefined ? 0 : end - firstByteAt
   // A file that fits in one chunk gives no rate after its first byte; its whole fetch time is all there is.
-  const bytesPerSecond = bytes > 0 && durationMs > 1 ? (bytes * 1000) / durationMs : ((bytes + firstChunkBytes) * 1000) / Math.max(1, end - start)
+  const settledMs = settledAt === undefined ? 0 : end - settledAt
+  let bytesPerSecond: number
+  if (settledMs >= settings.windowMs) bytesPerSecond = ((bytes - settledBytes) * 1000) / settledMs
+  else if (bytes > 0 && durationMs > 1) bytesPerSecond = (bytes * 1000) / durationMs
+  else bytesPerSecond = ((bytes + firstChunkBytes) * 1000) / Math.max(1, end - start)
   const result: ThroughputResult = {ttfbMs, bytesPerSecond, bytes: bytes + firstChunkBytes, durationMs, offset: range?.offset ?? 0}
   const recent = rates.slice(-settings.steadyWindows)
   if (recent.length >= 2) result.cv = coefficientOfVariation(recent)

@@ -2,6 +2,7 @@
 import {randomInt} from 'node:crypto'
 import pLimit from 'p-limit'
 import type {RemoteInfo, TransportOptions} from '../../plugins/types.js'
+import {childSignal} from '../child-signal.js'
 import {AbortedError, MirrorError} from '../errors.js'
 import type {Candidate, Check, ErrorInfo, MirrorSet, Target, Verdict} from '../model.js'
 import {redactText, redactUrl} from '../redact.js'
@@ -75,7 +76,8 @@ async function verifyOne(
   candidateUrl: string, plan: Plan, transports: TransportSet, options: VerifyOptions, outer: AbortSignal, primaryInfo?: RemoteInfo,
 ): Promise<Verdict> {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 60_000)
-  const signal = AbortSignal.any([outer, timeout])
+  const child = childSignal(outer)
+  const signal = AbortSignal.any([child.signal, timeout])
   const isPrimary = candidateUrl === plan.primaryUrl
   try {
     const url = parseUrl(candidateUrl)
@@ -85,6 +87,8 @@ async function verifyOne(
   } catch (error) {
     if (outer.aborted) throw new AbortedError(undefined, error)
     return decideVerdict({checks: [], notes: [], error: errorInfo(error, timeout.aborted)})
+  } finally {
+    child.dispose()
   }
 }
 
