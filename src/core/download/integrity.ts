@@ -69,7 +69,8 @@ export async function comparePieces(
   const usable = mirrors.filter((mirror) => mirror.status === 'active' && !mirror.wholeOnly)
   for (const piece of pieces) {
     const deliverer = map.deliveredBy[piece]!
-    const others = usable.filter((mirror) => mirror.id !== deliverer)
+    // The fastest other mirrors answer first; the primary breaks ties, so it goes first among equals.
+    const others = usable.filter((mirror) => mirror.id !== deliverer).sort((a, b) => b.linkRate - a.linkRate || a.id - b.id)
     const [second, third] = others
     if (!second) continue
     const local = await sink.read(map.start(piece), map.lengthOf(piece))

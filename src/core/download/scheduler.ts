@@ -21,8 +21,10 @@ export type SchedulerLimits = {perMirror: number; maxTries: number; minSplitPiec
 export function mirrorsWithRoom(mirrors: readonly MirrorState[], now: number, limits: SchedulerLimits): MirrorState[] {
   const open = mirrors.filter((mirror) => !mirror.wholeOnly && mirror.isUsableAt(now, limits.maxTries) && mirror.links < limits.perMirror)
   const fresh = open.filter((mirror) => mirror.cooldownUntil <= now)
-  // A mirror cooling down after a slow cut is still better than no link at all.
-  const pool = fresh.length > 0 ? fresh : open
+  // A mirror cooling down after a slow cut is used only when no other mirror is alive: otherwise
+  // a busy fast mirror will pick up the remainder when one of its links frees up.
+  const othersAlive = mirrors.some((mirror) => mirror.cooldownUntil <= now && !mirror.wholeOnly && mirror.isAlive(limits.maxTries))
+  const pool = fresh.length > 0 || othersAlive ? fresh : open
   return pool.sort((a, b) => a.links - b.links || b.linkRate - a.linkRate || a.order - b.order)
 }
 

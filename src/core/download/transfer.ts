@@ -216,11 +216,35 @@ export class Transfer {
     mirror.lastFailure = failure
     if (failure.exitCode === 6) this.failure ??= failure
     else if (failure.code === 'ERANGE_UNSUPPORTED') mirror.wholeOnly = true
+    else if (failure.code === 'ECHANGED') this.recheck(mirror, failure)
     else if (FATAL_FOR_MIRROR.has(failure.code) || !failure.retryable) this.quarantine(mirror, failure.code, failure.message)
     else {
       const seconds = mirror.bench(now, failure.code, failure.message, failure.retryAfter)
       this.emit({type: 'mirror-benched', mirror: mirror.id, url: mirror.displayUrl, code: failure.code, seconds})
     }
+  }
+
+  /**
+   * A 200 to an If-Range request means "changed" or "ignores ranges": a fresh stat tells which,
+   * so a mirror without ranges is kept as a whole-stream fallback instead of being lost.
+   */
+  private recheck(mirror: MirrorState, failure: MirrorError): void {
+    mirror.benchedUntil = Number.MAX_SAFE_INTEGER
+    const signal = AbortSignal.any([this.signal, AbortSignal.timeout(10_000)])
+    mirror.transport.stat(mirror.url, {signal}).then(
+      (info) => {
+        mirror.benchedUntil = 0
+        const same = info.size === this.map.size && (info.etag ?? '') === (mirror.etag ?? '')
+        if (same) mirror.wholeOnly = true
+        else this.quarantine(mirror, 'ECHANGED', `${failure.message} (now size ${info.size ?? 'unknown'}, etag ${info.etag ?? 'none'})`)
+        this.wake()
+      },
+      () => {
+        mirror.benchedUntil = 0
+        this.quarantine(mirror, failure.code, failure.message)
+        this.wake()
+      },
+    )
   }
 
   private noMirrorError(): MirrorError {

@@ -1,0 +1,117 @@
+// The engine against misbehaving mirrors: slow, stalled, reset, ignoring Range, lying Content-Range, changing size.
+import {afterEach, describe, expect, it} from 'vitest'
+import {join} from 'node:path'
+import {fetchFile} from '../../../src/core/download/engine.js'
+import type {FetchOptions} from '../../../src/core/download/options.js'
+import {makeContent, sha256Hex} from '../../helpers/content.js'
+import {startHttpMirror, type HttpFaults, type HttpMirror} from '../../helpers/http-mirror.js'
+import {collector, fileSha256, temporaryDirectory, transportFactories} from './helpers.js'
+
+const SIZE = 2 * 1024 * 1024
+const content = makeContent(SIZE, 11)
+const expected = sha256Hex(content)
+const PIECE = 64 * 1024
+
+const opened: Array<{close: () => Promise<void>}> = []
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((item) => (item as HttpMirror).close?.() ?? (item as {remove: () => Promise<void>}).remove()))
+})
+
+async function mirror(faults: HttpFaults = {}): Promise<HttpMirror> {
+  const started = await startHttpMirror({files: {'/f.bin': content}, faults})
+  opened.push(started)
+  return started
+}
+
+async function run(mirrors: HttpMirror[], options: Partial<FetchOptions> = {}, during?: (event: ReturnType<typeof collector>) => void) {
+  const directory = await temporaryDirectory()
+  opened.push({close: directory.remove})
+  const events = collector()
+  const output = join(directory.path, 'out.bin')
+  const onEvent = (event: Parameters<typeof events.onEvent>[0]) => {
+    events.onEvent(event)
+    during?.(events)
+  }
+  const summary = await fetchFile(
+    {urls: mirrors.map((m) => `${m.url}f.bin`), output, pieceLength: PIECE, connections: 2, perMirror: 1, graceMs: 500, sampleMs: 100, crossCheck: 1, transportFactories, ...options},
+    {onEvent},
+  )
+  return {summary, events, output, served: mirrors.reduce((sum, m) => sum + m.stats.bytesSent, 0)}
+}
+
+describe('fetchFile with faulty mirrors', () => {
+  it('cuts a link below --lowest-speed and continues its remainder from the exact byte', async () => {
+    const fast = await mirror({bandwidth: 1024 * 1024})
+    const slow = await mirror({bandwidth: 24 * 1024})
+    const {events, output, served} = await run([fast, slow], {lowestSpeed: 100_000})
+    expect(await fileSha256(output)).toBe(expected)
+    const cut = events.of('link-cut').find((event) => event.mirror === 1 && event.reason === 'slow')
+    expect(cut).toBeDefined()
+    expect(cut!.offset % PIECE).not.toBe(0)
+    expect(events.of('link-start').some((start) => start.offset === cut!.offset && start.mirror === 0)).toBe(true)
+    // No byte twice beyond what was in flight when links were cut, plus the one cross-checked piece.
+    expect(served).toBeLessThan(SIZE + 1024 * 1024)
+  })
+
+  it('cuts a stalled link and benches its mirror', async () => {
+    const good = await mirror({bandwidth: 2 * 1024 * 1024})
+    const stalling = await mirror({stallAfter: 100_000})
+    const {events, output} = await run([good, stalling], {stallTimeoutMs: 700})
+    expect(await fileSha256(output)).toBe(expected)
+    expect(events.of('link-cut').some((event) => event.mirror === 1 && event.reason === 'stall')).toBe(true)
+    expect(events.of('mirror-benched').some((event) => event.mirror === 1 && event.code === 'ETIMEDOUT')).toBe(true)
+  })
+
+  it('benches a mirror that resets mid-stream and retries it later', async () => {
+    const good = await mirror({bandwidth: 2 * 1024 * 1024})
+    const resetting = await mirror({resetAfter: 150_000})
+    const {events, output} = await run([good, resetting])
+    expect(await fileSha256(output)).toBe(expected)
+    const errors = events.of('link-error').filter((event) => event.mirror === 1)
+    expect(errors.length).toBeGreaterThan(0)
+    expect(['ESHORT', 'ECONNRESET']).toContain(errors[0]!.code)
+    expect(events.of('mirror-benched').some((event) => event.mirror === 1)).toBe(true)
+  })
+
+  it('stops asking ranges of a mirror that answers 200, without writing its bytes', async () => {
+    const good = await mirror()
+    const whole = await mirror({ignoreRange: true})
+    const {events, output, summary} = await run([good, whole])
+    expect(await fileSha256(output)).toBe(expected)
+    // With If-Range, a 200 may mean "changed" too: a fresh stat tells it apart, so the mirror stays as a whole-stream fallback.
+    expect(events.of('link-error').some((event) => event.mirror === 1 && ['ERANGE_UNSUPPORTED', 'ECHANGED'].includes(event.code))).toBe(true)
+    expect(summary.mirrors[1]!.pieces).toBe(0)
+    expect(summary.mirrors[1]!.state).toBe('whole-only')
+  })
+
+  it('serves a whole stream from a mirror without ranges when it is the only one', async () => {
+    const whole = await mirror({ignoreRange: true})
+    const {output} = await run([whole])
+    expect(await fileSha256(output)).toBe(expected)
+  })
+
+  it('quarantines a mirror whose Content-Range does not match the request', async () => {
+    const good = await mirror()
+    const liar = await mirror({wrongContentRange: true})
+    const {events, output, summary} = await run([good, liar])
+    expect(await fileSha256(output)).toBe(expected)
+    expect(events.of('mirror-quarantined').some((event) => event.mirror === 1)).toBe(true)
+    expect(summary.mirrors[1]!.state).toBe('quarantined')
+  })
+
+  it('detects a mirror whose file changes mid-run and finishes from the others', async () => {
+    const primary = await mirror({bandwidth: 384 * 1024})
+    const changing = await mirror({bandwidth: 2 * 1024 * 1024})
+    let changed = false
+    const {events, output} = await run([primary, changing], {}, (seen) => {
+      if (!changed && seen.of('link-start').length >= 2) {
+        changed = true
+        // Its next request (a steal from the slow primary) sees a new ETag and size.
+        changing.setFaults({bandwidth: 2 * 1024 * 1024, size: SIZE - 300_000, etag: '"changed"'})
+      }
+    })
+    expect(await fileSha256(output)).toBe(expected)
+    const quarantined = events.of('mirror-quarantined').find((event) => event.mirror === 1)
+    expect(quarantined?.reason).toMatch(/changed|size|Content-Range/i)
+  })
+})
