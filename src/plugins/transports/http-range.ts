@@ -1,0 +1,78 @@
+// Checks that a response to a ranged GET really carries the bytes asked for, and streams exactly that many.
+import type {Readable} from 'node:stream'
+import {TransportError} from '../../core/errors.js'
+import {redactUrl} from '../../core/redact.js'
+import type {ByteRange} from '../types.js'
+import {errorForFailure, header} from './http-errors.js'
+import {discard, type HttpResponse} from './http-request.js'
+
+/** `bytes first-last/total`, with total '*' when unknown. */
+export function parseContentRange(value: string | undefined): {first: number; last: number; total?: number} | undefined {
+  const match = /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(value ?? '')
+  if (!match) return undefined
+  const total = match[3] === '*' ? undefined : Number(match[3])
+  return {first: Number(match[1]), last: Number(match[2]), total}
+}
+
+/** Throws unless a 2xx response can deliver `range` from its first body byte. */
+export function checkRangedResponse(response: HttpResponse, range: ByteRange, sentIfRange: boolean): void {
+  const where = redactUrl(response.url)
+  if (response.statusCode === 206) {
+    const found = parseContentRange(header(response.headers, 'content-range'))
+    const expected = `bytes ${range.offset}-${range.offset + range.length - 1}`
+    if (!found || found.first !== range.offset || found.last !== range.offset + range.length - 1) {
+      throw new TransportError(
+        `${where}: asked for ${expected}, got Content-Range "${header(response.headers, 'content-range') ?? ''}"`,
+        'ECONTENTRANGE',
+      )
+    }
+    return
+  }
+  // A 200 carries the whole file from byte 0.
+  if (sentIfRange) throw new TransportError(`${where}: the file changed (If-Range did not match its ETag)`, 'ECHANGED')
+  const size = Number(header(response.headers, 'content-length'))
+  const coversRange = range.offset === 0 && (!Number.isFinite(size) || size <= range.length)
+  if (!coversRange) throw new TransportError(`${where}: the server ignores Range requests (HTTP 200)`, 'ERANGE_UNSUPPORTED')
+}
+
+/**
+ * Yields the body, stopping after `length` bytes when given; fewer bytes is ESHORT. Leaving early
+ * (break, error, abort) destroys the body, which releases or closes its socket.
+ */
+export async function* streamBody(
+  response: HttpResponse,
+  length: number | undefined,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  const body = response.body as unknown as Readable
+  const declared = Number(header(response.headers, 'content-length'))
+  let received = 0
+  try {
+    for await (const chunk of body as AsyncIterable<Uint8Array>) {
+      if (signal.aborted) throw signal.reason
+      if (length !== undefined && received + chunk.byteLength > length) {
+        const last = chunk.subarray(0, length - received)
+        received = length
+        if (last.byteLength > 0) yield last
+        return
+      }
+      received += chunk.byteLength
+      yield chunk
+      // When the body is exactly the range, let it end by itself so its connection stays open for the next request.
+      if (length !== undefined && received === length && declared !== length) return
+    }
+  } catch (error) {
+    if (signal.aborted) throw signal.reason
+    if (error instanceof TransportError) throw error
+    throw errorForFailure(error, response.url, true)
+  } finally {
+    if (!body.readableEnded) discard(response)
+  }
+  if (signal.aborted) throw signal.reason
+  const expected = length ?? declared
+  if (Number.isFinite(expected) && received < expected) {
+    throw new TransportError(`${redactUrl(response.url)}: stream ended after ${received} of ${expected} bytes`, 'ESHORT', {
+      retryable: true,
+    })
+  }
+}

@@ -1,0 +1,139 @@
+// The HTTP(S) transport on undici: HEAD-based stat, exact ranged reads with validators, and one connection pool per origin.
+import {readFileSync} from 'node:fs'
+import {Agent} from 'undici'
+import {remoteFileName} from '../../core/content-disposition.js'
+import {digestsFromHeaders} from '../../core/digests.js'
+import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
+import {errorForStatus, header} from './http-errors.js'
+import {checkRangedResponse, parseContentRange, streamBody} from './http-range.js'
+import {discard, send, type HttpResponse} from './http-request.js'
+
+/** Connection limits and timeouts; each is a default the options may override. */
+const DEFAULTS = {
+  /** Per origin: the download engine opens several links to one mirror, discovery many small requests. */
+  connections: 32,
+  /** Idle keep-alive, so probes, pings and pieces reuse a warm connection. */
+  keepAliveMs: 10_000,
+  /** Milliseconds to wait for TCP and TLS to connect. */
+  connectTimeout: 10_000,
+}
+
+function packageVersion(): string {
+  try {
+    // Three directories up from src/plugins/transports (or dist/plugins/transports) is the package root.
+    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')
+    return (JSON.parse(text) as {version?: string}).version ?? '0.0.0'
+  } catch {
+    return '0.0.0'
+  }
+}
+
+export const HTTP_USER_AGENT = `mirrorkit/${packageVersion()}`
+
+export class HttpTransport implements Transport {
+  readonly name = 'http'
+  readonly protocols = ['http:', 'https:'] as const
+  private readonly agent: Agent
+  private readonly userAgent: string
+
+  constructor(options: TransportOptions = {}) {
+    this.userAgent = options.userAgent ?? HTTP_USER_AGENT
+    this.agent = new Agent({
+      connections: DEFAULTS.connections,
+      keepAliveTimeout: DEFAULTS.keepAliveMs,
+      connect: {timeout: options.connectTimeout ?? DEFAULTS.connectTimeout, rejectUnauthorized: !options.insecure},
+    })
+  }
+
+  async stat(url: URL, {signal}: CallOptions): Promise<RemoteInfo> {
+    let response = await send(this.agent, url, {method: 'HEAD', headers: this.headers(), signal})
+    const refused = response.statusCode === 405 || response.statusCode === 501
+    if (refused || (isSuccess(response) && header(response.headers, 'content-length') === undefined)) {
+      await response.body.dump().catch(() => undefined)
+      // Some servers refuse HEAD or omit its length; one byte of GET tells the size through Content-Range.
+      response = await send(this.agent, url, {method: 'GET', headers: this.headers({range: 'bytes=0-0'}), signal})
+    }
+    try {
+      const failure = errorForStatus(response.statusCode, response.headers, response.url)
+      if (failure) throw failure
+      return describe(response)
+    } finally {
+      // dump() stops reading past a small limit, so a 200 to the one-byte GET never streams the whole file.
+      await response.body.dump().catch(() => undefined)
+    }
+  }
+
+  async *read(url: URL, range: ByteRange | undefined, options: CallOptions & {etag?: string}): AsyncGenerator<Uint8Array> {
+    const {signal} = options
+    if (signal.aborted) throw signal.reason
+    if (range && range.length === 0) return
+    const ifRange = range && options.etag && !options.etag.startsWith('W/') ? options.etag : undefined
+    const extra: Record<string, string> = {}
+    if (range) extra.range = `bytes=${range.offset}-${range.offset + range.length - 1}`
+    if (ifRange) extra['if-range'] = ifRange
+    const response = await send(this.agent, url, {method: 'GET', headers: this.headers(extra), signal})
+    try {
+      const failure = errorForStatus(response.statusCode, response.headers, response.url)
+      if (failure) throw failure
+      if (range) checkRangedResponse(response, range, ifRange !== undefined)
+    } catch (error) {
+      discard(response)
+      throw error
+    }
+    yield* streamBody(response, range?.length, signal)
+  }
+
+  /**
+   * The time of a HEAD round trip on an open connection. undici closes a connection after HEAD,
+   * so an unmeasured one-byte GET opens (or reuses) the connection the HEAD then travels on.
+   */
+  async ping(url: URL, {signal}: CallOptions): Promise<number> {
+    const warm = await send(this.agent, url, {method: 'GET', headers: this.headers({range: 'bytes=0-0'}), signal, follow: false})
+    await warm.body.dump().catch(() => undefined)
+    const started = performance.now()
+    const response = await send(this.agent, url, {method: 'HEAD', headers: this.headers(), signal, follow: false})
+    const elapsed = performance.now() - started
+    await response.body.dump().catch(() => undefined)
+    return elapsed
+  }
+
+  async close(): Promise<void> {
+    // destroy, not close: close waits for requests in flight, and a stalled one would hold the process open.
+    await this.agent.destroy()
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return {'user-agent': this.userAgent, 'accept-encoding': 'identity', ...extra}
+  }
+}
+
+function isSuccess(response: HttpResponse): boolean {
+  return response.statusCode >= 200 && response.statusCode < 300
+}
+
+function describe(response: HttpResponse): RemoteInfo {
+  const headers = response.headers
+  const contentRange = parseContentRange(header(headers, 'content-range'))
+  const length = Number(header(headers, 'content-length'))
+  const size = response.statusCode === 206 ? contentRange?.total : Number.isFinite(length) ? length : undefined
+  const modified = Date.parse(header(headers, 'last-modified') ?? '')
+  const links = headers.link === undefined ? [] : Array.isArray(headers.link) ? headers.link : [headers.link]
+  const info: RemoteInfo = {
+    size,
+    name: remoteFileName(header(headers, 'content-disposition'), response.url),
+    acceptsRanges: response.statusCode === 206 || /\bbytes\b/i.test(header(headers, 'accept-ranges') ?? ''),
+    digests: digestsFromHeaders(header(headers, 'digest'), header(headers, 'repr-digest')),
+    links,
+    finalUrl: response.url.href,
+  }
+  if (!Number.isNaN(modified)) info.modifiedAt = new Date(modified)
+  const etag = header(headers, 'etag')
+  if (etag) info.etag = etag
+  return info
+}
+
+export const httpTransport: TransportFactory = {
+  name: 'http',
+  protocols: ['http:', 'https:'],
+  create: (options) => new HttpTransport(options),
+}

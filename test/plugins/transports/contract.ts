@@ -1,0 +1,141 @@
+// The one behaviour suite every transport passes (http, file, ftp, sftp, and the interop daemons), whatever serves it.
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import type {ByteRange, Transport} from '../../../src/plugins/types.js'
+
+export type ContractFixture = {
+  /** Created by the test; the suite closes it in its last case. */
+  transport: Transport
+  /** Serves `content`. */
+  fileUrl: URL
+  content: Buffer
+  /** Does not exist. */
+  missingUrl: URL
+  /** The server closes the connection mid-body. */
+  closesMidStreamUrl?: URL
+  /** Wrong password. */
+  badCredentialsUrl?: URL
+  /** Connections the server holds open now, when the test runs the server; the sharpest leak check. */
+  serverConnections?: () => number
+  teardown(): Promise<void>
+}
+
+/** Every call gets a deadline, so a transport that hangs fails its case instead of the whole run. */
+const CALL_TIMEOUT_MS = 15_000
+
+export async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Uint8Array[] = []
+  for await (const chunk of stream) chunks.push(chunk)
+  return Buffer.concat(chunks)
+}
+
+function socketCount(): number {
+  return process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length
+}
+
+async function settle<T>(promise: Promise<T>): Promise<{value?: T; error?: unknown}> {
+  try {
+    return {value: await promise}
+  } catch (error) {
+    return {error}
+  }
+}
+
+export function describeTransportContract(name: string, setup: () => Promise<ContractFixture>): void {
+  describe(`transport contract: ${name}`, () => {
+    let fixture: ContractFixture
+    let baselineSockets = 0
+    const options = () => ({signal: AbortSignal.timeout(CALL_TIMEOUT_MS)})
+    const read = (url: URL, range?: ByteRange) => collect(fixture.transport.read(url, range, options()))
+
+    beforeAll(async () => {
+      baselineSockets = socketCount()
+      fixture = await setup()
+    })
+    afterAll(async () => {
+      await fixture?.transport.close()
+      await fixture?.teardown()
+    })
+
+    it('stats size, name and range support', async () => {
+      const info = await fixture.transport.stat(fixture.fileUrl, options())
+      expect(info.size).toBe(fixture.content.length)
+      const segment = fixture.fileUrl.pathname.slice(fixture.fileUrl.pathname.lastIndexOf('/') + 1)
+      expect(info.name).toBe(decodeURIComponent(segment))
+      expect(info.acceptsRanges).toBe(true)
+      expect(Array.isArray(info.digests) && Array.isArray(info.links)).toBe(true)
+    })
+
+    it('reads the whole file byte for byte', async () => {
+      const data = await read(fixture.fileUrl)
+      expect(data.length).toBe(fixture.content.length)
+      expect(data.equals(fixture.content)).toBe(true)
+    })
+
+    it('reads ranges at the start, middle and end, one byte and the last byte', async () => {
+      const size = fixture.content.length
+      const ranges: ByteRange[] = [
+        {offset: 0, length: 1000},
+        {offset: Math.floor(size / 3), length: Math.floor(size / 3)},
+        {offset: size - 1000, length: 1000},
+        {offset: 12_345, length: 1},
+        {offset: size - 1, length: 1},
+      ]
+      for (const range of ranges) {
+        const data = await read(fixture.fileUrl, range)
+        expect(data.length, `length of ${JSON.stringify(range)}`).toBe(range.length)
+        expect(data.equals(fixture.content.subarray(range.offset, range.offset + range.length)), JSON.stringify(range)).toBe(true)
+      }
+    })
+
+    it('reports a missing file as ENOTFOUND, not retryable', async () => {
+      for (const attempt of [fixture.transport.stat(fixture.missingUrl, options()), read(fixture.missingUrl)]) {
+        const {error} = await settle<unknown>(attempt)
+        expect(error).toMatchObject({code: 'ENOTFOUND', retryable: false})
+      }
+    })
+
+    it('reports a connection closed mid-body as a retryable error', async (context) => {
+      if (!fixture.closesMidStreamUrl) return context.skip()
+      const {error} = await settle(read(fixture.closesMidStreamUrl))
+      expect(error).toMatchObject({retryable: true})
+      expect(['ESHORT', 'ECONNRESET']).toContain((error as {code: string}).code)
+    })
+
+    it('reports bad credentials as EAUTH, not retryable', async (context) => {
+      if (!fixture.badCredentialsUrl) return context.skip()
+      const {error} = await settle(fixture.transport.stat(fixture.badCredentialsUrl, options()))
+      expect(error).toMatchObject({code: 'EAUTH', retryable: false})
+    })
+
+    it('rejects with the abort reason, promptly, and leaks no socket', async () => {
+      const early = new Error('aborted before the start')
+      const before = await settle(collect(fixture.transport.read(fixture.fileUrl, undefined, {signal: AbortSignal.abort(early)})))
+      expect(before.error).toBe(early)
+
+      const controller = new AbortController()
+      const reason = new Error('aborted mid-stream')
+      const iterator = fixture.transport.read(fixture.fileUrl, undefined, {signal: controller.signal})[Symbol.asyncIterator]()
+      const first = await iterator.next()
+      expect(first.done).toBe(false)
+      // A read while the first is open needs a second connection, which close() must release too.
+      expect((await read(fixture.fileUrl, {offset: 0, length: 1}))[0]).toBe(fixture.content[0])
+      const started = performance.now()
+      controller.abort(reason)
+      const after = await settle(
+        (async () => {
+          for (let step = 0; step < 10_000; step++) if ((await iterator.next()).done) return
+        })(),
+      )
+      expect(after.error).toBe(reason)
+      expect(performance.now() - started).toBeLessThan(2000)
+
+      const closing = performance.now()
+      await fixture.transport.close()
+      expect(performance.now() - closing).toBeLessThan(2000)
+      // Idle client sockets may be unref'd and so missing from the process's resources; the server's count sees them.
+      const leaks = () => Math.max(socketCount() - baselineSockets, fixture.serverConnections?.() ?? 0)
+      for (let wait = 0; wait < 20 && leaks() > 0; wait++) await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(leaks()).toBe(0)
+    })
+  })
+}

@@ -1,0 +1,178 @@
+// The http transport passes the contract and handles what real servers do: ignored ranges, redirects, throttling, changed files.
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+import {HttpTransport, httpTransport} from '../../../src/plugins/transports/http.js'
+import {makeContent} from '../../helpers/content.js'
+import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
+import {collect, describeTransportContract} from './contract.js'
+
+describeTransportContract('http', async () => {
+  const content = makeContent(300_000, 7)
+  const mirror = await startHttpMirror({
+    files: {'/pub/f.bin': content, '/cut.bin': content, '/private.bin': content},
+    perPath: {'/cut.bin': {resetAfter: 100_000}, '/private.bin': {auth: {username: 'user', password: 'right'}}},
+  })
+  return {
+    transport: httpTransport.create({}),
+    fileUrl: new URL('pub/f.bin', mirror.url),
+    content,
+    missingUrl: new URL('missing.bin', mirror.url),
+    closesMidStreamUrl: new URL('cut.bin', mirror.url),
+    badCredentialsUrl: new URL(mirror.url.replace('http://', 'http://user:wrong@') + 'private.bin'),
+    serverConnections: () => mirror.stats.openConnections,
+    teardown: () => mirror.close(),
+  }
+})
+
+describe('http transport', () => {
+  const content = makeContent(100_000, 11)
+  let mirror: HttpMirror
+  let transport: HttpTransport
+  const url = (path = 'f.bin') => new URL(path, mirror.url)
+  const signal = () => AbortSignal.timeout(10_000)
+  const read = (path: string, offset: number, length: number, etag?: string) =>
+    collect(transport.read(url(path), {offset, length}, {signal: signal(), etag}))
+
+  beforeAll(async () => {
+    mirror = await startHttpMirror({files: {'/f.bin': content, '/g.bin': content, '/a': 'x', '/b': 'x'}})
+    transport = new HttpTransport({})
+  })
+  beforeEach(() => {
+    mirror.setFaults({})
+    for (const path of ['/f.bin', '/g.bin', '/a', '/b']) mirror.setFaults({}, path)
+  })
+  afterAll(async () => {
+    await transport.close()
+    await mirror.close()
+  })
+
+  it('refuses a 200 answer to a range that does not start at 0, and accepts it for a whole-file range', async () => {
+    mirror.setFaults({ignoreRange: true})
+    await expect(read('f.bin', 10, 100)).rejects.toMatchObject({code: 'ERANGE_UNSUPPORTED', retryable: false})
+    expect((await read('f.bin', 0, content.length)).equals(content)).toBe(true)
+  })
+
+  it('refuses a Content-Range that is not the one asked for', async () => {
+    mirror.setFaults({wrongContentRange: true})
+    await expect(read('f.bin', 10, 100)).rejects.toMatchObject({code: 'ECONTENTRANGE', retryable: false})
+  })
+
+  it('sends If-Range with a strong etag and reports a changed file as ECHANGED', async () => {
+    const {etag} = await transport.stat(url(), {signal: signal()})
+    expect(etag).toMatch(/^"/)
+    expect((await read('f.bin', 5, 10, etag)).equals(content.subarray(5, 15))).toBe(true)
+    mirror.setFaults({etag: '"changed"'})
+    await expect(read('f.bin', 5, 10, etag)).rejects.toMatchObject({code: 'ECHANGED', retryable: false})
+    // A weak etag must not be sent as If-Range, so the range is served as usual.
+    expect((await read('f.bin', 5, 10, 'W/"weak"')).length).toBe(10)
+  })
+
+  it('follows a redirect chain and reports the final URL', async () => {
+    mirror.setFaults({redirect: '/b'}, '/a')
+    mirror.setFaults({redirect: `${mirror.url}g.bin`}, '/b')
+    const info = await transport.stat(url('a'), {signal: signal()})
+    expect(info.finalUrl).toBe(url('g.bin').href)
+    expect(info.size).toBe(content.length)
+    expect((await collect(transport.read(url('a'), {offset: 1, length: 3}, {signal: signal()}))).equals(content.subarray(1, 4))).toBe(true)
+  })
+
+  it('stops at a redirect loop, at more than five hops, and at a non-http target', async () => {
+    mirror.setFaults({redirect: '/b'}, '/a')
+    mirror.setFaults({redirect: '/a'}, '/b')
+    await expect(transport.stat(url('a'), {signal: signal()})).rejects.toMatchObject({code: 'EREDIRECT'})
+    const hops = await startHttpMirror({
+      files: {},
+      perPath: Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((hop) => [`/r${hop}`, {redirect: `/r${hop + 1}`}])),
+    })
+    try {
+      await expect(transport.stat(new URL('r0', hops.url), {signal: signal()})).rejects.toMatchObject({code: 'EREDIRECT'})
+    } finally {
+      await hops.close()
+    }
+    mirror.setFaults({redirect: 'ftp://127.0.0.1/f.bin'}, '/a')
+    await expect(transport.stat(url('a'), {signal: signal()})).rejects.toMatchObject({code: 'EREDIRECT'})
+  })
+
+  it('reports 429 and 503 as ETHROTTLED with Retry-After, 500 as retryable and 400 as not', async () => {
+    mirror.setFaults({status: 429, retryAfter: 7})
+    await expect(transport.stat(url(), {signal: signal()})).rejects.toMatchObject({code: 'ETHROTTLED', retryable: true, retryAfter: 7})
+    mirror.setFaults({status: 503, retryAfter: 2})
+    await expect(read('f.bin', 0, 10)).rejects.toMatchObject({code: 'ETHROTTLED', retryAfter: 2})
+    mirror.setFaults({status: 500})
+    await expect(read('f.bin', 0, 10)).rejects.toMatchObject({code: 'EHTTP', retryable: true})
+    mirror.setFaults({status: 400})
+    await expect(read('f.bin', 0, 10)).rejects.toMatchObject({code: 'EHTTP', retryable: false})
+  })
+
+  it('falls back to a one-byte GET when HEAD is refused', async () => {
+    mirror.setFaults({noHead: true})
+    const before = mirror.stats.bytesSent
+    const info = await transport.stat(url(), {signal: signal()})
+    expect(info).toMatchObject({size: content.length, acceptsRanges: true, name: 'f.bin'})
+    expect(mirror.stats.bytesSent - before).toBe(1)
+  })
+
+  it('returns Digest, Repr-Digest, Link, Last-Modified and a sanitised Content-Disposition name from stat', async () => {
+    const sha256 = Buffer.alloc(32, 1).toString('base64')
+    const sha512 = Buffer.alloc(64, 2).toString('base64')
+    const links = ['<http://m1/f.bin>; rel=duplicate; pri=1', '<http://m2/f.bin>; rel=duplicate; pri=2']
+    mirror.setFaults({
+      headers: {
+        digest: `SHA-256=${sha256}`,
+        'repr-digest': `sha-512=:${sha512}:`,
+        link: links.join(', '),
+        'content-disposition': `attachment; filename*=UTF-8''..%2F..%2Fdebian%2012.iso`,
+      },
+    })
+    const info = await transport.stat(url(), {signal: signal()})
+    expect(info.digests).toEqual([
+      {algorithm: 'sha512', hex: Buffer.alloc(64, 2).toString('hex')},
+      {algorithm: 'sha256', hex: Buffer.alloc(32, 1).toString('hex')},
+    ])
+    expect(info.links).toEqual([links.join(', ')])
+    expect(info.name).toBe('debian 12.iso')
+    expect(info.modifiedAt).toBeInstanceOf(Date)
+  })
+
+  it('sends credentials from the URL as Basic auth', async () => {
+    mirror.setFaults({auth: {username: 'ann', password: 'p@ss word'}})
+    const withCredentials = new URL(mirror.url)
+    withCredentials.username = 'ann'
+    withCredentials.password = 'p@ss word'
+    withCredentials.pathname = '/f.bin'
+    expect((await transport.stat(withCredentials, {signal: signal()})).size).toBe(content.length)
+    await expect(transport.stat(url(), {signal: signal()})).rejects.toMatchObject({code: 'EAUTH'})
+  })
+
+  it('maps a refused connection and a stall cut by the signal', async () => {
+    const closed = await startHttpMirror({files: {}})
+    await closed.close()
+    await expect(transport.stat(new URL('f.bin', closed.url), {signal: signal()})).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+      retryable: true,
+    })
+    mirror.setFaults({stallAfter: 1000})
+    const reason = new Error('stalled')
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(reason), 200)
+    await expect(collect(transport.read(url(), {offset: 0, length: 5000}, {signal: controller.signal}))).rejects.toBe(reason)
+  })
+
+  it('keeps connections alive between reads and releases them all on close()', async () => {
+    const own = new HttpTransport({})
+    const reads = [0, 1, 2].map((offset) => collect(own.read(url(), {offset, length: 50_000}, {signal: signal()})))
+    await Promise.all(reads)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(mirror.stats.openConnections).toBeGreaterThan(0)
+    await own.close()
+    for (let wait = 0; wait < 20 && mirror.stats.openConnections > 0; wait++) await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(mirror.stats.openConnections).toBe(0)
+  })
+
+  it('pings with a HEAD round trip in milliseconds', async () => {
+    const ms = await transport.ping(url(), {signal: signal()})
+    expect(ms).toBeGreaterThan(0)
+    expect(ms).toBeLessThan(1000)
+    mirror.setFaults({firstByteDelayMs: 150})
+    expect(await transport.ping(url(), {signal: signal()})).toBeGreaterThanOrEqual(140)
+  })
+})
