@@ -81,8 +81,9 @@ export async function startFtpMirror(options: FtpMirrorOptions): Promise<FtpMirr
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       for (const passive of servers) passive.close()
-      for (const socket of sockets) socket.destroy()
-      await closed
+      // Resolve only once every socket has really closed, so callers see a quiet server.
+      const gone = [...sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()).destroy()))
+      await Promise.all([closed, ...gone])
     },
   }
 }

@@ -109,8 +109,9 @@ export async function startSftpMirror(options: SftpMirrorOptions): Promise<SftpM
     },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      for (const socket of sockets) socket.destroy()
-      await closed
+      // Resolve only once every socket has really closed, so callers see a quiet server.
+      const gone = [...sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()).destroy()))
+      await Promise.all([closed, ...gone])
     },
   }
 }

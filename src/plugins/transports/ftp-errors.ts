@@ -43,7 +43,7 @@ export function ftpError(error: unknown, url: URL, during: string): MirrorError 
   const network = failure?.code ? NETWORK_CODES[failure.code] : undefined
   if (network) return new TransportError(`${where}: ${network.toLowerCase()}`, network, {retryable: true, cause: error})
   if (/timeout/i.test(message)) return new TransportError(`${where}: timed out`, 'ETIMEDOUT', {retryable: true, cause: error})
-  if (/closed|socket|end of stream|ended/i.test(message)) {
+  if (/closed|socket|end of stream|ended|FIN packet/i.test(message)) {
     return new TransportError(`${where}: connection dropped (${message})`, 'ECONNRESET', {retryable: true, cause: error})
   }
   return new TransportError(`${where}: ${message}`, 'EFTP', {retryable: false, cause: error})

@@ -1,0 +1,176 @@
+// The local FTP mirror's protocol and fault knobs, seen through basic-ftp, a raw control connection and the FTP transport.
+import {connect, type Socket} from 'node:net'
+import {Writable} from 'node:stream'
+import {Client} from 'basic-ftp'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {ftpTransport} from '../../src/plugins/transports/ftp.js'
+import {makeContent} from '../helpers/content.js'
+import {startFtpMirror, type FtpMirror} from '../helpers/ftp-mirror.js'
+
+const content = makeContent(200 * 1024, 3)
+const transport = ftpTransport.create({connectTimeout: 5000})
+let mirror: FtpMirror
+
+async function collect(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Uint8Array[] = []
+  for await (const chunk of iterable) chunks.push(chunk)
+  return Buffer.concat(chunks)
+}
+
+const url = () => new URL(`${mirror.url}file.bin`)
+const signal = () => AbortSignal.timeout(10_000)
+
+/** A raw control connection that returns each reply line as it arrives. */
+async function rawControl(port: number): Promise<{socket: Socket; next(): Promise<string>}> {
+  const socket = connect(port, '127.0.0.1')
+  const lines: string[] = []
+  const waiters: ((line: string) => void)[] = []
+  let buffer = ''
+  socket.setEncoding('utf8')
+  socket.on('data', (text: string) => {
+    buffer += text
+    let index: number
+    while ((index = buffer.indexOf('\r\n')) >= 0) {
+      const line = buffer.slice(0, index)
+      buffer = buffer.slice(index + 2)
+      const waiter = waiters.shift()
+      if (waiter) waiter(line)
+      else lines.push(line)
+    }
+  })
+  const next = () => {
+    const line = lines.shift()
+    if (line !== undefined) return Promise.resolve(line)
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no reply within 5 s')), 5000)
+      waiters.push((value) => {
+        clearTimeout(timer)
+        resolve(value)
+      })
+    })
+  }
+  return {socket, next}
+}
+
+beforeAll(async () => {
+  mirror = await startFtpMirror({files: {'file.bin': content, 'other.bin': content.subarray(0, 10)}})
+})
+
+afterAll(async () => {
+  await mirror?.close()
+})
+
+describe('local FTP mirror', () => {
+  it('lists its files and answers FEAT, SIZE and HASH as a real server would', async () => {
+    const client = new Client(5000)
+    try {
+      await client.access({host: '127.0.0.1', port: mirror.port})
+      const listing = await client.list()
+      expect(listing.map((entry) => [entry.name, entry.size]).sort()).toEqual([['file.bin', content.length], ['other.bin', 10]])
+      const features = await client.features()
+      expect(features.get('REST')).toBe('STREAM')
+      expect(await client.size('file.bin')).toBe(content.length)
+      const hash = await client.send('HASH file.bin')
+      expect(hash.message).toMatch(/^213 SHA-256 0-204799 [0-9a-f]{64} file\.bin$/)
+    } finally {
+      client.close()
+    }
+  })
+
+  it('caps bandwidth for the whole server, shared by concurrent transfers', async () => {
+    mirror.setFaults({bytesPerSecond: 400 * 1024})
+    try {
+      const started = performance.now()
+      const [first, second] = await Promise.all([
+        collect(transport.read(url(), {offset: 0, length: 100 * 1024}, {signal: signal()})),
+        collect(transport.read(url(), {offset: 100 * 1024, length: 100 * 1024}, {signal: signal()})),
+      ])
+      const seconds = (performance.now() - started) / 1000
+      expect(Buffer.concat([first, second]).equals(content)).toBe(true)
+      // 200 KiB at 400 KiB/s in total takes half a second; the burst allowance is tiny.
+      expect(seconds).toBeGreaterThan(0.4)
+      expect(seconds).toBeLessThan(5)
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
+  it('delays the first byte, flips corrupt offsets, and reports an overridden size', async () => {
+    mirror.setFaults({firstByteDelayMs: 300, corrupt: [5, 70_000], size: 123})
+    try {
+      const started = performance.now()
+      const bytes = await collect(transport.read(url(), {offset: 0, length: 100_000}, {signal: signal()}))
+      expect(performance.now() - started).toBeGreaterThan(280)
+      const differing = [...bytes.keys()].filter((index) => bytes[index] !== content[index])
+      expect(differing).toEqual([5, 70_000])
+      expect((await transport.stat(url(), {signal: signal()})).size).toBe(123)
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
+  it('answers 550 for a path it is told to hide, and serves the others', async () => {
+    mirror.setFaults({reply550: ['/file.bin']})
+    try {
+      await expect(transport.stat(url(), {signal: signal()})).rejects.toMatchObject({code: 'ENOTFOUND'})
+      expect((await transport.stat(new URL(`${mirror.url}other.bin`), {signal: signal()})).size).toBe(10)
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
+  it('stalls after the set byte count and holds the connection open', async () => {
+    mirror.setFaults({stallAfter: 30_000})
+    try {
+      const controller = new AbortController()
+      let received = 0
+      const reading = (async () => {
+        for await (const chunk of transport.read(url(), undefined, {signal: controller.signal})) received += chunk.length
+      })().catch(() => undefined)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(received).toBe(30_000)
+      controller.abort()
+      await reading
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
+  it('aborts a running transfer on ABOR with 426 then 226', async () => {
+    mirror.setFaults({stallAfter: 1000})
+    const {socket, next} = await rawControl(mirror.port)
+    try {
+      expect(await next()).toMatch(/^220/)
+      socket.write('USER anonymous\r\n')
+      expect(await next()).toMatch(/^331/)
+      socket.write('PASS x\r\n')
+      expect(await next()).toMatch(/^230/)
+      socket.write('EPSV\r\n')
+      const port = Number(/\|\|\|(\d+)\|/.exec(await next())?.[1])
+      const data = connect(port, '127.0.0.1')
+      data.on('error', () => {})
+      data.pipe(new Writable({write: (_chunk, _encoding, done) => done()}))
+      socket.write('RETR file.bin\r\n')
+      expect(await next()).toMatch(/^150/)
+      socket.write('ABOR\r\n')
+      expect(await next()).toMatch(/^426/)
+      expect(await next()).toMatch(/^226/)
+      expect(mirror.stats.aborts).toBeGreaterThan(0)
+    } finally {
+      socket.destroy()
+      mirror.setFaults({})
+    }
+  })
+
+  it('destroys every socket on close, ending stalled transfers at once', async () => {
+    const own = await startFtpMirror({files: {'file.bin': content}, faults: {stallAfter: 10_000}})
+    const reading = collect(transport.read(new URL(`${own.url}file.bin`), undefined, {signal: signal()})).catch((error: unknown) => error)
+    for (let attempt = 0; attempt < 100 && own.stats.bytesSent < 10_000; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(own.stats.openSockets).toBeGreaterThan(0)
+    const started = performance.now()
+    await own.close()
+    expect(own.stats.openSockets).toBe(0)
+    expect(await reading).toMatchObject({code: 'ESHORT', retryable: true})
+    expect(performance.now() - started).toBeLessThan(2000)
+  })
+})
