@@ -15,7 +15,7 @@ export function parseContentRange(value: string | undefined): {first: number; la
 }
 
 /** Throws unless a 2xx response can deliver `range` from its first body byte. */
-export function checkRangedResponse(response: HttpResponse, range: ByteRange, sentIfRange: boolean): void {
+export function checkRangedResponse(response: HttpResponse, range: ByteRange, sentIfRange: string | undefined): void {
   const where = redactUrl(response.url)
   if (response.statusCode === 206) {
     const found = parseContentRange(header(response.headers, 'content-range'))
@@ -28,8 +28,11 @@ export function checkRangedResponse(response: HttpResponse, range: ByteRange, se
     }
     return
   }
-  // A 200 carries the whole file from byte 0.
-  if (sentIfRange) throw new TransportError(`${where}: the file changed (If-Range did not match its ETag)`, 'ECHANGED')
+  // A 200 carries the whole file from byte 0. After If-Range it means the file changed, unless the
+  // server still reports the ETag we sent: then it simply ignores Range.
+  if (sentIfRange !== undefined && header(response.headers, 'etag') !== sentIfRange) {
+    throw new TransportError(`${where}: the file changed (If-Range did not match its ETag)`, 'ECHANGED')
+  }
   const size = Number(header(response.headers, 'content-length'))
   const coversRange = range.offset === 0 && (!Number.isFinite(size) || size <= range.length)
   if (!coversRange) throw new TransportError(`${where}: the server ignores Range requests (HTTP 200)`, 'ERANGE_UNSUPPORTED')

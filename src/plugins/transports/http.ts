@@ -75,7 +75,7 @@ export class HttpTransport implements Transport {
     try {
       const failure = errorForStatus(response.statusCode, response.headers, response.url)
       if (failure) throw failure
-      if (range) checkRangedResponse(response, range, ifRange !== undefined)
+      if (range) checkRangedResponse(response, range, ifRange)
     } catch (error) {
       discard(response)
       throw error

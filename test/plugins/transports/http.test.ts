@@ -62,6 +62,10 @@ describe('http transport', () => {
     expect((await read('f.bin', 5, 10, etag)).equals(content.subarray(5, 15))).toBe(true)
     mirror.setFaults({etag: '"changed"'})
     await expect(read('f.bin', 5, 10, etag)).rejects.toMatchObject({code: 'ECHANGED', retryable: false})
+    // The same ETag on a 200 means the server ignores ranges, not that the file changed.
+    mirror.setFaults({ignoreRange: true})
+    await expect(read('f.bin', 5, 10, etag)).rejects.toMatchObject({code: 'ERANGE_UNSUPPORTED'})
+    mirror.setFaults({})
     // A weak etag must not be sent as If-Range, so the range is served as usual.
     expect((await read('f.bin', 5, 10, 'W/"weak"')).length).toBe(10)
   })
