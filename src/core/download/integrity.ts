@@ -46,26 +46,23 @@ async function readPiece(mirror: MirrorState, map: PieceMap, piece: number, sign
 export type Comparison = {
   /** Pieces that were compared with a second mirror. */
   compared: number
-  /** Mirror ids found to serve other bytes than the majority (or than the primary, on a tie). */
+  /** Mirror ids outvoted by two others. */
   blamed: Set<number>
-  /** Pieces whose bytes on disk are wrong. */
+  /** Pieces whose bytes on disk were outvoted. */
   badPieces: number[]
+  /** Two mirrors disagree and nobody else could vote: [deliverer, other]. */
+  ties: Array<[number, number]>
 }
 
-/**
- * Compares each piece on disk with the same range from another mirror. On a mismatch a third
- * mirror votes; with only two, `tieBlames` decides (the deliverer after a failed checksum,
- * else whoever is not the primary).
- */
+/** Compares each piece on disk with the same range from another mirror; on a mismatch, a third mirror votes when there is one. */
 export async function comparePieces(
   pieces: readonly number[],
   map: PieceMap,
   sink: FileSink,
   mirrors: readonly MirrorState[],
-  tieBlames: 'deliverer' | 'not-primary',
   signal: AbortSignal,
 ): Promise<Comparison> {
-  const result: Comparison = {compared: 0, blamed: new Set(), badPieces: []}
+  const result: Comparison = {compared: 0, blamed: new Set(), badPieces: [], ties: []}
   const usable = mirrors.filter((mirror) => mirror.status === 'active' && !mirror.wholeOnly)
   for (const piece of pieces) {
     const deliverer = map.deliveredBy[piece]!
@@ -83,16 +80,12 @@ export async function comparePieces(
     }
     result.compared++
     if (local.equals(remote)) continue
-    let judge: Buffer | undefined
-    if (third) judge = await readPiece(third, map, piece, signal).catch(() => undefined)
+    const judge = third ? await readPiece(third, map, piece, signal).catch(() => undefined) : undefined
     if (judge?.equals(remote)) {
       if (deliverer >= 0) result.blamed.add(deliverer)
       result.badPieces.push(piece)
     } else if (judge?.equals(local)) result.blamed.add(second.id)
-    else if (tieBlames === 'deliverer' || (deliverer !== 0 && second.id === 0)) {
-      if (deliverer >= 0) result.blamed.add(deliverer)
-      result.badPieces.push(piece)
-    } else result.blamed.add(second.id)
+    else result.ties.push([deliverer, second.id])
   }
   return result
 }

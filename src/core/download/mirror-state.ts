@@ -20,6 +20,8 @@ export class MirrorState {
   consecutiveFailures = 0
   faults = 0
   cuts = 0
+  /** Bad pieces it sent together with another mirror, when the culprit was unclear. */
+  suspicions = 0
   links = 0
   bytes = 0
   /** Sum of its links' smoothed rates, updated by the monitor. */

@@ -73,10 +73,18 @@ export class Transfer {
     this.wake()
   }
 
-  /** Called by the piece writer: the piece's mirrors are quarantined and the piece goes back to the map. */
+  /**
+   * Called by the piece writer; the piece is already back in the map. Its sole sender is
+   * quarantined; when a cut or hedge mixed senders, each becomes a suspect, and a second bad
+   * piece convicts it.
+   */
   pieceBad(piece: number, contributors: number[]): void {
     this.emit({type: 'piece-bad', piece, mirrors: contributors})
-    for (const id of contributors) this.quarantine(this.mirrors[id]!, 'EINTEGRITY', `piece ${piece} did not match its hash`)
+    for (const id of contributors) {
+      const mirror = this.mirrors[id]!
+      mirror.suspicions++
+      if (contributors.length === 1 || mirror.suspicions >= 2) this.quarantine(mirror, 'EINTEGRITY', `piece ${piece} did not match its hash`)
+    }
     this.wake()
   }
 

@@ -34,24 +34,47 @@ function record(context: VerifyContext, checks: IntegrityCheck[], check: Integri
   context.emit({type: 'check', name: check.name, ok: check.ok, detail: check.detail})
 }
 
-/** Quarantines the blamed mirrors and forgets every piece they touched, plus pieces found bad. */
-function forget(context: VerifyContext, blamed: ReadonlySet<number>, badPieces: readonly number[]): number {
-  const {map, mirrors} = context
-  for (const id of blamed) {
-    const mirror = mirrors[id]!
-    if (mirror.status === 'active') {
-      mirror.quarantine('EINTEGRITY', 'served bytes that differ from the other mirrors')
-      context.emit({type: 'mirror-quarantined', mirror: id, url: mirror.displayUrl, reason: mirror.reason ?? 'integrity'})
-    }
-  }
+function quarantine(context: VerifyContext, mirror: MirrorState, reason: string): void {
+  if (mirror.status !== 'active' && mirror.status !== 'dropped') return
+  mirror.status = 'active'
+  mirror.quarantine('EINTEGRITY', reason)
+  context.emit({type: 'mirror-quarantined', mirror: mirror.id, url: mirror.displayUrl, reason})
+}
+
+/** Forgets every piece the given mirrors touched, plus pieces found bad, so they are fetched again. */
+function forget(context: VerifyContext, suspects: ReadonlySet<number>, badPieces: readonly number[] = []): number {
+  const {map} = context
   let count = 0
   for (let piece = 0; piece < map.count; piece++) {
-    if (badPieces.includes(piece) || map.contributors(piece).some((id) => blamed.has(id))) {
+    if (badPieces.includes(piece) || map.contributors(piece).some((id) => suspects.has(id))) {
       map.reset(piece)
       count++
     }
   }
   return count
+}
+
+/**
+ * Two mirrors disagree and the checksum is the only judge: refetch one suspect's pieces from the
+ * others (non-primary suspects first) and keep the hypothesis that makes the checksum match.
+ */
+async function tryHypotheses(context: VerifyContext, suspects: number[], reference: Checksum, checks: IntegrityCheck[]): Promise<boolean> {
+  for (const id of suspects) {
+    const mirror = context.mirrors[id]!
+    if (mirror.status !== 'active' || !context.mirrors.some((other) => other !== mirror && other.status === 'active')) continue
+    mirror.status = 'dropped'
+    const refetched = forget(context, new Set([id]))
+    await context.refetch()
+    await context.sink.sync()
+    const found = await hashFile(context.sink.path, reference.algorithm, context.signal)
+    if (found === reference.hex.toLowerCase()) {
+      quarantine(context, mirror, `served bytes that broke the ${reference.algorithm} checksum`)
+      record(context, checks, {name: 'checksum', ok: true, detail: `${reference.algorithm} matches after refetching ${refetched} pieces that ${mirror.displayUrl} had sent`})
+      return true
+    }
+    mirror.status = 'active'
+  }
+  return false
 }
 
 /** Runs the end checks, repairing what it can; throws IntegrityError when the file cannot be made right. */
@@ -66,24 +89,39 @@ export async function verifyDownload(context: VerifyContext): Promise<IntegrityC
       record(context, checks, {name: 'checksum', ok, detail: ok ? `${reference.algorithm} of the whole file matches` : `${reference.algorithm} is ${found}, expected ${reference.hex}`})
       if (ok) return checks
       const sample = samplePieces(context.map, context.map.count <= SMALL_FILE_PIECES ? 'all' : BLAME_SAMPLE, context.seed + round)
-      const comparison = await comparePieces(sample, context.map, context.sink, context.mirrors, 'deliverer', context.signal)
-      if (comparison.blamed.size === 0 || round >= REPAIR_ROUNDS) {
-        throw new IntegrityError(`${reference.algorithm} mismatch: the file is ${found}, expected ${reference.hex}` + (comparison.blamed.size === 0 ? ` (${comparison.compared} pieces re-read from other mirrors found no culprit)` : ''))
+      const comparison = await comparePieces(sample, context.map, context.sink, context.mirrors, context.signal)
+      const failure = () =>
+        new IntegrityError(`${reference.algorithm} mismatch: the file is ${found}, expected ${reference.hex} (${comparison.compared} pieces re-read from other mirrors found no culprit)`)
+      if (comparison.blamed.size > 0 && round < REPAIR_ROUNDS) {
+        for (const id of comparison.blamed) quarantine(context, context.mirrors[id]!, 'outvoted by two other mirrors')
+        const refetched = forget(context, comparison.blamed, comparison.badPieces)
+        record(context, checks, {name: 'checksum', ok: false, detail: `blamed ${[...comparison.blamed].map((id) => context.mirrors[id]!.displayUrl).join(', ')}; refetching ${refetched} pieces`})
+      } else {
+        const suspects = [...new Set(comparison.ties.flat())].filter((id) => id >= 0).sort((a, b) => (a === 0 ? 1 : 0) - (b === 0 ? 1 : 0) || a - b)
+        if (suspects.length === 0 || !(await tryHypotheses(context, suspects, reference, checks))) throw failure()
+        return checks
       }
-      const refetched = forget(context, comparison.blamed, comparison.badPieces)
-      record(context, checks, {name: 'checksum', ok: false, detail: `blamed ${[...comparison.blamed].map((id) => context.mirrors[id]!.displayUrl).join(', ')}; refetching ${refetched} pieces`})
     } else if (context.pieceHashes) {
       return checks
     } else {
       const sample = samplePieces(context.map, context.crossCheck, context.seed + round)
-      const comparison = await comparePieces(sample, context.map, context.sink, context.mirrors, 'not-primary', context.signal)
+      const comparison = await comparePieces(sample, context.map, context.sink, context.mirrors, context.signal)
+      // Without a reference, a two-way disagreement is settled for the primary, which defines the target.
+      for (const [deliverer, other] of comparison.ties) {
+        if (deliverer === 0) comparison.blamed.add(other)
+        else {
+          comparison.blamed.add(deliverer)
+          if (other !== 0) comparison.blamed.add(other)
+        }
+      }
       if (comparison.blamed.size === 0) {
         const detail = comparison.compared === 0 ? 'no second mirror to compare with: bytes unchecked' : `${comparison.compared} of ${context.map.count} pieces re-read from a second mirror: identical`
         record(context, checks, {name: 'cross-check', ok: true, detail})
         return checks
       }
-      const refetched = forget(context, comparison.blamed, comparison.badPieces)
       const names = [...comparison.blamed].map((id) => context.mirrors[id]!.displayUrl).join(', ')
+      for (const id of comparison.blamed) quarantine(context, context.mirrors[id]!, 'served bytes that differ from the primary')
+      const refetched = forget(context, comparison.blamed, comparison.badPieces)
       record(context, checks, {name: 'cross-check', ok: false, detail: `${names} served different bytes; refetching ${refetched} pieces`})
       if (round >= REPAIR_ROUNDS) throw new IntegrityError(`mirrors disagree about the file's bytes (${names})`)
     }
