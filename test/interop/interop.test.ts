@@ -16,7 +16,7 @@ type InteropEnv = {
   dir: string
   dataDir: string
   http: {port: number}
-  ftp: {port: number}
+  ftp: {port: number; tls: boolean; certificate: string}
   ssh: {port: number; user: string; identity: string; knownHosts: string}
 }
 
@@ -105,6 +105,22 @@ if (missing.length > 0) {
       const info = await ftpTransport.create({}).stat(new URL(`ftp://127.0.0.1:${ftp.port}/${encoded}`), {signal: signal()})
       expect(info.acceptsRanges).toBe(true)
       expect(Math.abs((info.modifiedAt?.getTime() ?? 0) - Date.now())).toBeLessThan(10 * 60_000)
+    })
+
+    it('speaks explicit TLS (ftps) to vsftpd, refusing its self-signed certificate unless told to be insecure', async (context) => {
+      const {ftp} = await daemons()
+      if (!ftp.tls) return context.skip()
+      const url = new URL(`ftps://127.0.0.1:${ftp.port}/${encoded}`)
+      const refused = await ftpTransport
+        .create({})
+        .stat(url, {signal: signal()})
+        .catch((failure: unknown) => failure)
+      expect(refused).toMatchObject({code: 'ETLS', retryable: false})
+      const insecure = ftpTransport.create({insecure: true})
+      expect((await insecure.stat(url, {signal: signal()})).size).toBe(content.length)
+      const chunks: Uint8Array[] = []
+      for await (const chunk of insecure.read(url, {offset: 4321, length: 100_000}, {signal: signal()})) chunks.push(chunk)
+      expect(Buffer.concat(chunks).equals(content.subarray(4321, 104_321))).toBe(true)
     })
 
     it('accepts sshd through a hashed known_hosts entry and refuses it when unknown', async () => {

@@ -52,7 +52,22 @@ http {
 CONF
 
 # vsftpd: anonymous, read-only, passive only; no seccomp sandbox or network isolation, which containers refuse.
+# With openssl at hand it also offers explicit TLS (AUTH TLS) on the same port, with a self-signed certificate.
 mkdir -p /var/run/vsftpd/empty
+ftps=false
+ssl_lines="ssl_enable=NO"
+if command -v openssl >/dev/null 2>&1; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+    -keyout "$dir/ftps.key" -out "$dir/ftps.pem" >/dev/null 2>&1
+  ftps=true
+  ssl_lines="ssl_enable=YES
+allow_anon_ssl=YES
+force_anon_logins_ssl=NO
+force_anon_data_ssl=NO
+require_ssl_reuse=NO
+rsa_cert_file=$dir/ftps.pem
+rsa_private_key_file=$dir/ftps.key"
+fi
 cat >"$dir/vsftpd.conf" <<CONF
 listen=YES
 listen_ipv6=NO
@@ -77,6 +92,7 @@ isolate_network=NO
 secure_chroot_dir=/var/run/vsftpd/empty
 xferlog_enable=NO
 vsftpd_log_file=$dir/vsftpd.log
+$ssl_lines
 CONF
 
 # sshd: key-only login for the current user, host and client keys generated here, internal SFTP.
@@ -131,7 +147,7 @@ cat >"$dir/env.json" <<JSON
   "dir": "$dir",
   "dataDir": "$data",
   "http": {"port": $http_port},
-  "ftp": {"port": $ftp_port},
+  "ftp": {"port": $ftp_port, "tls": $ftps, "certificate": "$dir/ftps.pem"},
   "ssh": {"port": $ssh_port, "user": "$user", "identity": "$dir/client_key", "knownHosts": "$dir/known_hosts"}
 }
 JSON
