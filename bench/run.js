@@ -7,6 +7,7 @@ import {clientVersion, clients} from './clients.js'
 import {parseOptions} from './options.js'
 import {projectDirectory} from './paths.js'
 import {renderTable, renderTargets, writeSummary} from './report.js'
+import {mirrorkitStartup} from './startup.js'
 import * as caps from './scenarios/caps.js'
 import * as faults from './scenarios/faults.js'
 import * as unshaped from './scenarios/unshaped.js'
@@ -37,7 +38,11 @@ for (const name of Object.keys(clients)) {
 const shaper = options.shaper === 'tc' ? (await import('./shaper-tc.js')).createShaper() : undefined
 const context = {options, available, shaper, log}
 const startedAt = new Date()
+const loadAverageAtStart = loadavg()
+log(`load average ${loadAverageAtStart.map((value) => value.toFixed(2)).join(' ')} on ${cpus().length} CPUs (other work on the machine skews CPU-bound rows)`)
 const results = {}
+const startup = available.has('mirrorkit') ? await mirrorkitStartup() : undefined
+if (startup) process.stdout.write(`mirrorkit fetch --help: ${startup.wallSeconds.toFixed(2)} s wall, ${startup.cpuSeconds.toFixed(2)} CPU s, ${startup.peakRssMB.toFixed(0)} MB (start-up cost inside every mirrorkit row)\n`)
 try {
   for (const name of options.scenarios) {
     log(`scenario ${name}: ${scenarios[name].description}`)
@@ -53,8 +58,9 @@ const file = await writeSummary({
   startedAt: startedAt.toISOString(),
   finishedAt: new Date().toISOString(),
   options,
-  machine: {cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadAverageAtEnd: loadavg()},
+  machine: {cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadAverageAtStart, loadAverageAtEnd: loadavg()},
   clients: Object.fromEntries(available),
+  mirrorkitStartup: startup,
   results,
   targets,
 })
