@@ -1,6 +1,7 @@
 // A local HTTP mirror (node:http) with fault knobs, used by tests, benchmarks and `mirrorkit demo`.
 import {createHash} from 'node:crypto'
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
+import {createServer as createTlsServer} from 'node:https'
 import type {Socket} from 'node:net'
 import {setTimeout as delay} from 'node:timers/promises'
 import {sendBody} from './http-mirror-body.js'
@@ -60,6 +61,8 @@ export type HttpMirrorOptions = {
   perPath?: Record<string, HttpFaults>
   host?: string
   port?: number
+  /** Serve HTTPS with this PEM certificate and key (e.g. self-signed, to test certificate checks). */
+  tls?: {cert: string | Buffer; key: string | Buffer}
 }
 
 type Served = {body: Uint8Array; etag: string}
@@ -161,9 +164,11 @@ export async function startHttpMirror(options: HttpMirrorOptions): Promise<HttpM
     })
   }
 
-  const server = createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     handle(request, response).catch(() => response.destroy())
-  })
+  }
+  const server = options.tls ? createTlsServer({cert: options.tls.cert, key: options.tls.key}, listener) : createServer(listener)
+  // A TLS server reports raw sockets as 'connection' too, so close() can still destroy every one.
   server.on('connection', (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
@@ -177,7 +182,7 @@ export async function startHttpMirror(options: HttpMirrorOptions): Promise<HttpM
   const host = options.host ?? '127.0.0.1'
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+    url: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/`,
     port,
     stats,
     setFaults(faults, path) {
