@@ -47,6 +47,14 @@ export function createShaper() {
       if (!classId) throw new Error(`port ${port} is not shaped`)
       tc(namespace, ['class', 'change', 'dev', 'lo', 'parent', '1:', 'classid', classId, 'htb', ...rateArguments(bytesPerSecond)])
     },
+    /** Bytes that passed a port's class (TCP/IP headers included): what reached the client, unlike the server's own count. */
+    sentBytes(port) {
+      const classId = classes.get(port)
+      if (!classId) return undefined
+      const text = tc(namespace, ['-s', 'class', 'show', 'dev', 'lo', 'classid', classId])
+      const match = /Sent (\d+) bytes/.exec(text)
+      return match ? Number(match[1]) : undefined
+    },
     /** Removes every class and filter so the next run starts from a clean root. */
     reset() {
       tc(namespace, ['qdisc', 'del', 'dev', 'lo', 'root'])

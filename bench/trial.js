@@ -38,7 +38,10 @@ export async function runTrial({clientName, content, caps, events = [], shaper, 
       onStart: (startedAt) => schedule(events, (event) => applyEvent({event, set, caps, shaper, startedAt, applied})),
     })
     const sha256 = result.exitCode === 0 && !result.timedOut ? await fileSha256(output).catch(() => undefined) : undefined
-    const bytesPerMirror = await Promise.all(set.mirrors.map((mirror) => mirror.stats().then((stats) => stats.bytesSent, () => undefined)))
+    // Under tc the servers' own counts include bytes still queued in socket buffers when a client hung up.
+    const bytesPerMirror = shaper
+      ? set.mirrors.map((mirror) => shaper.sentBytes(mirror.port))
+      : await Promise.all(set.mirrors.map((mirror) => mirror.stats().then((stats) => stats.bytesSent, () => undefined)))
     return {
       client: clientName,
       label: client.label,
