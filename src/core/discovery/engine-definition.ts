@@ -21,6 +21,8 @@ export type EngineDefinition = {
   pre?: string
   /** Least milliseconds between two requests to this engine; default 1000. */
   intervalMs?: number
+  /** Milliseconds the engine may take for all its queries; default 10000. */
+  timeoutMs?: number
 }
 
 export const DEFAULT_QUERIES = ['"{name}"', '"index of" "{name}"']
@@ -49,6 +51,9 @@ export function validateEngine(value: unknown, origin: string): EngineDefinition
   }
   if (engine.intervalMs !== undefined && (typeof engine.intervalMs !== 'number' || engine.intervalMs < 0)) {
     fail(where, '"intervalMs" must be a non-negative number')
+  }
+  if (engine.timeoutMs !== undefined && (typeof engine.timeoutMs !== 'number' || engine.timeoutMs <= 0)) {
+    fail(where, '"timeoutMs" must be a positive number')
   }
   return engine as unknown as EngineDefinition
 }

@@ -11,6 +11,7 @@ import {extractResults} from './search-results.js'
 
 const PAGE_LIMIT = 2 * 1024 * 1024
 const LISTINGS_PER_ENGINE = 10
+const DEFAULT_ENGINE_TIMEOUT_MS = 10_000
 
 /** Built-ins overridden by the user's definitions of the same name, bases applied, narrowed to the selected names. */
 export function resolveEngines(context: SourceContext): {engines: EngineDefinition[]; unknown: string[]} {
@@ -31,12 +32,15 @@ function fill(template: string, values: Record<string, string>): string {
 }
 
 /** Everything one engine finds; its failures become warnings naming the engine. */
-async function searchEngine(context: SourceContext, engine: EngineDefinition, query: Query, signal: AbortSignal): Promise<Found[]> {
+async function searchEngine(context: SourceContext, engine: EngineDefinition, query: Query, outerSignal: AbortSignal): Promise<Found[]> {
   if (!engine.base) {
     return [{kind: 'warning', code: 'ESKIPPED', message: `${engine.name}: no base URL configured, skipped (set it with --engine-base ${engine.name}=URL or in the config file)`}]
   }
   const found: Found[] = []
   const gate = new RateGate(engine.intervalMs ?? 1000)
+  const timeoutMs = engine.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS
+  const timeout = AbortSignal.timeout(timeoutMs)
+  const signal = AbortSignal.any([outerSignal, timeout])
   const size = query.size === undefined ? '' : String(query.size)
   let links = 0
   let listings = 0
@@ -58,8 +62,9 @@ async function searchEngine(context: SourceContext, engine: EngineDefinition, qu
       }
     }
   } catch (error) {
-    signal.throwIfAborted()
-    found.push({kind: 'warning', code: 'EENGINE', message: `${engine.name}: ${redactText((error as Error).message)}`})
+    outerSignal.throwIfAborted()
+    const message = timeout.aborted ? `no answer within ${timeoutMs} ms` : redactText((error as Error).message)
+    found.push({kind: 'warning', code: timeout.aborted ? 'ETIMEDOUT' : 'EENGINE', message: `${engine.name}: ${message}`})
     return found
   }
   if (links === 0) {
@@ -85,8 +90,13 @@ export const searchEnginesSource: SourceFactory = {
       if (!query.name) return
       const {engines, unknown} = resolveEngines(context)
       for (const name of unknown) yield {kind: 'warning', code: 'EUSAGE', message: `unknown engine ${JSON.stringify(name)}`}
-      const results = await Promise.all(engines.map((engine) => searchEngine(context, engine, query, signal)))
-      for (const found of results.flat()) yield found
+      // Yielded as each engine finishes, so a source timeout keeps what the faster engines found.
+      const pending = new Map(engines.map((engine, index) => [index, searchEngine(context, engine, query, signal).then((found) => ({index, found}))]))
+      while (pending.size > 0) {
+        const {index, found} = await Promise.race(pending.values())
+        pending.delete(index)
+        yield* found
+      }
     },
   }),
 }

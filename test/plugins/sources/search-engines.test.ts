@@ -81,6 +81,22 @@ describe('search source', () => {
     expect(codes).toEqual({bing: 'EENGINE', duckduckgo: 'EENGINEMARKUP', searxng: 'ESKIPPED'})
   })
 
+  it('gives up on a slow engine at its own timeout and keeps what the others found', async () => {
+    engines.set({results: [{url: `${mirror.url}direct/${NAME}`}]})
+    engines.set({delayMs: 3000, results: []}, 'searxng')
+    const started = Date.now()
+    const set = await discover(
+      request({
+        selectedEngines: ['searxng', 'filesearching'],
+        engines: [{name: 'searxng', kind: 'json', base: engines.bases.searxng, path: '/search?q={query}&format=json', results: {jsonPath: 'results[].url'}, timeoutMs: 400}],
+      }),
+      {signal: signal()},
+    )
+    expect(Date.now() - started).toBeLessThan(2500)
+    expect(set.candidates).toEqual([{url: `${mirror.url}direct/${NAME}`, foundBy: ['search:filesearching']}])
+    expect(set.warnings).toEqual([{source: 'search', code: 'ETIMEDOUT', message: 'searxng: no answer within 400 ms'}])
+  })
+
   it('lets a user definition replace a built-in by name, and refuses huge result pages', async () => {
     engines.set({body: `<html><body><div class="hit"><a data-u="${mirror.url}direct/${NAME}">x</a></div></body></html>`}, 'bing')
     engines.set({body: `<html>${'<a class="result__a" href="x">y</a>'.repeat(120_000)}</html>`}, 'duckduckgo')
