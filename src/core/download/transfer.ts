@@ -194,12 +194,18 @@ export class Transfer {
     }
     if (link.bytes > 0) mirror.succeeded()
     if (error === undefined && !link.cutReason) {
-      this.emit({type: 'link-end', link: link.id, mirror: mirror.id, bytes: link.bytes, offset: link.position})
-      if (partner && !partner.cutReason) {
-        // The pair ends together: the one that wrote the tail (the one further along) won.
-        const [winner, loser] = partner.position > link.position ? [partner, link] : [link, partner]
-        this.emit({type: 'hedge-won', link: winner.id, loser: loser.id})
-        this.cut(partner, 'hedge-lost')
+      // A hedge pair ends together: the one further along wrote the tail and won.
+      const lost = partner !== undefined && !partner.cutReason && partner.position > link.position
+      if (lost) {
+        link.cutReason = 'hedge-lost'
+        this.emit({type: 'link-cut', link: link.id, mirror: mirror.id, url: mirror.displayUrl, reason: 'hedge-lost', offset: link.position, rate: Math.round(link.rate)})
+        this.emit({type: 'hedge-won', link: partner.id, loser: link.id})
+      } else {
+        this.emit({type: 'link-end', link: link.id, mirror: mirror.id, bytes: link.bytes, offset: link.position})
+        if (partner && !partner.cutReason) {
+          this.emit({type: 'hedge-won', link: link.id, loser: partner.id})
+          this.cut(partner, 'hedge-lost')
+        }
       }
     } else if (link.cutReason) this.afterCut(link, now)
     else if (!this.signal.aborted) this.afterError(link, error, now)
