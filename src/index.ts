@@ -10,3 +10,7 @@ export {loadHostHistory, type HostHistory, type HostRecord} from './core/ranking
 export {discover, type DiscoverRequest} from './core/discovery/discover.js'
 export type {SourceContext, SourceFactory, SourceSettings} from './core/discovery/source-context.js'
 export type {EngineDefinition} from './core/discovery/engine-definition.js'
+export {fetchFile, startFetch, type FetchHooks, type RunningDownload} from './core/download/engine.js'
+export type {FetchOptions} from './core/download/options.js'
+export type {FetchEvent, FetchEventListener} from './core/download/events.js'
+export type {FetchSummary, MirrorSummary, IntegrityCheck} from './core/download/summary.js'

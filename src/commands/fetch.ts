@@ -1,0 +1,84 @@
+// `mirrorkit fetch`: downloads one file in segments from many mirrors at once, with checks, resume and a live view.
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+import {readMirrorSetInput} from '../cli/input.js'
+import {createProgress, type ProgressMode} from '../cli/progress.js'
+import {sizeFlag} from '../cli/size-flag.js'
+import {startFetch} from '../core/download/engine.js'
+import {fetchDefaults} from '../core/download/options.js'
+import {renderSummary, type FetchSummary} from '../core/download/summary.js'
+import {AbortedError, UsageError} from '../core/errors.js'
+import {parseChecksum} from '../core/hashing.js'
+
+export default class Fetch extends BaseCommand<typeof Fetch> {
+  static override description = [
+    'Download a file in segments from several mirrors at once (HTTP, FTP, SFTP), checking every piece and resuming after a crash.',
+    'The first URL (or the MirrorSet\'s target.primary) defines the file: mirrors with another size are not used.',
+    `While it runs, append "drop <url-or-host>" or "undrop <url-or-host>" lines to <output>.mirrorkit.cmd to stop or restore a mirror;`,
+    'on a terminal, press a mirror\'s number to drop it and q to stop.',
+    `Exit codes: 0 ok, 2 usage or a changed target (EEXISTS_CHANGED, see --restart), 3 the file is missing everywhere, 4 integrity, 5 network, 6 disk, 130 interrupted.`,
+  ].join('\n')
+  static override strict = false
+  static override examples = [
+    '<%= config.bin %> fetch https://a.example/f.iso https://b.example/f.iso -o f.iso',
+    '<%= config.bin %> fetch https://a.example/f.iso ftp://c.example/pub/f.iso --checksum sha256:<hex>',
+    'mirrorkit discover https://a.example/f.iso | mirrorkit verify | mirrorkit rank --top 5 | <%= config.bin %> fetch -o f.iso',
+    '<%= config.bin %> fetch --input set.json --progress json 2> events.jsonl',
+  ]
+
+  static override flags = {
+    output: Flags.string({char: 'o', description: 'Output file (default: the target\'s name in --dir).'}),
+    dir: Flags.string({char: 'd', description: 'Directory for the default output name.', default: '.'}),
+    input: Flags.string({char: 'i', description: 'MirrorSet JSON file ("-" for stdin); default: stdin when piped.'}),
+    checksum: Flags.string({char: 'c', description: 'Expected hash of the whole file, algorithm:hex (sha256, sha512, sha1, md5).', multiple: true}),
+    connections: Flags.integer({char: 'n', description: 'Links at once, in total.', default: fetchDefaults.connections, min: 1, max: 256}),
+    'per-mirror': Flags.integer({char: 'x', description: 'Links at once per mirror.', default: fetchDefaults.perMirror, min: 1, max: 64}),
+    'piece-size': sizeFlag({description: 'Piece length, e.g. 1M (default: the metalink piece length, else 1 MiB).'}),
+    'lowest-speed': sizeFlag({description: 'Cut a link slower than this many bytes/s after its grace period, e.g. 50K (default: off).'}),
+    'stall-timeout': Flags.integer({description: 'Seconds without data before a link is cut.', default: fetchDefaults.stallTimeoutMs / 1000, min: 1}),
+    'cross-check': Flags.string({description: 'Without a reference hash: pieces per mirror re-read from another mirror, or "all".', default: String(fetchDefaults.crossCheck)}),
+    seed: Flags.integer({description: 'Seed of the cross-check sample.', default: fetchDefaults.seed}),
+    progress: Flags.string({description: 'Progress on stderr: auto (live view on a terminal), json (JSON lines), none.', options: ['auto', 'json', 'none'], default: 'auto'}),
+    restart: Flags.boolean({description: 'Discard a partial download whose target changed (or any partial download) and start over.', default: false}),
+    insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
+    identity: Flags.string({description: 'SSH private key file for sftp mirrors.'}),
+    'known-hosts': Flags.string({description: 'known_hosts file for sftp host keys (default: ~/.ssh/known_hosts).'}),
+  }
+
+  async run(): Promise<FetchSummary> {
+    const {flags, argv} = await this.parse(Fetch)
+    const urls = argv as string[]
+    const mirrorSet = await readMirrorSetInput(flags.input)
+    if (urls.length === 0 && !mirrorSet) throw new UsageError('give at least one URL, or a MirrorSet with --input or on stdin')
+    const crossCheck = flags['cross-check'] === 'all' ? 'all' : Number.parseInt(flags['cross-check'], 10)
+    if (crossCheck !== 'all' && !(crossCheck >= 0)) throw new UsageError('--cross-check wants a number or "all"')
+    const stopper = new AbortController()
+    const progress = createProgress(flags.progress as ProgressMode)
+    const download = startFetch(
+      {
+        urls,
+        ...(mirrorSet ? {mirrorSet} : {}),
+        ...(flags.output ? {output: flags.output} : {directory: flags.dir}),
+        checksums: (flags.checksum ?? []).map(parseChecksum),
+        connections: flags.connections,
+        perMirror: flags['per-mirror'],
+        ...(flags['piece-size'] ? {pieceLength: flags['piece-size']} : {}),
+        ...(flags['lowest-speed'] ? {lowestSpeed: flags['lowest-speed']} : {}),
+        stallTimeoutMs: flags['stall-timeout'] * 1000,
+        crossCheck,
+        seed: flags.seed,
+        restart: flags.restart,
+        transport: {insecure: flags.insecure, ...(flags.identity ? {identity: flags.identity} : {}), ...(flags['known-hosts'] ? {knownHosts: flags['known-hosts']} : {})},
+      },
+      {signal: AbortSignal.any([this.signal, stopper.signal]), onEvent: progress.onEvent},
+    )
+    progress.attach({dropMirror: download.dropMirror, stop: () => stopper.abort(new AbortedError('stopped by the user'))})
+    let summary: FetchSummary
+    try {
+      summary = await download.result
+    } finally {
+      progress.close()
+    }
+    return this.present(summary, () => renderSummary(summary))
+  }
+}
