@@ -3,6 +3,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {HttpTransport, httpTransport} from '../../../src/plugins/transports/http.js'
 import {makeContent} from '../../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
+import {makeSelfSignedCertificate} from '../../helpers/self-signed.js'
 import {collect, describeTransportContract} from './contract.js'
 
 describeTransportContract('http', async () => {
@@ -170,6 +171,28 @@ describe('http transport', () => {
     await own.close()
     for (let wait = 0; wait < 20 && mirror.stats.openConnections > 0; wait++) await new Promise((resolve) => setTimeout(resolve, 10))
     expect(mirror.stats.openConnections).toBe(0)
+  })
+
+  it('refuses an untrusted certificate as ETLS, and accepts it when insecure', async () => {
+    const secure = await startHttpMirror({files: {'/f.bin': content}, tls: makeSelfSignedCertificate()})
+    const insecure = new HttpTransport({insecure: true})
+    try {
+      await expect(transport.stat(new URL('f.bin', secure.url), {signal: signal()})).rejects.toMatchObject({code: 'ETLS', retryable: false})
+      expect((await collect(insecure.read(new URL('f.bin', secure.url), {offset: 7, length: 9}, {signal: signal()}))).equals(content.subarray(7, 16))).toBe(true)
+    } finally {
+      await insecure.close()
+      await secure.close()
+    }
+  })
+
+  it('gives up waiting for headers as soon as the signal aborts', async () => {
+    mirror.setFaults({firstByteDelayMs: 5000})
+    const reason = new Error('deadline')
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(reason), 100)
+    const started = performance.now()
+    await expect(transport.stat(url(), {signal: controller.signal})).rejects.toBe(reason)
+    expect(performance.now() - started).toBeLessThan(1500)
   })
 
   it('pings with a HEAD round trip in milliseconds', async () => {
