@@ -10,6 +10,8 @@ export type FtpFaults = MirrorFaults & {
   reply421?: boolean
   /** Paths answered with "550" as if the file were missing. */
   reply550?: string[]
+  /** Behave like a server without restart support: no "REST STREAM" in FEAT, and REST answered "502". */
+  noRest?: boolean
 }
 
 export type FtpMirrorStats = {
@@ -108,7 +110,7 @@ export class FtpSession {
         return this.reply('215 UNIX Type: L8')
       case 'FEAT':
         return this.reply(
-          `211-Features:\r\n SIZE\r\n MDTM\r\n REST STREAM\r\n EPSV\r\n PASV\r\n UTF8\r\n HASH ${Object.keys(HASHES)
+          `211-Features:\r\n SIZE\r\n MDTM\r\n${faults.noRest ? '' : ' REST STREAM\r\n'} EPSV\r\n PASV\r\n UTF8\r\n HASH ${Object.keys(HASHES)
             .map((name) => (name === this.hashName ? `${name}*` : name))
             .join(';')}\r\n211 End`,
         )
@@ -141,6 +143,7 @@ export class FtpSession {
         return this.reply(`213 ${this.hashName} 0-${Math.max(0, content.length - 1)} ${hex} ${argument}`)
       }
       case 'REST':
+        if (faults.noRest) return this.reply('502 REST not implemented')
         this.restOffset = Number.parseInt(argument, 10) || 0
         return this.reply(`350 Restarting at ${this.restOffset}`)
       case 'PASV':

@@ -1,5 +1,6 @@
 // The FTP(S) transport: SIZE/MDTM/HASH for stat, and REST + RETR reads that stop after exactly the bytes asked for.
 import {PassThrough} from 'node:stream'
+import {FTPError} from 'basic-ftp'
 import {TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
 import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
@@ -67,6 +68,7 @@ class FtpTransport implements Transport {
       await transfer
       if (signal.aborted) throw signal.reason
       if (failure !== undefined) {
+        if (range && range.offset > 0 && received === 0 && refusedRestart(failure)) throw rangeUnsupported(url, failure)
         const mapped = ftpError(failure, url, 'read')
         if (received > 0 && mapped.retryable && mapped.code !== 'ETHROTTLED') throw short(url, received, wanted, failure)
         throw mapped
@@ -98,6 +100,15 @@ class FtpTransport implements Transport {
   }
 
   async close(): Promise<void> {}
+}
+
+/** "500-504" before any byte: the server does not know REST, so it can only send the file from its start. */
+function refusedRestart(failure: unknown): boolean {
+  return failure instanceof FTPError && failure.code >= 500 && failure.code <= 504
+}
+
+function rangeUnsupported(url: URL, cause: unknown): TransportError {
+  return new TransportError(`ftp read ${redactUrl(url)}: the server cannot restart a transfer at an offset (no REST)`, 'ERANGE_UNSUPPORTED', {cause})
 }
 
 function short(url: URL, received: number, wanted: number, cause?: unknown): TransportError {

@@ -20,8 +20,13 @@ export function sftpPath(url: URL): string {
   return path.startsWith('/~/') ? path.slice(3) : path
 }
 
+/** Expands a leading "~/", which config files and docs use but the file system does not understand. */
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path
+}
+
 async function readOptional(path: string): Promise<string | undefined> {
-  return readFile(path, 'utf8').catch(() => undefined)
+  return readFile(expandHome(path), 'utf8').catch(() => undefined)
 }
 
 async function privateKey(options: TransportOptions, hasPassword: boolean): Promise<string | undefined> {

@@ -121,6 +121,19 @@ describe('ftp transport', () => {
     }
   })
 
+  it('reports a server without REST: no ranges in stat, ERANGE_UNSUPPORTED for an offset read, whole reads still work', async () => {
+    mirror.setFaults({noRest: true})
+    try {
+      expect((await transport.stat(new URL(`${mirror.url}file.bin`), {signal: signal()})).acceptsRanges).toBe(false)
+      const error = await failure(collect(transport.read(new URL(`${mirror.url}file.bin`), {offset: 10, length: 10}, {signal: signal()})))
+      expect([error.code, error.retryable]).toEqual(['ERANGE_UNSUPPORTED', false])
+      const head = await collect(transport.read(new URL(`${mirror.url}file.bin`), {offset: 0, length: 10}, {signal: signal()}))
+      expect(head.equals(content.subarray(0, 10))).toBe(true)
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
   it('maps a refused connection to ECONNREFUSED and times a NOOP ping', async () => {
     const probe = createServer()
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
