@@ -1,5 +1,6 @@
 // The headers source (RFC 6249): the primary's Link rel=duplicate mirrors, rel=describedby metalinks, and Digest/Repr-Digest.
 import {hasRelation, parseLinkHeader, type Link} from '../../core/formats/link-header.js'
+import {normaliseUrl} from '../../core/discovery/normalise-url.js'
 import type {SourceFactory} from '../../core/discovery/source-context.js'
 import type {Found} from '../types.js'
 import {readMetalink} from './metalink.js'
@@ -50,7 +51,9 @@ export const linkHeadersSource: SourceFactory = {
               ...(location && /^[a-z]{2}$/.test(location) ? {location} : {}),
             }
           } else if (hasRelation(link, 'describedby') && METALINK_TYPES.includes((link.params.type ?? '').toLowerCase())) {
-            describedBy.push(url)
+            // A server must not make us read a local file (file:///etc/passwd, a FIFO): only mirror schemes are fetched.
+            if (normaliseUrl(url).ok) describedBy.push(url)
+            else yield {kind: 'warning', code: 'ESCHEME', message: `ignored a describedby Link to an unsupported scheme (${new URL(url).protocol})`}
           }
         }
       }
