@@ -5,19 +5,15 @@ import {BaseCommand} from '../cli/base-command.js'
 import {readMirrorSetInput} from '../cli/input.js'
 import {renderRankTable} from '../cli/rank-table.js'
 import {UsageError} from '../core/errors.js'
-import {writeCsv} from '../core/formats/csv.js'
-import {writeMetalink} from '../core/formats/metalink-write.js'
-import {writeMirrorList} from '../core/formats/mirrorlist.js'
+import {FILE_FORMATS, renderMirrorSet, type FileFormat} from '../core/formats/render-set.js'
 import type {MirrorSet} from '../core/model.js'
 import {rankMirrors} from '../core/ranking/rank.js'
 import {RANK_BY} from '../core/ranking/score.js'
 import {formatRate} from '../core/units.js'
 
-const WRITERS: Record<string, (set: MirrorSet) => string> = {
-  csv: writeCsv,
-  mirrorlist: writeMirrorList,
-  // Metalink priorities follow the rank order, whatever priorities discovery had recorded.
-  metalink: (set) => writeMetalink({...set, candidates: set.candidates.map((candidate, index) => ({...candidate, priority: index + 1}))}),
+/** Priorities follow the rank order, whatever discovery had recorded, so metalink clients try the best first. */
+function inRankOrder(set: MirrorSet): MirrorSet {
+  return {...set, candidates: set.candidates.map((candidate, index) => ({...candidate, priority: index + 1}))}
 }
 
 export default class Rank extends BaseCommand<typeof Rank> {
@@ -38,7 +34,7 @@ export default class Rank extends BaseCommand<typeof Rank> {
     'max-bytes': Flags.integer({description: 'Bytes a throughput probe may read.', default: 16 * 1024 * 1024, min: 1024}),
     timeout: Flags.integer({description: 'Seconds to wait for a connection or a first byte.', default: 10, min: 1}),
     history: Flags.boolean({description: 'Use and update the per-host history in the data directory (--no-history: neither).', default: true, allowNo: true}),
-    format: Flags.string({description: 'Output format (default: table on a terminal, JSON otherwise).', options: ['table', 'json', 'csv', 'mirrorlist', 'metalink']}),
+    format: Flags.string({description: 'Output format (default: table on a terminal, JSON otherwise).', options: ['table', ...FILE_FORMATS]}),
     insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
   }
 
@@ -56,17 +52,9 @@ export default class Rank extends BaseCommand<typeof Rank> {
       },
       {signal: this.signal, onEvent: (event) => this.verbose && this.note(`measured ${event.url}: ${event.measurement.error?.code ?? formatRate(event.measurement.bytesPerSecond)}`)},
     )
-    const writer = flags.format ? WRITERS[flags.format] : undefined
-    if (writer && !this.jsonEnabled()) {
-      process.stdout.write(writer(ranked))
-      return ranked
-    }
-    if (flags.format === 'json' && !this.jsonEnabled()) {
-      process.stdout.write(JSON.stringify(ranked, null, 2) + '\n')
-      return ranked
-    }
-    if (flags.format === 'table' && !this.jsonEnabled()) {
-      process.stdout.write(renderRankTable(ranked) + '\n')
+    if (flags.format && !this.jsonEnabled()) {
+      const text = flags.format === 'table' ? renderRankTable(ranked) + '\n' : renderMirrorSet(flags.format === 'json' ? ranked : inRankOrder(ranked), flags.format as FileFormat)
+      process.stdout.write(text)
       return ranked
     }
     return this.present(ranked, () => renderRankTable(ranked))

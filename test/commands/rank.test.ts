@@ -35,7 +35,7 @@ function pipeline(stages: string[][], env: NodeJS.ProcessEnv): Promise<{stdout: 
   let stderr = ''
   children.at(-1)!.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   for (const child of children) child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const timer = setTimeout(() => children.forEach((child) => child.kill()), 60_000)
+  const timer = setTimeout(() => children.forEach((child) => child.kill()), 80_000)
   return Promise.all(children.map((child) => new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1))))).then((codes) => {
     clearTimeout(timer)
     return {stdout, stderr, codes}
@@ -50,16 +50,17 @@ describe('mirrorkit rank (CLI)', () => {
       [['discover', primary, '--source', 'list', '--list', listPath], ['verify', '--seed', '7'], ['rank', '--top', '3', ...probe]],
       {XDG_DATA_HOME: directory},
     )
-    expect(run.codes).toEqual([0, 0, 0])
+    expect(run.codes, run.stderr).toEqual([0, 0, 0])
     const set = JSON.parse(run.stdout) as MirrorSet
-    expect(set.candidates.map((candidate) => candidate.url)).toEqual([2, 3, 1].map((index) => `${mirrors[index]!.url}f.bin`))
+    const rates = set.candidates.map((candidate) => `${candidate.url} ${candidate.rank?.bytesPerSecond} ${candidate.rank?.error?.code ?? ''}`).join('\n')
+    expect(set.candidates.map((candidate) => candidate.url), rates).toEqual([2, 3, 1].map((index) => `${mirrors[index]!.url}f.bin`))
     expect(set.candidates.every((candidate) => candidate.verify?.status === 'ok' && candidate.rank?.bytesPerSecond)).toBe(true)
     // The history file lands in the user's data directory, keyed by host and port.
     const historyDirectory = join(directory, 'mirrorkit')
     const history = JSON.parse(await readFile(join(historyDirectory, 'host-history.json'), 'utf8'))
     expect(Object.keys(history.hosts)).toHaveLength(4)
     expect((await readdir(historyDirectory)).filter((name) => name.endsWith('.tmp'))).toEqual([])
-  })
+  }, 90_000)
 
   it('writes a metalink whose priorities follow the rank order, and refuses to run without input', async () => {
     const set: MirrorSet = {
@@ -75,5 +76,5 @@ describe('mirrorkit rank (CLI)', () => {
     expect(urls).toEqual([['1', `${mirrors[2]!.url}f.bin`], ['2', `${mirrors[1]!.url}f.bin`]])
     const empty = await pipeline([['rank']], {})
     expect(empty.codes).toEqual([2])
-  })
+  }, 90_000)
 })

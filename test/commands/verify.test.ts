@@ -13,7 +13,7 @@ type Run = {code: number; stdout: string; stderr: string}
 /** Runs the built CLI with stdin closed (it reads a piped stdin to its end). */
 function cli(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['bin/run.js', ...args], {timeout: 30_000}, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, ['bin/run.js', ...args], {timeout: 60_000}, (error, stdout, stderr) => {
       resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr})
     })
     child.stdin?.end()
@@ -51,18 +51,18 @@ describe('mirrorkit verify (CLI)', () => {
     expect(set.target.size).toBe(content.length)
     expect(set.candidates.map((candidate) => candidate.verify?.status)).toEqual(['ok', 'ok', 'mismatch'])
     expect(set.candidates[0]!.foundBy).toEqual(['primary'])
-  })
+  }, 90_000)
 
   it('exits 0 without --strict, and 2 with no input at all', async () => {
     expect((await cli('verify', '--input', setPath)).code).toBe(0)
     const empty = await cli('verify')
     expect(empty.code).toBe(2)
     expect(empty.stderr).toContain('EUSAGE')
-  })
+  }, 90_000)
 
   it('verifies URLs given as arguments against --primary', async () => {
     const run = await cli('verify', '--json', '--primary', `${mirrors[0]!.url}f.bin`, `${mirrors[1]!.url}f.bin`)
     expect(run.code).toBe(0)
     expect((JSON.parse(run.stdout) as MirrorSet).candidates.map((candidate) => candidate.verify?.status)).toEqual(['ok', 'ok'])
-  })
+  }, 90_000)
 })

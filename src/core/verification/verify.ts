@@ -83,6 +83,8 @@ async function verifyOne(
     const url = parseUrl(candidateUrl)
     const info = isPrimary && primaryInfo ? primaryInfo : await transports.for(url).stat(url, {signal})
     const {checks, notes} = await inspect(url, info, plan, isPrimary, transports, signal)
+    // Its bytes define the target, so it is only checked against what the user or the set said about it.
+    if (isPrimary) notes.unshift('the primary')
     return decideVerdict({checks, notes: [...plan.notes, ...notes], size: info.size, modifiedAt: info.modifiedAt, finalUrl: redactUrl(info.finalUrl)})
   } catch (error) {
     if (outer.aborted) throw new AbortedError(undefined, error)
