@@ -3,7 +3,9 @@ import {lookup} from 'node:dns/promises'
 import {connect as connectTcp, isIP, type Socket} from 'node:net'
 import {connect as connectTls} from 'node:tls'
 import type {Transport} from '../../plugins/types.js'
+import {errorForFailure} from '../../plugins/transports/http-errors.js'
 import {TransportError} from '../errors.js'
+import {redactUrl} from '../redact.js'
 import type {SampleStats} from '../model.js'
 import {repeatProbe} from './repeat.js'
 
@@ -13,13 +15,8 @@ const DEFAULT_PORTS: Record<string, number> = {'http:': 80, 'https:': 443, 'ftp:
 export type RttOptions = {samples: number; timeoutMs: number; insecure?: boolean; signal: AbortSignal}
 export type RttResult = {connectMs?: SampleStats; tlsMs?: SampleStats; protocolMs?: SampleStats; address?: string}
 
-function socketError(error: NodeJS.ErrnoException, host: string): TransportError {
-  const code = error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET' ? error.code : error.code?.startsWith('ERR_TLS') || error.code?.includes('CERT') ? 'ETLS' : 'ECONNREFUSED'
-  return new TransportError(`${host}: ${error.message}`, code, {retryable: code !== 'ETLS', cause: error})
-}
-
 /** Resolves `socket`'s first event of interest with the milliseconds since `start`, and always destroys it. */
-function timeSocket(socket: Socket, event: string, start: () => number, host: string, options: RttOptions): Promise<number> {
+function timeSocket(socket: Socket, event: string, start: () => number, url: URL, options: RttOptions): Promise<number> {
   return new Promise((resolve, reject) => {
     const finish = (error?: Error, value?: number) => {
       clearTimeout(timer)
@@ -29,28 +26,47 @@ function timeSocket(socket: Socket, event: string, start: () => number, host: st
       else resolve(value!)
     }
     const onAbort = () => finish(options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted'))
-    const timer = setTimeout(() => finish(new TransportError(`${host}: no connection within ${options.timeoutMs} ms`, 'ETIMEDOUT', {retryable: true})), options.timeoutMs)
+    const timer = setTimeout(() => finish(new TransportError(`${redactUrl(url)}: no connection within ${options.timeoutMs} ms`, 'ETIMEDOUT', {retryable: true})), options.timeoutMs)
     options.signal.addEventListener('abort', onAbort, {once: true})
     socket.once(event, () => finish(undefined, performance.now() - start()))
-    socket.once('error', (error) => finish(socketError(error, host)))
+    socket.once('error', (error) => finish(errorForFailure(error, url)))
   })
 }
 
 /** TCP handshake time to an address already resolved, so DNS is not counted. */
-function connectOnce(address: string, port: number, host: string, options: RttOptions): Promise<number> {
+function connectOnce(address: string, port: number, url: URL, options: RttOptions): Promise<number> {
   const start = performance.now()
-  return timeSocket(connectTcp({host: address, port}), 'connect', () => start, host, options)
+  return timeSocket(connectTcp({host: address, port}), 'connect', () => start, url, options)
 }
 
 /** TLS handshake time alone: the clock restarts when TCP is connected. */
-function tlsOnce(address: string, port: number, host: string, options: RttOptions): Promise<number> {
+function tlsOnce(address: string, port: number, url: URL, options: RttOptions): Promise<number> {
   let start = performance.now()
+  const host = url.hostname.replace(/^\[|\]$/g, '')
   const servername = isIP(host) ? undefined : host
   const socket = connectTls({host: address, port, servername, rejectUnauthorized: !options.insecure})
   socket.once('connect', () => {
     start = performance.now()
   })
-  return timeSocket(socket, 'secureConnect', () => start, host, options)
+  return timeSocket(socket, 'secureConnect', () => start, url, options)
+}
+
+/** DNS apart from the connect time; dns.lookup takes no signal, so the wait for it is raced against the signal. */
+async function resolve(host: string, url: URL, signal: AbortSignal): Promise<string> {
+  signal.throwIfAborted()
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, {once: true})
+  })
+  try {
+    return (await Promise.race([lookup(host), aborted])).address
+  } catch (error) {
+    if (signal.aborted) throw error
+    throw errorForFailure(error, url)
+  } finally {
+    signal.removeEventListener('abort', onAbort!)
+  }
 }
 
 /** Measures what applies to the URL's scheme; a file: URL has no network round trip. */
@@ -59,12 +75,12 @@ export async function measureRtt(url: URL, transport: Transport | undefined, opt
   const host = url.hostname.replace(/^\[|\]$/g, '')
   const result: RttResult = {}
   if (port !== undefined && host) {
-    const address = isIP(host) ? host : (await lookup(host)).address
+    const address = isIP(host) ? host : await resolve(host, url, options.signal)
     result.address = address
-    result.connectMs = await repeatProbe(() => connectOnce(address, port, host, options), options.samples, options.signal)
+    result.connectMs = await repeatProbe(() => connectOnce(address, port, url, options), options.samples, options.signal)
     // Only implicit TLS can be timed before the protocol speaks; explicit FTPS (AUTH TLS) is part of ping.
     if (url.protocol === 'https:' || (url.protocol === 'ftps:' && port === 990)) {
-      result.tlsMs = await repeatProbe(() => tlsOnce(address, port, host, options), options.samples, options.signal)
+      result.tlsMs = await repeatProbe(() => tlsOnce(address, port, url, options), options.samples, options.signal)
     }
   }
   if (transport?.ping) {
