@@ -1,0 +1,58 @@
+// The link monitor: EWMA smoothing, stall, absolute floor, and the relative rule that needs a better mirror.
+import {describe, expect, it} from 'vitest'
+import {decideCuts, sampleRates, smooth} from '../../../src/core/download/link-monitor.js'
+import {Link} from '../../../src/core/download/link.js'
+import {MirrorState} from '../../../src/core/download/mirror-state.js'
+import type {Transport} from '../../../src/plugins/types.js'
+
+const mirror = (id: number) => new MirrorState(id, new URL(`http://m${id}.test/f`), {} as Transport, id)
+const rules = {stallTimeoutMs: 5000, graceMs: 1000, lowestSpeed: 0, relativeSpeed: 0.3, perMirror: 4, maxTries: 5, minRemaining: 100}
+
+function link(id: number, owner: MirrorState, rate: number, now: number): Link {
+  const made = new Link(id, owner, 0, 1_000_000, false, false)
+  made.firstByteAt = now - 2000
+  made.lastByteAt = now
+  made.rate = rate
+  return made
+}
+
+describe('link monitor', () => {
+  it('smooths rates and moves toward new samples', () => {
+    expect(smooth(0, 1000, 250, true)).toBe(1000)
+    const next = smooth(1000, 0, 250, false)
+    expect(next).toBeLessThan(1000)
+    expect(next).toBeGreaterThan(700)
+  })
+
+  it('measures per-link and per-mirror rates from byte counts', () => {
+    const owner = mirror(0)
+    const made = new Link(1, owner, 0, 100, false, false)
+    made.firstByteAt = Date.now()
+    made.bytes = 500
+    sampleRates([made], [owner], 500)
+    expect(made.rate).toBe(1000)
+    expect(owner.rate).toBe(1000)
+    expect(owner.linkRate).toBe(1000)
+  })
+
+  it('cuts stalled links, links below the floor, and far-slower links only when a faster mirror has room', () => {
+    const now = Date.now()
+    const [fast, slow] = [mirror(0), mirror(1)]
+    fast.linkRate = 1_000_000
+    const quick = [link(1, fast, 1_000_000, now), link(2, fast, 1_000_000, now)]
+    const crawling = link(3, slow, 10_000, now)
+    expect(decideCuts([...quick, crawling], [fast, slow], now, rules)).toEqual([{link: crawling, reason: 'relative'}])
+    fast.links = 4
+    expect(decideCuts([...quick, crawling], [fast, slow], now, rules)).toEqual([])
+    expect(decideCuts([crawling], [fast, slow], now, {...rules, lowestSpeed: 50_000})).toEqual([{link: crawling, reason: 'slow'}])
+    crawling.lastByteAt = now - 6000
+    expect(decideCuts([crawling], [fast, slow], now, rules)).toEqual([{link: crawling, reason: 'stall'}])
+  })
+
+  it('gives a new link its grace period', () => {
+    const now = Date.now()
+    const young = link(1, mirror(0), 1, now)
+    young.firstByteAt = now - 100
+    expect(decideCuts([young], [], now, {...rules, lowestSpeed: 50_000})).toEqual([])
+  })
+})

@@ -1,0 +1,65 @@
+// The scheduler: mirror choice, sharing a free run, stealing the back half of the slowest span, and hedging the tail.
+import {describe, expect, it} from 'vitest'
+import {Link} from '../../../src/core/download/link.js'
+import {MirrorState} from '../../../src/core/download/mirror-state.js'
+import {PieceMap} from '../../../src/core/download/piece-map.js'
+import {mirrorsWithRoom, nextSpan} from '../../../src/core/download/scheduler.js'
+import type {Transport} from '../../../src/plugins/types.js'
+
+const transport = {} as Transport
+const limits = {perMirror: 2, maxTries: 5, minSplitPieces: 2}
+const mirror = (id: number) => new MirrorState(id, new URL(`http://m${id}.test/f`), transport, id)
+
+describe('scheduler', () => {
+  it('prefers mirrors with fewer links, then faster ones, then rank order; skips benched and full ones', () => {
+    const [a, b, c, d] = [mirror(0), mirror(1), mirror(2), mirror(3)]
+    a.links = 1
+    b.linkRate = 10
+    c.linkRate = 20
+    d.benchedUntil = Date.now() + 10_000
+    expect(mirrorsWithRoom([a, b, c, d], Date.now(), limits).map((m) => m.id)).toEqual([2, 1, 0])
+    a.links = 2
+    expect(mirrorsWithRoom([a, b, c, d], Date.now(), limits).map((m) => m.id)).toEqual([2, 1])
+  })
+
+  it('keeps a mirror in cooldown out while another is alive', () => {
+    const [a, b] = [mirror(0), mirror(1)]
+    a.links = 2
+    b.cooldownUntil = Date.now() + 5000
+    expect(mirrorsWithRoom([a, b], Date.now(), limits)).toEqual([])
+    a.status = 'dropped'
+    expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([1])
+  })
+
+  it('shares the free run among the links about to start', () => {
+    const map = new PieceMap(16 * 100, 100)
+    const span = nextSpan(map, mirror(0), [], 4, limits)
+    expect(span).toMatchObject({offset: 0, end: 400, first: 0, endPiece: 4})
+  })
+
+  it('steals the back half of the span that would take longest, at a piece boundary', () => {
+    const map = new PieceMap(20 * 100, 100)
+    map.setOwner(0, 20, 1)
+    const slow = new Link(1, mirror(1), 250, 2000, false, false)
+    slow.rate = 10
+    map.filled[2] = 50
+    const span = nextSpan(map, mirror(0), [slow], 1, limits)
+    // 17 pieces (3..19) lie ahead of the slow link's current piece: it keeps 3..11, the new link takes the back 8.
+    expect(span).toMatchObject({first: 12, endPiece: 20, offset: 1200, end: 2000, stealFrom: slow})
+    expect(slow.end).toBe(1200)
+  })
+
+  it('hedges the tail of the slowest link from its current byte when nothing is left to split', () => {
+    const map = new PieceMap(4 * 100, 100)
+    map.setOwner(0, 4, 1)
+    map.filled.set([100, 100, 100, 30])
+    const slow = new Link(1, mirror(1), 330, 400, false, false)
+    slow.rate = 5
+    const fast = mirror(0)
+    fast.linkRate = 1000
+    const span = nextSpan(map, fast, [slow], 1, limits)
+    expect(span).toMatchObject({offset: 330, end: 400, hedgeOf: slow})
+    fast.linkRate = 6
+    expect(nextSpan(map, fast, [slow], 1, limits)).toBeUndefined()
+  })
+})
