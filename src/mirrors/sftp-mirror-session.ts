@@ -15,13 +15,13 @@ export type SftpServerState = {
   stats: SftpMirrorStats
 }
 
-type Handle = {kind: 'file'; path: string; started: boolean} | {kind: 'dir'; listed: boolean}
+/** `served` counts the bytes read through one handle: faults apply per opened file, as FTP's apply per RETR. */
+type Handle = {kind: 'file'; path: string; started: boolean; served: number} | {kind: 'dir'; listed: boolean}
 
 /** Serves one SFTP channel; `disconnect` ends the whole SSH connection (for the disconnectAfter fault). */
 export function serveSftp(sftp: SFTPWrapper, state: SftpServerState, disconnect: () => void): void {
   const handles = new Map<string, Handle>()
   let nextHandle = 0
-  let served = 0
   const closed = new AbortController()
   sftp.on('close', () => closed.abort())
   sftp.on('error', () => {})
@@ -51,7 +51,7 @@ export function serveSftp(sftp: SFTPWrapper, state: SftpServerState, disconnect:
     }
     const path = servedPath(filename)
     if (!state.files.has(path)) return sftp.status(reqId, STATUS_CODE.NO_SUCH_FILE, 'No such file')
-    sftp.handle(reqId, open({kind: 'file', path, started: false}))
+    sftp.handle(reqId, open({kind: 'file', path, started: false, served: 0}))
   })
   sftp.on('READ', async (reqId, id, offset, length) => {
     const handle = handles.get(id.toString('hex'))
@@ -60,16 +60,16 @@ export function serveSftp(sftp: SFTPWrapper, state: SftpServerState, disconnect:
     if (offset >= content.length) return sftp.status(reqId, STATUS_CODE.EOF)
     const {faults} = state
     let take = Math.min(length, content.length - offset)
-    if (faults.stallAfter !== undefined) take = Math.min(take, faults.stallAfter - served)
+    if (faults.stallAfter !== undefined) take = Math.min(take, faults.stallAfter - handle.served)
     // A stalled server holds the request open and never answers.
     if (take <= 0) return
     const limit = faults.disconnectAfter ?? faults.resetAfter
-    if (limit !== undefined && served + take > limit) {
+    if (limit !== undefined && handle.served + take > limit) {
       disconnect()
       return
     }
     // Counted before waiting, so pipelined READs cannot all slip under a stall or disconnect threshold.
-    served += take
+    handle.served += take
     try {
       if (!handle.started && faults.firstByteDelayMs) await sleep(faults.firstByteDelayMs, undefined, {signal: closed.signal})
       handle.started = true

@@ -8,7 +8,7 @@ import {Throttle} from './throttle.js'
 const {Server, utils} = ssh2
 
 export type SftpFaults = MirrorFaults & {
-  /** Close the whole SSH connection once this many bytes have been read from it. */
+  /** Close the whole SSH connection once this many bytes have been read through one opened file. */
   disconnectAfter?: number
 }
 

@@ -12,7 +12,8 @@ import {checkHostKey, fingerprint, keyType, knownHostName} from './sftp-known-ho
 const DEFAULT_TIMEOUT_MS = 20_000
 const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa']
 
-export type SftpConnection = {sftp: SFTPWrapper; release(): void}
+/** An authenticated SSH connection with its SFTP channel; `closed` turns true when the connection ends for any reason. */
+export type SftpConnection = {client: ssh2.Client; sftp: SFTPWrapper; closed: boolean}
 
 /** The remote path of `url`, percent-decoded; "sftp://host/~/f" is relative to the login directory. */
 export function sftpPath(url: URL): string {
@@ -73,14 +74,12 @@ export async function openSftp(url: URL, options: TransportOptions, signal: Abor
     },
   }
   const client = new ssh2.Client()
+  const connection: SftpConnection = {client, sftp: undefined as unknown as SFTPWrapper, closed: false}
+  client.once('close', () => (connection.closed = true))
   const onAbort = () => client.destroy()
   signal.addEventListener('abort', onAbort, {once: true})
-  const release = () => {
-    signal.removeEventListener('abort', onAbort)
-    client.destroy()
-  }
   try {
-    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
+    connection.sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
       client.once('error', reject)
       client.once('close', () => reject(signal.aborted ? signal.reason : new Error('connection closed before SFTP was ready')))
       client.once('ready', () => client.sftp((error, session) => (error ? reject(error) : resolve(session))))
@@ -88,10 +87,12 @@ export async function openSftp(url: URL, options: TransportOptions, signal: Abor
     })
     // Later socket errors surface through the pending SFTP requests, which fail when the channel closes.
     client.on('error', () => {})
-    return {sftp, release}
+    return connection
   } catch (error) {
-    release()
+    client.destroy()
     if (signal.aborted) throw signal.reason
     throw hostKeyProblem ?? sftpError(error, url, during)
+  } finally {
+    signal.removeEventListener('abort', onAbort)
   }
 }

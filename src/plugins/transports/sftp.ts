@@ -1,10 +1,11 @@
-// The SFTP transport: stat by SFTP STAT, and offset reads pipelined over one handle that end exactly after the bytes asked for.
+// The SFTP transport: stat by SFTP STAT, and offset reads pipelined over one handle that end exactly after the bytes asked for, on pooled connections.
 import type {SFTPWrapper, Stats} from 'ssh2'
 import {TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
 import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
-import {openSftp, sftpPath} from './sftp-connect.js'
+import {sftpPath} from './sftp-connect.js'
 import {sftpError} from './sftp-errors.js'
+import {SftpPool} from './sftp-pool.js'
 
 /** Bytes per READ request: under the ~32 KiB every server accepts, so ssh2 never splits one request in two. */
 const CHUNK_BYTES = 30 * 1024
@@ -39,12 +40,18 @@ class SftpTransport implements Transport {
   readonly name = 'sftp'
   readonly protocols = ['sftp:'] as const
 
-  constructor(private readonly options: TransportOptions) {}
+  private readonly pool: SftpPool
+
+  constructor(options: TransportOptions) {
+    this.pool = new SftpPool(options)
+  }
 
   async stat(url: URL, {signal}: CallOptions): Promise<RemoteInfo> {
-    const connection = await openSftp(url, this.options, signal, 'stat')
+    const connection = await this.pool.acquire(url, signal, 'stat')
+    let reusable = false
     try {
       const stats = await unlessAborted(call<Stats>((done) => connection.sftp.stat(sftpPath(url), done)), signal)
+      reusable = true
       const segments = url.pathname.split('/')
       return {
         size: stats.size,
@@ -57,17 +64,19 @@ class SftpTransport implements Transport {
       }
     } catch (error) {
       if (signal.aborted) throw signal.reason
+      reusable = isStatusReply(error)
       throw sftpError(error, url, 'stat')
     } finally {
-      connection.release()
+      connection.release(reusable)
     }
   }
 
   async *read(url: URL, range: ByteRange | undefined, {signal}: CallOptions): AsyncIterable<Uint8Array> {
     if (range?.length === 0) return
-    const connection = await openSftp(url, this.options, signal, 'read')
+    const connection = await this.pool.acquire(url, signal, 'read')
     const {sftp} = connection
     const slots: Slot[] = []
+    let reusable = false
     try {
       const handle = await unlessAborted(call<Buffer>((done) => sftp.open(sftpPath(url), 'r', done)), signal)
       const start = range?.offset ?? 0
@@ -101,30 +110,44 @@ class SftpTransport implements Transport {
         }
         fill()
       }
+      // Every READ has been answered, so the connection is quiet and can serve the next call.
+      sftp.close(handle, () => {})
+      reusable = true
     } catch (error) {
       if (signal.aborted) throw signal.reason
+      reusable = slots.length === 0 && isStatusReply(error)
       throw sftpError(error, url, 'read')
     } finally {
-      // Ending the connection cancels outstanding READs; nothing is left open on either side.
-      connection.release()
+      // A read stopped early ends its connection, which cancels the outstanding READs on both sides.
+      connection.release(reusable)
     }
   }
 
   async ping(url: URL, {signal}: CallOptions): Promise<number> {
-    const connection = await openSftp(url, this.options, signal, 'ping')
+    const connection = await this.pool.acquire(url, signal, 'ping')
+    let reusable = false
     try {
       const started = performance.now()
       await unlessAborted(call<Stats>((done) => connection.sftp.stat(sftpPath(url), done)), signal)
+      reusable = true
       return performance.now() - started
     } catch (error) {
       if (signal.aborted) throw signal.reason
+      reusable = isStatusReply(error)
       throw sftpError(error, url, 'ping')
     } finally {
-      connection.release()
+      connection.release(reusable)
     }
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.pool.close()
+  }
+}
+
+/** An SFTP status reply (no such file, permission denied) leaves the connection healthy. */
+function isStatusReply(error: unknown): boolean {
+  return typeof (error as {code?: unknown})?.code === 'number'
 }
 
 function short(url: URL, received: number, wanted: number): TransportError {

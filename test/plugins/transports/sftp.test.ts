@@ -3,9 +3,9 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import ssh2 from 'ssh2'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {MirrorError} from '../../../src/core/errors.js'
-import type {TransportOptions} from '../../../src/plugins/types.js'
+import type {Transport, TransportOptions} from '../../../src/plugins/types.js'
 import {sftpTransport} from '../../../src/plugins/transports/sftp.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
 import {startSftpMirror, type SftpMirror} from '../../helpers/sftp-mirror.js'
@@ -36,6 +36,17 @@ async function socketsSettle(server: SftpMirror): Promise<number> {
 }
 
 const signal = () => AbortSignal.timeout(10_000)
+const made: Transport[] = []
+/** A transport closed after the case, so pooled idle connections never outlive it. */
+const create = (settings: TransportOptions) => {
+  const transport = sftpTransport.create(settings)
+  made.push(transport)
+  return transport
+}
+
+afterEach(async () => {
+  await Promise.all(made.splice(0).map((transport) => transport.close()))
+})
 const fileUrl = (server: SftpMirror, auth = 'mirror:secret') => new URL(`sftp://${auth}@127.0.0.1:${server.port}/file.bin`)
 
 beforeAll(async () => {
@@ -55,23 +66,40 @@ afterAll(async () => {
 
 describe('sftp transport', () => {
   it('stats size, name and modification time with password auth', async () => {
-    const info = await sftpTransport.create(options).stat(fileUrl(mirror), {signal: signal()})
+    const info = await create(options).stat(fileUrl(mirror), {signal: signal()})
     expect([info.size, info.name, info.acceptsRanges]).toEqual([content.length, 'file.bin', true])
     expect(info.modifiedAt?.toISOString()).toBe('2024-01-01T00:00:00.000Z')
   })
 
   it('reads the whole file and exact ranges, then leaves no connection open', async () => {
-    const transport = sftpTransport.create(options)
+    const transport = create(options)
     expect(sha256Hex(await collect(transport.read(fileUrl(mirror), undefined, {signal: signal()})))).toBe(sha256Hex(content))
     const middle = await collect(transport.read(fileUrl(mirror), {offset: 12_345, length: 150_001}, {signal: signal()}))
     expect(middle.equals(content.subarray(12_345, 162_346))).toBe(true)
     const tail = await collect(transport.read(fileUrl(mirror), {offset: content.length - 1, length: 1}, {signal: signal()}))
     expect(tail.equals(content.subarray(content.length - 1))).toBe(true)
+    await transport.close()
+    expect(await socketsSettle(mirror)).toBe(0)
+  })
+
+  it('reuses one idle connection for consecutive calls, and opens more only for concurrent ones', async () => {
+    const transport = create(options)
+    const before = mirror.stats.connections
+    await transport.stat(fileUrl(mirror), {signal: signal()})
+    await collect(transport.read(fileUrl(mirror), {offset: 0, length: 100_000}, {signal: signal()}))
+    await expect(transport.stat(new URL(`sftp://mirror:secret@127.0.0.1:${mirror.port}/nope.bin`), {signal: signal()})).rejects.toMatchObject({code: 'ENOTFOUND'})
+    await transport.ping!(fileUrl(mirror), {signal: signal()})
+    expect(mirror.stats.connections - before).toBe(1)
+    await Promise.all([1, 2, 3].map((index) => collect(transport.read(fileUrl(mirror), {offset: index, length: 50_000}, {signal: signal()}))))
+    expect(mirror.stats.connections - before).toBe(3)
+    // A read stopped early cannot hand its connection back: its READs are still in flight.
+    for await (const chunk of transport.read(fileUrl(mirror), undefined, {signal: signal()})) if (chunk.length > 0) break
+    await transport.close()
     expect(await socketsSettle(mirror)).toBe(0)
   })
 
   it('logs in with an identity key file', async () => {
-    const transport = sftpTransport.create({...options, identity: join(directory, 'id_ed25519')})
+    const transport = create({...options, identity: join(directory, 'id_ed25519')})
     const bytes = await collect(transport.read(new URL(`sftp://mirror@127.0.0.1:${keyed.port}/file.bin`), {offset: 0, length: 1000}, {signal: signal()}))
     expect(bytes.equals(content.subarray(0, 1000))).toBe(true)
   })
@@ -79,11 +107,11 @@ describe('sftp transport', () => {
   it('refuses an unknown host key with its fingerprint and the opt-out flag, unless told to accept it', async () => {
     const empty = join(directory, 'empty_known_hosts')
     await writeFile(empty, '')
-    const error = await failure(sftpTransport.create({...options, knownHosts: empty}).stat(fileUrl(mirror), {signal: signal()}))
+    const error = await failure(create({...options, knownHosts: empty}).stat(fileUrl(mirror), {signal: signal()}))
     expect([error.code, error.retryable]).toEqual(['EHOSTKEY', false])
     expect(error.message).toMatch(/ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}/)
     expect(error.message).toContain('--accept-unknown-host-keys')
-    const accepted = await sftpTransport.create({...options, knownHosts: empty, acceptUnknownHostKeys: true}).stat(fileUrl(mirror), {signal: signal()})
+    const accepted = await create({...options, knownHosts: empty, acceptUnknownHostKeys: true}).stat(fileUrl(mirror), {signal: signal()})
     expect(accepted.size).toBe(content.length)
   })
 
@@ -91,13 +119,13 @@ describe('sftp transport', () => {
     const changed = join(directory, 'changed_known_hosts')
     const other = ssh2.utils.generateKeyPairSync('ed25519').public
     await writeFile(changed, `[127.0.0.1]:${mirror.port} ${other}\n`)
-    const error = await failure(sftpTransport.create({...options, knownHosts: changed}).stat(fileUrl(mirror), {signal: signal()}))
+    const error = await failure(create({...options, knownHosts: changed}).stat(fileUrl(mirror), {signal: signal()}))
     expect(error.code).toBe('EHOSTKEY')
     expect(error.message).toContain('CHANGED')
   })
 
   it('maps a bad password to EAUTH without showing it, and a missing file to ENOTFOUND', async () => {
-    const transport = sftpTransport.create(options)
+    const transport = create(options)
     const denied = await failure(transport.stat(fileUrl(mirror, 'mirror:wrong-pass'), {signal: signal()}))
     expect([denied.code, denied.retryable]).toEqual(['EAUTH', false])
     expect(denied.message).not.toContain('wrong-pass')
@@ -110,7 +138,7 @@ describe('sftp transport', () => {
   it('reports a connection dropped mid-read as a retryable error', async () => {
     mirror.setFaults({disconnectAfter: 100_000})
     try {
-      const error = await failure(collect(sftpTransport.create(options).read(fileUrl(mirror), {offset: 0, length: 300_000}, {signal: signal()})))
+      const error = await failure(collect(create(options).read(fileUrl(mirror), {offset: 0, length: 300_000}, {signal: signal()})))
       expect(error.retryable).toBe(true)
     } finally {
       mirror.setFaults({})
@@ -125,7 +153,7 @@ describe('sftp transport', () => {
       let received = 0
       const started = performance.now()
       const reading = (async () => {
-        for await (const chunk of sftpTransport.create(options).read(fileUrl(mirror), undefined, {signal: controller.signal})) {
+        for await (const chunk of create(options).read(fileUrl(mirror), undefined, {signal: controller.signal})) {
           received += chunk.length
           if (received >= 60 * 1024) setTimeout(() => controller.abort(reason), 50)
         }
@@ -139,7 +167,7 @@ describe('sftp transport', () => {
   })
 
   it('times an SFTP stat as its ping', async () => {
-    const milliseconds = await sftpTransport.create(options).ping!(fileUrl(mirror), {signal: signal()})
+    const milliseconds = await create(options).ping!(fileUrl(mirror), {signal: signal()})
     expect(milliseconds).toBeGreaterThan(0)
     expect(milliseconds).toBeLessThan(2000)
   })
