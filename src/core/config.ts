@@ -1,9 +1,10 @@
-// Reads the user's config file (JSON): search-engine definitions and engine base URLs, for now.
+// Reads the user's config file (JSON): search-engine definitions, engine base URLs, and defaults for the stages' flags.
 import {readFile} from 'node:fs/promises'
 import {validateEngineList, type EngineDefinition} from './discovery/engine-definition.js'
+import {readConfigDefaults, type ConfigDefaults} from './config-keys.js'
 import {UsageError} from './errors.js'
 
-export type Config = {
+export type Config = ConfigDefaults & {
   /** Engine definitions; one named like a built-in replaces it. */
   engines: EngineDefinition[]
   /** Base URL per engine name, e.g. {"searxng": "https://searx.example.org"}. */
@@ -37,7 +38,7 @@ export async function loadConfig(path: string, missingOk = true): Promise<Config
   if (typeof bases !== 'object' || bases === null || Object.values(bases).some((base) => typeof base !== 'string' || !/^https?:\/\//i.test(base))) {
     throw new UsageError(`${path}: "engineBases" must map engine names to http(s) URLs`, 'ECONFIG')
   }
-  return {engines, engineBases: bases as Record<string, string>}
+  return {...readConfigDefaults(value, path), engines, engineBases: bases as Record<string, string>}
 }
 
 /** Engine definitions from an --engine-file: an array, or {"engines": [...]}. */

@@ -1,0 +1,84 @@
+// `mirrorkit get`: discover, verify, rank and fetch in one call, with a one-screen report of what each stage did.
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+import {buildGetRequest} from '../cli/get-request.js'
+import {createProgress} from '../cli/progress.js'
+import {renderPipelineReport} from '../cli/report.js'
+import {sizeFlag} from '../cli/size-flag.js'
+import {loadUserConfig} from '../cli/user-config.js'
+import {RANK_BY} from '../core/ranking/score.js'
+import {runPipeline, type PipelineEvent, type PipelineReport} from '../core/pipeline.js'
+
+const STAGE_NOTES = {discover: 'discovering mirrors', verify: 'verifying candidates', rank: 'ranking mirrors', fetch: 'downloading'}
+
+export default class Get extends BaseCommand<typeof Get> {
+  static override description = [
+    'Download a file the whole way: discover its mirrors, verify they serve the same bytes, rank them from here, and fetch from the best at once.',
+    'Equivalent to: mirrorkit discover URL | mirrorkit verify --samples 2 | mirrorkit rank --max-time 1000 | mirrorkit fetch -o FILE.',
+    'Defaults come from config.json in the config directory (see `mirrorkit config`); flags and MIRRORKIT_* variables override it.',
+    'Exit codes: 0 ok, 2 usage, 3 no usable mirror, 4 integrity, 5 network, 6 disk, 130 interrupted.',
+  ].join('\n')
+
+  static override examples = [
+    '<%= config.bin %> get https://example.org/pub/f.iso -o f.iso',
+    '<%= config.bin %> get https://example.org/pub/f.iso --list mirrors.txt --top 5 --connections 8',
+    '<%= config.bin %> get https://example.org/pub/f.iso.meta4 --checksum sha256:<hex> --json > report.json',
+    'MIRRORKIT_CONNECTIONS=4 <%= config.bin %> get https://example.org/pub/f.iso --engine searxng --engine-base searxng=https://searx.example',
+  ]
+
+  static override args = {
+    target: Args.string({description: 'The primary URL, a metalink URL (.meta4), or a bare file name (searched for).', required: true, ignoreStdin: true}),
+  }
+
+  static override flags = {
+    output: Flags.string({char: 'o', description: 'Output file (default: the target\'s name in --dir).'}),
+    dir: Flags.string({char: 'd', description: 'Directory for the default output name.', default: '.'}),
+    config: Flags.string({description: 'Config file (default: config.json in the mirrorkit config directory).', env: 'MIRRORKIT_CONFIG'}),
+    source: Flags.string({description: 'Discovery sources (default: metalink, headers, neighbours, list; plus search when --engine is given).', multiple: true, options: ['metalink', 'headers', 'neighbours', 'list', 'search'], helpGroup: 'DISCOVER'}),
+    list: Flags.string({char: 'l', description: 'Mirror list file or URL, added to config "lists" (repeatable).', multiple: true, helpGroup: 'DISCOVER'}),
+    metalink: Flags.string({description: 'Metalink file or URL to read (repeatable).', multiple: true, helpGroup: 'DISCOVER'}),
+    engine: Flags.string({description: 'Search engine to query (repeatable; turns on the search source).', multiple: true, helpGroup: 'DISCOVER'}),
+    'engine-base': Flags.string({description: 'Base URL for an engine, as name=URL (repeatable).', multiple: true, helpGroup: 'DISCOVER'}),
+    limit: Flags.integer({description: 'Most candidates to keep (the primary counts).', min: 1, helpGroup: 'DISCOVER'}),
+    'source-timeout': Flags.integer({description: 'Seconds each source may run [config: sourceTimeout; default: 20].', min: 1, helpGroup: 'DISCOVER'}),
+    samples: Flags.integer({description: 'Ranges sampled per mirror; 0: none [config: verifySamples; default: 2].', min: 0, env: 'MIRRORKIT_VERIFY_SAMPLES', helpGroup: 'VERIFY'}),
+    full: Flags.boolean({description: 'Download each mirror\'s whole file to compare hashes (slow).', default: false, helpGroup: 'VERIFY'}),
+    'ignore-name': Flags.boolean({description: 'Do not require mirrors to use the same file name.', default: false, helpGroup: 'VERIFY'}),
+    'verify-timeout': Flags.integer({description: 'Seconds allowed per mirror [config: verifyTimeout; default: 60].', min: 1, helpGroup: 'VERIFY'}),
+    top: Flags.integer({description: 'Download from the best N mirrors only (default: every verified mirror).', min: 1, helpGroup: 'RANK'}),
+    by: Flags.string({description: 'Rank by predicted time, round trip, or throughput.', options: [...RANK_BY], default: 'score', helpGroup: 'RANK'}),
+    'rank-budget': Flags.integer({description: 'Milliseconds of throughput probe per mirror [config: rankBudget; default: 1000].', min: 50, env: 'MIRRORKIT_RANK_BUDGET', helpGroup: 'RANK'}),
+    history: Flags.boolean({description: 'Use and update the per-host speed history (--no-history: neither).', default: true, allowNo: true, helpGroup: 'RANK'}),
+    checksum: Flags.string({char: 'c', description: 'Expected hash of the whole file, algorithm:hex (repeatable).', multiple: true, helpGroup: 'FETCH'}),
+    connections: Flags.integer({char: 'n', description: 'Links at once, in total [config: connections; default: 16].', min: 1, max: 256, env: 'MIRRORKIT_CONNECTIONS', helpGroup: 'FETCH'}),
+    'per-mirror': Flags.integer({char: 'x', description: 'Links at once per mirror [config: perMirror; default: 4].', min: 1, max: 64, env: 'MIRRORKIT_PER_MIRROR', helpGroup: 'FETCH'}),
+    'lowest-speed': sizeFlag({description: 'Cut a link slower than this many bytes/s, e.g. 50K [config: lowestSpeed; default: off].', env: 'MIRRORKIT_LOWEST_SPEED', helpGroup: 'FETCH'}),
+    'stall-timeout': Flags.integer({description: 'Seconds without data before a link is cut [config: stallTimeout; default: 5].', min: 1, env: 'MIRRORKIT_STALL_TIMEOUT', helpGroup: 'FETCH'}),
+    progress: Flags.string({description: 'Download progress on stderr: auto (live on a terminal), json (JSON lines), none.', options: ['auto', 'json', 'none'], default: 'auto', helpGroup: 'FETCH'}),
+    restart: Flags.boolean({description: 'Discard a partial download of a changed file and start over.', default: false, helpGroup: 'FETCH'}),
+    insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
+    identity: Flags.string({description: 'SSH private key file for sftp mirrors [config: identity].'}),
+    'known-hosts': Flags.string({description: 'known_hosts file for sftp host keys [config: knownHosts; default: ~/.ssh/known_hosts].'}),
+    'connect-timeout': Flags.integer({description: 'Seconds to wait for a connection and its handshake [config: connectTimeout].', min: 1}),
+  }
+
+  async run(): Promise<PipelineReport> {
+    const {args, flags} = await this.parse(Get)
+    const config = await loadUserConfig(this.config.configDir, flags.config)
+    const request = buildGetRequest(args.target, flags, config, this.config.dataDir)
+    const progress = createProgress(flags.progress as 'auto' | 'json' | 'none')
+    const chatty = process.stderr.isTTY || this.verbose
+    const onEvent = (event: PipelineEvent) => {
+      if (event.type === 'fetch') progress.onEvent(event.event)
+      else if (event.type === 'stage-start' && chatty) this.note(`mirrorkit: ${STAGE_NOTES[event.stage]}…`)
+      else if (event.type === 'verify' && this.verbose) this.note(`  ${event.event.verdict.status}: ${event.event.url}`)
+    }
+    let report: PipelineReport
+    try {
+      report = await runPipeline(request, {signal: this.signal, onEvent})
+    } finally {
+      progress.close()
+    }
+    return this.present(report, () => renderPipelineReport(report))
+  }
+}

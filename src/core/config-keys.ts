@@ -1,0 +1,76 @@
+// The user-settable defaults of config.json as one table, so validation, `mirrorkit config` and the README agree.
+import {UsageError} from './errors.js'
+
+/** Defaults a user may set in config.json; flags (and their MIRRORKIT_* variables) override every one of them. */
+export type ConfigDefaults = {
+  /** Mirror list files or URLs that discover and get always read. */
+  lists?: string[]
+  /** Total download links at once. */
+  connections?: number
+  /** Download links per mirror at once. */
+  perMirror?: number
+  /** Seconds to wait for a connection and its handshake. */
+  connectTimeout?: number
+  /** Seconds each discovery source may run. */
+  sourceTimeout?: number
+  /** Seconds verify allows per mirror. */
+  verifyTimeout?: number
+  /** Cut a download link slower than this many bytes per second (0: off). */
+  lowestSpeed?: number
+  /** Seconds a download link may send nothing before it is cut. */
+  stallTimeout?: number
+  /** Ranges verify samples per mirror. */
+  verifySamples?: number
+  /** Milliseconds rank's throughput probe may run per mirror. */
+  rankBudget?: number
+  /** known_hosts file for sftp host-key checks. */
+  knownHosts?: string
+  /** SSH private key file for sftp. */
+  identity?: string
+}
+
+export type ConfigKey = {
+  key: keyof ConfigDefaults
+  type: 'integer' | 'string' | 'string[]'
+  /** The smallest accepted value, for integers. */
+  min?: number
+  description: string
+  /** What applies when neither the config nor a flag sets it. */
+  fallback: string
+}
+
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  {key: 'lists', type: 'string[]', description: 'Mirror list files or URLs read by discover and get.', fallback: 'none'},
+  {key: 'connections', type: 'integer', min: 1, description: 'Total download links at once (fetch, get).', fallback: '16'},
+  {key: 'perMirror', type: 'integer', min: 1, description: 'Download links per mirror at once (fetch, get).', fallback: '4'},
+  {key: 'connectTimeout', type: 'integer', min: 1, description: 'Seconds to wait for a connection and its handshake.', fallback: 'transport default'},
+  {key: 'sourceTimeout', type: 'integer', min: 1, description: 'Seconds each discovery source may run (discover, get).', fallback: '20'},
+  {key: 'verifyTimeout', type: 'integer', min: 1, description: 'Seconds verify allows per mirror (verify, get).', fallback: '60'},
+  {key: 'lowestSpeed', type: 'integer', min: 0, description: 'Cut a download link below this many bytes/s; 0 is off (fetch, get).', fallback: '0'},
+  {key: 'stallTimeout', type: 'integer', min: 1, description: 'Seconds a download link may stay silent before it is cut (fetch, get).', fallback: '5'},
+  {key: 'verifySamples', type: 'integer', min: 0, description: 'Ranges sampled per mirror by verify (verify: 4, get: 2).', fallback: '4 / 2'},
+  {key: 'rankBudget', type: 'integer', min: 50, description: 'Milliseconds a throughput probe may run per mirror (rank: 3000, get: 1000).', fallback: '3000 / 1000'},
+  {key: 'knownHosts', type: 'string', description: 'known_hosts file for sftp host keys.', fallback: '~/.ssh/known_hosts'},
+  {key: 'identity', type: 'string', description: 'SSH private key file for sftp.', fallback: 'agent, then password in the URL'},
+]
+
+/** The defaults found in a parsed config object; a wrong type names the key and what it expects. */
+export function readConfigDefaults(value: Record<string, unknown>, path: string): ConfigDefaults {
+  const defaults: Record<string, unknown> = {}
+  for (const {key, type, min} of CONFIG_KEYS) {
+    const given = value[key]
+    if (given === undefined) continue
+    const ok =
+      type === 'integer'
+        ? Number.isSafeInteger(given) && (given as number) >= (min ?? 0)
+        : type === 'string'
+          ? typeof given === 'string' && given !== ''
+          : Array.isArray(given) && given.every((item) => typeof item === 'string')
+    if (!ok) {
+      const expected = type === 'integer' ? `an integer of at least ${min ?? 0}` : type === 'string' ? 'a non-empty string' : 'an array of strings'
+      throw new UsageError(`${path}: "${key}" must be ${expected}`, 'ECONFIG')
+    }
+    defaults[key] = given
+  }
+  return defaults as ConfigDefaults
+}

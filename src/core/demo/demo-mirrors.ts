@@ -1,0 +1,107 @@
+// Starts the demo's local mirrors on 127.0.0.1 (HTTP at three speeds, FTP, SFTP, a corrupt one, a search page, a metalink) and stops them all.
+import {writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import ssh2 from 'ssh2'
+import {writeMetalink} from '../formats/metalink-write.js'
+import type {EngineDefinition} from '../discovery/engine-definition.js'
+import {startFtpMirror} from '../../mirrors/ftp-mirror.js'
+import {startHttpMirror} from '../../mirrors/http-mirror.js'
+import {startSftpMirror} from '../../mirrors/sftp-mirror.js'
+import {MIRRORSET_VERSION} from '../model.js'
+
+const MB = 1_000_000
+
+export type DemoMirror = {
+  role: string
+  url: string
+  /** Bandwidth cap in bytes per second. */
+  bytesPerSecond?: number
+  /** How discovery is expected to find it. */
+  listedBy: 'primary' | 'metalink' | 'search'
+  /** What verify should conclude about it. */
+  expected: 'ok' | 'mismatch' | 'unreachable'
+}
+
+export type DemoMirrors = {
+  primaryUrl: string
+  mirrors: DemoMirror[]
+  /** The search engine definition (data, like a user's own) pointing at the local search page. */
+  engine: EngineDefinition
+  knownHostsPath: string
+  identityPath: string
+  close(): Promise<void>
+}
+
+export type DemoMirrorOptions = {name: string; content: Buffer; sha256: string; directory: string; speeds?: {fast: number; medium: number; slow: number}}
+
+export async function startDemoMirrors(options: DemoMirrorOptions): Promise<DemoMirrors> {
+  const {name, content, directory} = options
+  const speeds = options.speeds ?? {fast: 8 * MB, medium: 4 * MB, slow: 2 * MB}
+  const closers: Array<() => Promise<void>> = []
+  const close = async () => {
+    await Promise.allSettled(closers.map((closer) => closer()))
+  }
+  try {
+    const files = {[name]: content}
+    const started = async <T extends {close(): Promise<void>}>(mirror: Promise<T>): Promise<T> => {
+      const value = await mirror
+      closers.push(() => value.close())
+      return value
+    }
+    const medium = await started(startHttpMirror({files, faults: {bandwidth: speeds.medium}}))
+    const slow = await started(startHttpMirror({files, faults: {bandwidth: speeds.slow}}))
+    // Every byte flipped: any sampled range gives it away, whichever seed verify picks.
+    const corrupt = await started(startHttpMirror({files, faults: {bandwidth: speeds.fast, corrupt: [{offset: 0, length: content.length}]}}))
+    const ftp = await started(startFtpMirror({files, faults: {bytesPerSecond: 3 * MB}}))
+    const clientKey = ssh2.utils.generateKeyPairSync('ed25519')
+    const sftp = await started(startSftpMirror({files, faults: {bytesPerSecond: 3 * MB}, publicKeys: [clientKey.public]}))
+    const identityPath = join(directory, 'id_ed25519')
+    const knownHostsPath = join(directory, 'known_hosts')
+    await writeFile(identityPath, clientKey.private, {mode: 0o600})
+    await writeFile(knownHostsPath, sftp.knownHostsLine + '\n')
+
+    // A stale search hit: a real server that no longer has the file there.
+    const stale = `${slow.url}old/${name}`
+    const mirrors: DemoMirror[] = [
+      {role: 'http fast (primary)', url: '', bytesPerSecond: speeds.fast, listedBy: 'primary', expected: 'ok'},
+      {role: 'http medium', url: `${medium.url}${name}`, bytesPerSecond: speeds.medium, listedBy: 'search', expected: 'ok'},
+      {role: 'http corrupt', url: `${corrupt.url}${name}`, bytesPerSecond: speeds.fast, listedBy: 'search', expected: 'mismatch'},
+      {role: 'http stale (no file)', url: stale, listedBy: 'search', expected: 'unreachable'},
+      {role: 'http slow', url: `${slow.url}${name}`, bytesPerSecond: speeds.slow, listedBy: 'metalink', expected: 'ok'},
+      {role: 'ftp', url: `${ftp.url}${name}`, bytesPerSecond: 3 * MB, listedBy: 'metalink', expected: 'ok'},
+      {role: 'sftp (key auth, host key checked)', url: `${sftp.url}${name}`, bytesPerSecond: 3 * MB, listedBy: 'metalink', expected: 'ok'},
+    ]
+    const results = JSON.stringify({results: mirrors.filter((mirror) => mirror.listedBy === 'search').map((mirror) => ({url: mirror.url, title: name}))})
+    const metalink = writeMetalink({
+      version: MIRRORSET_VERSION,
+      target: {name, size: content.length, checksums: [{algorithm: 'sha256', hex: options.sha256}]},
+      candidates: mirrors.filter((mirror) => mirror.listedBy === 'metalink').map((mirror) => ({url: mirror.url, foundBy: []})),
+    })
+    // Served next to the file as <name>.meta4, where the neighbours source looks.
+    const primary = await started(
+      startHttpMirror({files: {...files, [`${name}.meta4`]: metalink}, perPath: {[name]: {bandwidth: speeds.fast}}}),
+    )
+    mirrors[0]!.url = `${primary.url}${name}`
+    const search = await started(startHttpMirror({files: {search: results}, perPath: {search: {headers: {'content-type': 'application/json'}}}}))
+    return {
+      primaryUrl: mirrors[0]!.url,
+      mirrors,
+      engine: {
+        name: 'demo-search',
+        kind: 'json',
+        base: search.url.replace(/\/$/, ''),
+        path: '/search?q={query}&format=json',
+        queries: ['{name}'],
+        results: {jsonPath: 'results[].url', titlePath: 'results[].title'},
+        intervalMs: 0,
+        timeoutMs: 5000,
+      },
+      knownHostsPath,
+      identityPath,
+      close,
+    }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
