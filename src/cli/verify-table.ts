@@ -10,7 +10,9 @@ export function renderVerifyTable(set: MirrorSet): string {
     const status = candidate.verify?.status ?? 'unverified'
     counts.set(status, (counts.get(status) ?? 0) + 1)
     const summary = candidate.verify ? redactText(candidate.verify.summary) : 'not verified'
-    return `${MARK[status] ?? status}  ${redactUrl(candidate.url)}\n            ${summary}`
+    // Reported, not judged: mirrors' clocks and sync times differ.
+    const modified = candidate.verify?.modifiedAt ? `  (modified ${candidate.verify.modifiedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')})` : ''
+    return `${MARK[status] ?? status}  ${redactUrl(candidate.url)}${modified}\n            ${summary}`
   })
   const size = set.target.size === undefined ? 'size unknown' : `${set.target.size} bytes`
   const totals = [...counts].map(([status, count]) => `${count} ${status}`).join(', ')
