@@ -2,10 +2,15 @@
 import type {ServerResponse} from 'node:http'
 import type {Throttle} from './throttle.js'
 
-/** Small chunks keep the shared throttle fair between connections and accurate at low rates. */
-const CHUNK_BYTES = 16 * 1024
-/** Without a rate cap, bigger chunks cost less CPU per byte, which matters on a loaded machine. */
-const UNTHROTTLED_CHUNK_BYTES = 256 * 1024
+/** Bounds on a chunk: small enough for fair sharing at low rates, big enough to keep the CPU cost per byte low. */
+const MINIMUM_CHUNK_BYTES = 16 * 1024
+const MAXIMUM_CHUNK_BYTES = 256 * 1024
+
+/** About 10 ms of data at the tightest rate, so a throttled server costs ~100 wake-ups a second whatever its rate. */
+function chunkBytes(throttles: readonly Throttle[]): number {
+  const rate = Math.min(...throttles.map((throttle) => throttle.bytesPerSecond))
+  return Math.min(MAXIMUM_CHUNK_BYTES, Math.max(MINIMUM_CHUNK_BYTES, Math.floor(rate / 100)))
+}
 
 export type BodyFaults = {stallAfter?: number; resetAfter?: number}
 
@@ -40,8 +45,7 @@ export async function sendBody(job: BodyJob): Promise<void> {
         response.socket?.destroy()
         return
       }
-      const unthrottled = job.throttles.every((throttle) => throttle.bytesPerSecond === Infinity)
-      let size = Math.min(unthrottled ? UNTHROTTLED_CHUNK_BYTES : CHUNK_BYTES, body.length - sent)
+      let size = Math.min(chunkBytes(job.throttles), body.length - sent)
       if (stallAfter !== undefined) size = Math.min(size, stallAfter - sent)
       if (resetAfter !== undefined) size = Math.min(size, resetAfter - sent)
       for (const throttle of job.throttles) await throttle.take(size, signal)

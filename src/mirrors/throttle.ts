@@ -5,6 +5,8 @@ type Waiter = {bytes: number; resolve: () => void; reject: (reason: unknown) => 
 /** Seconds of tokens an idle bucket may save up: enough to absorb late timers on a loaded machine, small enough to keep bursts short. */
 const BURST_SECONDS = 0.05
 const MINIMUM_BURST_BYTES = 16 * 1024
+/** Seconds of lateness repaid to waiting callers after the event loop was starved; more would be a visible burst. */
+const CATCH_UP_SECONDS = 0.5
 
 /**
  * Grants bytes at `bytesPerSecond` in the order they were asked for; callers that take small
@@ -49,6 +51,7 @@ export class Throttle {
         }
         signal.addEventListener('abort', waiter.onAbort, {once: true})
       }
+      if (this.queue.length === 0) this.refill()
       this.queue.push(waiter)
       this.pump()
     })
@@ -58,10 +61,16 @@ export class Throttle {
     return Math.max(MINIMUM_BURST_BYTES, this.rate * BURST_SECONDS)
   }
 
+  /**
+   * Adds the tokens earned since the last refill. While callers wait, a late timer owes them the
+   * tokens of its lateness (up to half a second's worth), so the average rate survives a loaded
+   * event loop; tokens saved while nobody asked are capped to the short burst.
+   */
   private refill(): void {
     const now = performance.now()
     if (this.rate !== Infinity) {
-      this.tokens = Math.min(this.capacity, this.tokens + ((now - this.refilledAt) / 1000) * this.rate)
+      const earned = this.tokens + ((now - this.refilledAt) / 1000) * this.rate
+      this.tokens = Math.min(this.queue.length > 0 ? this.rate * CATCH_UP_SECONDS : this.capacity, earned)
     }
     this.refilledAt = now
   }
