@@ -98,6 +98,10 @@ describe('verifyMirrors', () => {
     const full = await verifyMirrors(setOf({checksums: [checksum]}, ['same', 'uncoveredCorrupt']), {full: true, samples: 0, transports}, {signal})
     expect(byUrl(full, 'same').status).toBe('ok')
     expect(byUrl(full, 'uncoveredCorrupt')).toMatchObject({status: 'mismatch', checks: expect.arrayContaining([expect.objectContaining({name: 'full', ok: false})])})
+    // With no checksum, --full compares with the primary's own full hash, computed once.
+    const againstPrimary = await verifyMirrors(setOf({primary: urls.primary}, ['same', 'uncoveredCorrupt']), {full: true, samples: 0, transports}, {signal})
+    expect(byUrl(againstPrimary, 'same').summary).toContain("matches the primary's sha256")
+    expect(byUrl(againstPrimary, 'uncoveredCorrupt')).toMatchObject({status: 'mismatch', checks: expect.arrayContaining([expect.objectContaining({name: 'full', ok: false})])})
     const digest = await verifyMirrors(setOf({checksums: [checksum], size: SIZE}, ['digestCorrupt', 'same']), {samples: 0, transports}, {signal})
     expect(byUrl(digest, 'digestCorrupt')).toMatchObject({status: 'mismatch', checks: expect.arrayContaining([expect.objectContaining({name: 'digest', ok: false})])})
     expect(byUrl(digest, 'same').status).toBe('ok')
