@@ -58,8 +58,11 @@ export function renderFetchLines(report: PipelineReport['fetch']): string[] {
     `fetch     ${formatBytes(report.size)} in ${seconds(report.durationMs)} (${formatRate(report.rate)}) over ${report.links} links -> ${report.output}`,
   ]
   const width = Math.max(0, ...report.mirrors.map((mirror) => redactUrl(mirror.url).length))
+  // Shares of what was received, which exceeds the file size by the hedged and refetched pieces.
+  const received = report.mirrors.reduce((total, mirror) => total + mirror.bytes, 0)
+  if (received > report.size) lines.push(...indent([`received ${formatBytes(received)} for ${formatBytes(report.size)}: the rest were hedged or refetched pieces`]))
   for (const mirror of [...report.mirrors].sort((a, b) => b.bytes - a.bytes)) {
-    const share = report.size > 0 ? Math.round((mirror.bytes / report.size) * 100) : 0
+    const share = received > 0 ? Math.round((mirror.bytes / received) * 100) : 0
     const extra = [mirror.cuts ? `${mirror.cuts} cuts` : '', mirror.faults ? `${mirror.faults} faults` : '', mirror.state === 'active' ? '' : mirror.state, mirror.reason ?? '']
       .filter(Boolean)
       .join(', ')
