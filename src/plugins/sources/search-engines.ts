@@ -22,7 +22,8 @@ export function resolveEngines(context: SourceContext): {engines: EngineDefiniti
     if (engine) byName.set(name, {...engine, base})
   }
   const selected = context.settings.selectedEngines
-  const unknown = selected.filter((name) => !byName.has(name))
+  const named = [...selected, ...Object.keys(context.settings.engineBases)]
+  const unknown = [...new Set(named.filter((name) => !byName.has(name)))]
   const engines = selected.length === 0 ? [...byName.values()] : selected.flatMap((name) => byName.get(name) ?? [])
   return {engines, unknown}
 }

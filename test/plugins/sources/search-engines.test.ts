@@ -111,6 +111,16 @@ describe('search source', () => {
     expect(set.warnings).toEqual([expect.objectContaining({code: 'EENGINE', message: expect.stringMatching(/^duckduckgo: .*larger than 2097152 bytes/)})])
   })
 
+  it('names engines it does not know, from --engine or --engine-base, without sending anything', async () => {
+    const before = engines.requests.length
+    const set = await discover(request({selectedEngines: ['nope'], engineBases: {ghost: 'http://127.0.0.1:9/'}}), {signal: signal()})
+    expect(set.warnings).toEqual([
+      {source: 'search', code: 'EUSAGE', message: 'unknown engine "nope"'},
+      {source: 'search', code: 'EUSAGE', message: 'unknown engine "ghost"'},
+    ])
+    expect(engines.requests.length).toBe(before)
+  })
+
   it('never follows a listing deeper than one level and keeps at most 5000 of its links', async () => {
     const rows = Array.from({length: 6000}, (_, index) => `<a href="d${index}/">d${index}/</a>`).join('\n')
     engines.set({body: `<html><body>${rows}<a href="${NAME}">${NAME}</a></body></html>`}, 'searxng')
