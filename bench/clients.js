@@ -13,6 +13,12 @@ export const clients = {
     command: process.execPath,
     args: ({urls, output, extra = []}) => [path.join(projectDirectory, 'bin', 'run.js'), 'fetch', ...urls, '-o', output, ...extra],
   },
+  /** Without the end-of-download cross-check (re-reading sample pieces from a second mirror): the transfer alone. */
+  mirrorkitNoCheck: {
+    label: 'mirrorkit --cross-check 0',
+    command: process.execPath,
+    args: ({urls, output, extra = []}) => [path.join(projectDirectory, 'bin', 'run.js'), 'fetch', ...urls, '-o', output, '--cross-check', '0', ...extra],
+  },
   aria2Tuned: {
     label: 'aria2c -s16 -x4 -k1M',
     command: 'aria2c',
@@ -46,7 +52,7 @@ function aria2Common(output) {
 /** The installed version of a client, or undefined when it is missing (its rows are then skipped). */
 export function clientVersion(name) {
   const client = clients[name]
-  if (name === 'mirrorkit') return `node ${process.version}`
+  if (name.startsWith('mirrorkit')) return `node ${process.version}`
   try {
     const text = execFileSync(client.command, ['--version'], {stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000}).toString()
     return text.split('\n')[0].trim()

@@ -29,9 +29,9 @@ if (!existsSync('/usr/bin/time')) {
 }
 const available = new Map()
 for (const name of Object.keys(clients)) {
-  const version = name === 'mirrorkit' ? mirrorkitVersion() : clientVersion(name)
+  const version = name.startsWith('mirrorkit') ? mirrorkitVersion() : clientVersion(name)
   if (version) available.set(name, version)
-  else log(`${name} is not available and is skipped (${name === 'mirrorkit' ? 'build with npx tsc -p tsconfig.json' : 'apt-get install -y aria2 axel curl'})`)
+  else log(`${name} is not available and is skipped (${name.startsWith('mirrorkit') ? 'build with npx tsc -p tsconfig.json' : 'apt-get install -y aria2 axel curl'})`)
 }
 
 // Loaded only for --shaper tc, so the default run needs no root and no `ip`.

@@ -9,7 +9,7 @@ export async function run(context) {
   const content = await contentFile(shapedSize(context.options))
   const ideal = content.size / CAPS_SUM
   const rows = []
-  for (const clientName of pickClients(context, ['mirrorkit', 'aria2Tuned', 'aria2Defaults', 'axel'])) {
+  for (const clientName of pickClients(context, ['mirrorkit', 'mirrorkitNoCheck', 'aria2Tuned', 'aria2Defaults', 'axel'])) {
     context.log(`caps: ${clientName} (${content.size / 2 ** 20} MiB, ideal ${ideal.toFixed(1)} s)`)
     const row = await runTrial({
       clientName,

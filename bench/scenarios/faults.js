@@ -21,7 +21,7 @@ async function runFaultScenario(context, name, event, lost) {
   const schedule = [{from: 0, rate: CAPS_SUM}, {from: event.at, rate: CAPS_SUM - lost}]
   const ideal = idealSeconds(content.size, schedule)
   const rows = []
-  for (const clientName of pickClients(context, ['mirrorkit', 'aria2Tuned'])) {
+  for (const clientName of pickClients(context, ['mirrorkit', 'mirrorkitNoCheck', 'aria2Tuned'])) {
     context.log(`${name}: ${clientName} (${content.size / 2 ** 20} MiB, ideal ${ideal.toFixed(1)} s)`)
     const row = await runTrial({
       clientName,

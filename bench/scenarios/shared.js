@@ -10,7 +10,7 @@ export function shapedSize(options) {
 
 /** The scenario's default clients (fewer with --quick), or those named by --clients; only installed ones. */
 export function pickClients(context, defaults) {
-  const quick = ['mirrorkit', 'aria2Tuned', 'curl']
+  const quick = ['mirrorkit', 'mirrorkitNoCheck', 'aria2Tuned', 'curl']
   const wanted = context.options.clients ?? (context.options.quick ? defaults.filter((name) => quick.includes(name)) : defaults)
   return wanted.filter((name) => context.available.has(name))
 }
@@ -21,5 +21,5 @@ export function timeLimitMs(idealSeconds) {
 }
 
 export function extraArguments(context, clientName) {
-  return clientName === 'mirrorkit' ? context.options.mirrorkitArgs : []
+  return clientName.startsWith('mirrorkit') ? context.options.mirrorkitArgs : []
 }
