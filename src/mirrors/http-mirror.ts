@@ -6,6 +6,7 @@ import type {Socket} from 'node:net'
 import {setTimeout as delay} from 'node:timers/promises'
 import {sendBody} from './http-mirror-body.js'
 import {applyContentFaults} from './http-mirror-content.js'
+import {authorised, finish} from './http-mirror-replies.js'
 import {renderListing} from './http-mirror-listing.js'
 import {parseRange} from './http-mirror-range.js'
 import {Throttle} from './throttle.js'
@@ -202,18 +203,6 @@ export async function startHttpMirror(options: HttpMirrorOptions): Promise<HttpM
       await Promise.all([closing, ...gone])
     },
   }
-}
-
-function finish(response: ServerResponse, status: number, headers: Record<string, string> = {}): void {
-  const text = `${status}\n`
-  response.writeHead(status, {'content-type': 'text/plain', 'content-length': text.length, ...headers})
-  response.end(response.req.method === 'HEAD' ? undefined : text)
-}
-
-function authorised(request: IncomingMessage, auth: {username: string; password: string}): boolean {
-  const header = request.headers.authorization ?? ''
-  const expected = 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`).toString('base64')
-  return header === expected
 }
 
 function normalisePath(path: string): string {

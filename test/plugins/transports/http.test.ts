@@ -52,6 +52,16 @@ describe('http transport', () => {
     expect((await read('f.bin', 0, content.length)).equals(content)).toBe(true)
   })
 
+  it('reports a body cut short as ESHORT, retryable, after yielding the bytes that came', async () => {
+    mirror.setFaults({resetAfter: 30_000})
+    let received = 0
+    const reading = (async () => {
+      for await (const chunk of transport.read(url(), {offset: 1000, length: 60_000}, {signal: signal()})) received += chunk.length
+    })()
+    await expect(reading).rejects.toMatchObject({code: 'ESHORT', retryable: true})
+    expect(received).toBe(30_000)
+  })
+
   it('refuses a Content-Range that is not the one asked for', async () => {
     mirror.setFaults({wrongContentRange: true})
     await expect(read('f.bin', 10, 100)).rejects.toMatchObject({code: 'ECONTENTRANGE', retryable: false})
