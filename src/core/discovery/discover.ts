@@ -7,6 +7,7 @@ import {redactText, redactUrl} from '../redact.js'
 import {TransportSet, parseUrl} from '../transports.js'
 import {CandidateCollector} from './candidate-collector.js'
 import {fetchText, isUrlLike} from './fetch-text.js'
+import {unsafeNameReason} from '../formats/safe-name.js'
 import {lastSegment} from './normalise-url.js'
 import type {SourceContext, SourceFactory, SourceSettings} from './source-context.js'
 import {TargetMerger} from './target-merger.js'
@@ -33,14 +34,24 @@ const NAME_SOURCES = ['metalink', 'list', 'search']
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 
 /** The MirrorSet of everything found; a failing source becomes a warning, never a failure of the run. */
+/** What the argument is: a primary URL, a metalink URL, or a bare file name. */
+type Argument = {primaryUrl?: URL; metalink?: string; name: string}
+
+function classify(argument: string): Argument {
+  if (isUrlLike(argument)) {
+    const url = parseUrl(argument)
+    if (/\.(meta4|metalink)$/i.test(url.pathname)) return {metalink: url.href, name: ''}
+    return {primaryUrl: url, name: lastSegment(url.href)}
+  }
+  const reason = argument.includes('/') ? 'contains "/"' : unsafeNameReason(argument)
+  if (reason) throw new UsageError(`expected a URL or a bare file name, got ${JSON.stringify(redactText(argument))} (${reason})`, 'EUSAGE')
+  return {name: argument}
+}
+
+/** The MirrorSet of everything found; a failing source becomes a warning, never a failure of the run. */
 export async function discover(request: DiscoverRequest, options: {signal: AbortSignal}): Promise<MirrorSet> {
   const factories = request.factories ?? builtinSources
-  const argumentUrl = isUrlLike(request.argument) ? parseUrl(request.argument) : undefined
-  const isMetalinkArgument = argumentUrl !== undefined && /\.(meta4|metalink)$/i.test(argumentUrl.pathname)
-  const primaryUrl = isMetalinkArgument ? undefined : argumentUrl
-  if (!isUrlLike(request.argument) && (request.argument.includes('/') || request.argument.trim() === '')) {
-    throw new UsageError(`expected a URL or a bare file name, got ${JSON.stringify(redactText(request.argument))}`, 'EUSAGE')
-  }
+  const {primaryUrl, metalink, name: argumentName} = classify(request.argument)
   const names = request.sources ?? (isUrlLike(request.argument) ? URL_SOURCES : NAME_SOURCES)
   const unknown = names.filter((name) => !factories.some((factory) => factory.name === name))
   if (unknown.length > 0) {
@@ -50,7 +61,7 @@ export async function discover(request: DiscoverRequest, options: {signal: Abort
   const warnings: Warning[] = []
   try {
     const primary = primaryUrl ? await statPrimary(transports, primaryUrl, request.timeoutMs, options.signal, warnings) : undefined
-    const name = isUrlLike(request.argument) ? (isMetalinkArgument ? '' : primary?.name || lastSegment(request.argument)) : request.argument
+    const name = primary?.name || argumentName
     const merger = new TargetMerger({name, checksums: [], ...(primaryUrl ? {primary: redactUrl(primaryUrl)} : {})})
     merger.merge({size: request.size ?? primary?.size, etag: primary?.etag, modifiedAt: primary?.modifiedAt?.toISOString()}, 'primary')
     const collector = new CandidateCollector()
@@ -58,7 +69,7 @@ export async function discover(request: DiscoverRequest, options: {signal: Abort
     const settings: SourceSettings = {
       lists: request.lists ?? [],
       variables: request.variables ?? {},
-      metalinks: [...(request.metalinks ?? []), ...(isMetalinkArgument ? [request.argument] : [])],
+      metalinks: [...(request.metalinks ?? []), ...(metalink ? [metalink] : [])],
       engines: request.engines ?? [],
       selectedEngines: request.selectedEngines ?? [],
       engineBases: request.engineBases ?? {},
@@ -70,7 +81,7 @@ export async function discover(request: DiscoverRequest, options: {signal: Abort
       fetchText: (location, fetchOptions) =>
         fetchText(transports, location, {signal: fetchOptions.signal, maxBytes: fetchOptions.maxBytes ?? DEFAULT_MAX_BYTES}),
     }
-    const query: Query = {name, checksums: [], ...(primaryUrl ? {url: primaryUrl.href} : {})}
+    const query: Query = {name, checksums: primary?.digests ?? [], ...(primaryUrl ? {url: primaryUrl.href} : {})}
     const size = request.size ?? primary?.size
     if (size !== undefined) query.size = size
     const selected = factories.filter((factory) => names.includes(factory.name))

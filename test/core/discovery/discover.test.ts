@@ -84,6 +84,7 @@ describe('discover', () => {
   it('refuses unknown sources, paths that are not names, and malformed URLs with usage errors', async () => {
     await expect(discover({argument: 'f.bin', sources: ['nope'], transports}, {signal: signal()})).rejects.toMatchObject({code: 'EUSAGE', exitCode: 2})
     await expect(discover({argument: 'dir/f.bin', transports}, {signal: signal()})).rejects.toMatchObject({code: 'EUSAGE'})
+    await expect(discover({argument: '..', transports}, {signal: signal()})).rejects.toMatchObject({code: 'EUSAGE'})
     await expect(discover({argument: 'http://[::1/f.bin', transports}, {signal: signal()})).rejects.toMatchObject({code: 'EURL'})
   })
 
