@@ -21,15 +21,27 @@ export function completeTarget(target: Target, info: RemoteInfo): Target {
   return completed
 }
 
-/** Runs `compute` once, on first use, and shares its promise (and its failure) with every caller. */
-function once<T>(compute: () => Promise<T>): () => Promise<T> {
+/**
+ * Runs `compute` once, on first use, and shares its promise (and its failure) with every caller;
+ * each caller stops waiting when its own signal aborts (its mirror's timeout), while the shared work goes on.
+ */
+function once<T>(compute: () => Promise<T>): (signal: AbortSignal) => Promise<T> {
   let promise: Promise<T> | undefined
-  return () => {
+  return (signal) => {
     promise ??= compute()
     // Callers that never await a failed promise must not crash the process.
     promise.catch(() => {})
-    return promise
+    return waitFor(promise, signal)
   }
+}
+
+function waitFor<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, {once: true})
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }
 
 export type Primary = {transport: Transport; url: URL; signal: AbortSignal}
@@ -47,10 +59,10 @@ export function sampleReference(target: Target, settings: SampleSettings, primar
   if (!primary) return 'no samples: no primary and no piece hashes to compare with'
   const {ranges} = planSampleRanges(size, settings.samples, settings.sampleSize, seed)
   const hashes = ranges.map((range) => once(async () => (await hashRange(primary.transport, primary.url, range, 'sha256', primary.signal)).hex))
-  return {kind: 'primary', ranges, size, seed, primaryHash: (index) => hashes[index]!()}
+  return {kind: 'primary', ranges, size, seed, primaryHash: (index, signal) => hashes[index]!(signal)}
 }
 
-export type FullReference = {against: 'checksum' | 'primary'; checksum: () => Promise<Checksum>}
+export type FullReference = {against: 'checksum' | 'primary'; checksum: (signal: AbortSignal) => Promise<Checksum>}
 
 export function fullReference(target: Target, primary: Primary | undefined): FullReference | undefined {
   const given = strongestChecksum(target.checksums)

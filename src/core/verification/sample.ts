@@ -8,7 +8,7 @@ import {pieceRange} from './sample-plan.js'
 
 /** What sampled bytes are compared with: hashes of the primary's bytes, or the target's piece hashes. */
 export type SampleReference =
-  | {kind: 'primary'; ranges: ByteRange[]; size: number; seed: number; primaryHash(index: number): Promise<string>}
+  | {kind: 'primary'; ranges: ByteRange[]; size: number; seed: number; primaryHash(index: number, signal: AbortSignal): Promise<string>}
   | {kind: 'pieces'; pieces: PieceHashes; indexes: number[]; size: number; seed: number}
 
 export type SampleOutcome = {check?: Check; note?: string}
@@ -51,8 +51,9 @@ async function compare(
       // The mirror is read first so a mirror without ranges costs the primary nothing.
       found = (await hashRange(transport, url, range, 'sha256', signal)).hex
       try {
-        expected = await reference.primaryHash(index)
+        expected = await reference.primaryHash(index, signal)
       } catch (error) {
+        if (signal.aborted) throw error
         const code = error instanceof MirrorError ? error.code : 'EINTERNAL'
         return {note: `samples not compared: the primary could not be read (${code})`}
       }

@@ -63,8 +63,9 @@ async function inspect(url: URL, info: RemoteInfo, plan: Plan, isPrimary: boolea
   if (plan.fullRef && !(isPrimary && plan.fullRef.against === 'primary')) {
     let expected
     try {
-      expected = await plan.fullRef.checksum()
+      expected = await plan.fullRef.checksum(signal)
     } catch (error) {
+      if (signal.aborted) throw error
       notes.push(`no full check: the primary could not be read (${errorInfo(error, false).code})`)
     }
     if (expected) checks.push(await checkFull(transport, url, expected, plan.fullRef.against, signal))
@@ -98,6 +99,8 @@ async function verifyOne(
 export async function verifyMirrors(set: MirrorSet, options: VerifyOptions, context: VerifyContext): Promise<MirrorSet> {
   const {signal} = context
   const transports = options.transports ?? new TransportSet(options.transportOptions)
+  // Ends the primary's shared reads when the run ends, even if no mirror waits for them any more.
+  const run = new AbortController()
   try {
     const primaryUrl = options.primary ?? set.target.primary
     let target: Target = {...set.target, checksums: [...set.target.checksums]}
@@ -111,7 +114,7 @@ export async function verifyMirrors(set: MirrorSet, options: VerifyOptions, cont
         const transport = transports.for(url)
         primaryInfo = await transport.stat(url, {signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 60_000)])})
         target = completeTarget(target, primaryInfo)
-        primary = {transport, url, signal}
+        primary = {transport, url, signal: AbortSignal.any([signal, run.signal])}
       } catch (error) {
         if (signal.aborted) throw new AbortedError(undefined, error)
         notes.push(`the primary is unreachable (${errorInfo(error, false).code})`)
@@ -141,6 +144,7 @@ export async function verifyMirrors(set: MirrorSet, options: VerifyOptions, cont
     )
     return {...set, target, candidates}
   } finally {
+    run.abort()
     if (!options.transports) await transports.close()
   }
 }

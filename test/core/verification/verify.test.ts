@@ -126,4 +126,12 @@ describe('verifyMirrors', () => {
     const result = await verifyMirrors({version: 1, target: {name: 'f.bin', size: SIZE, checksums: []}, candidates: [{url: slow, foundBy: []}]}, {timeoutMs: 300, transports}, {signal})
     expect(result.candidates[0]!.verify).toMatchObject({status: 'unreachable', error: {code: 'ETIMEDOUT'}})
   })
+
+  it('does not wait past a mirror\'s timeout for a primary that stalls', async () => {
+    const stalled = await start({stallAfter: 1})
+    const started = performance.now()
+    const result = await verifyMirrors(setOf({primary: stalled}, ['same']), {timeoutMs: 500, seed: SEED, transports}, {signal})
+    expect(performance.now() - started).toBeLessThan(2000)
+    expect(byUrl(result, 'same')).toMatchObject({status: 'unreachable', error: {code: 'ETIMEDOUT'}})
+  })
 })
