@@ -1,0 +1,43 @@
+// `mirrorkit demo --json` with the real binary: the sha256 matches, the corrupt and stale mirrors are caught, and nothing is left running.
+import {existsSync} from 'node:fs'
+import {connect} from 'node:net'
+import {describe, expect, it} from 'vitest'
+import type {DemoResult} from '../../src/core/demo/run-demo.js'
+import {runCli} from '../helpers/run-cli.js'
+
+/** Resolves true when something still accepts connections on the port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({host: '127.0.0.1', port, timeout: 2000})
+    const settle = (open: boolean) => {
+      socket.destroy()
+      resolve(open)
+    }
+    socket.once('connect', () => settle(true))
+    socket.once('error', () => settle(false))
+    socket.once('timeout', () => settle(false))
+  })
+}
+
+describe('mirrorkit demo (CLI)', () => {
+  it('runs the whole pipeline on its own local mirrors, checks the sha256, and stops everything', async () => {
+    const run = await runCli(['demo', '--json', '--size', '4M'], {timeoutMs: 120_000, env: {XDG_DATA_HOME: '/nonexistent-mirrorkit-demo'}})
+    expect(run.timedOut).toBe(false)
+    expect(run.code, run.stderr).toBe(0)
+    const result = JSON.parse(run.stdout) as DemoResult
+    expect(result.matched).toBe(true)
+    expect(result.actualSha256).toBe(result.expectedSha256)
+    const verdicts = Object.fromEntries(result.report.verify.candidates.map((candidate) => [candidate.url, candidate.verify?.status]))
+    for (const mirror of result.mirrors) expect(verdicts[mirror.url], mirror.role).toBe(mirror.expected)
+    const corrupt = result.mirrors.find((mirror) => mirror.expected === 'mismatch')!
+    expect(result.report.fetch.mirrors.some((mirror) => mirror.url === corrupt.url)).toBe(false)
+    // Found through two sources: the metalink next to the file, and the search page.
+    const sources = new Set(result.report.discover.candidates.flatMap((candidate) => candidate.foundBy))
+    expect([...sources]).toEqual(expect.arrayContaining(['primary', 'neighbours', 'search:demo-search']))
+    expect(existsSync(result.directory)).toBe(false)
+    const ports = [...new Set(result.mirrors.map((mirror) => Number(new URL(mirror.url).port)))]
+    expect(await Promise.all(ports.map(listening))).toEqual(ports.map(() => false))
+    // The process ended by itself soon after its last output: no socket or timer kept it alive.
+    expect(run.exitLagMs).toBeLessThan(5000)
+  }, 150_000)
+})
