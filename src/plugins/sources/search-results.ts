@@ -21,6 +21,8 @@ function htmlResults(engine: EngineDefinition, body: string): ResultLink[] {
     const links: ResultLink[] = []
     $(engine.pre).each((_, block) => {
       for (const line of ($(block).html() ?? '').split('\n')) {
+        // Stop at the result limit rather than parse every line of an enormous block.
+        if (links.length >= MAX_RESULTS) return false
         const anchor = load(line)(selector).last()
         const url = anchor.attr(attribute)
         if (url) links.push({url, title: anchor.text().trim()})
@@ -30,6 +32,7 @@ function htmlResults(engine: EngineDefinition, body: string): ResultLink[] {
   }
   return $(selector)
     .toArray()
+    .slice(0, MAX_RESULTS)
     .map((element) => ({url: $(element).attr(attribute) ?? '', title: $(element).text().trim()}))
     .filter((link) => link.url !== '')
 }
@@ -42,9 +45,20 @@ function jsonResults(engine: EngineDefinition, body: string): ResultLink[] {
   } catch {
     return []
   }
-  const urls = walk(value, engine.results.jsonPath)
-  const titles = engine.results.titlePath ? walk(value, engine.results.titlePath) : []
-  return urls.flatMap((url, index) => (typeof url === 'string' ? [{url, title: typeof titles[index] === 'string' ? (titles[index] as string) : ''}] : []))
+  const {jsonPath, titlePath} = engine.results
+  // "results[].url" with "results[].title": read both from the same item, so an item without a URL cannot shift the titles.
+  const split = jsonPath.lastIndexOf('[].')
+  const itemsPath = split >= 0 ? jsonPath.slice(0, split + 2) : undefined
+  if (itemsPath && titlePath?.startsWith(`${itemsPath}.`)) {
+    const urlField = jsonPath.slice(split + 3)
+    const titleField = titlePath.slice(itemsPath.length + 1)
+    return walk(value, itemsPath).flatMap((item) => {
+      const url = walk(item, urlField)[0]
+      const title = walk(item, titleField)[0]
+      return typeof url === 'string' ? [{url, title: typeof title === 'string' ? title : ''}] : []
+    })
+  }
+  return walk(value, jsonPath).flatMap((url) => (typeof url === 'string' ? [{url, title: ''}] : []))
 }
 
 /** A tiny path language: "results[].url" walks into results, over every element, then into url. */
