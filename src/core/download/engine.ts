@@ -1,4 +1,5 @@
 // The single entry point of the download engine: fetchFile (and startFetch, which also lets the caller drop mirrors while it runs).
+import {setMaxListeners} from 'node:events'
 import {rename, rm} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 import {AbortedError, ExitCode, IntegrityError, MirrorError} from '../errors.js'
@@ -68,6 +69,8 @@ async function run(
   // Checkpoint failures (disk full) stop the transfer through this controller.
   const internal = new AbortController()
   const signal = AbortSignal.any([hooks.signal ?? new AbortController().signal, internal.signal])
+  // Every link listens to this signal; dozens of links are normal, not a leak.
+  setMaxListeners(0, signal)
   const transports = options.transportFactories ? new TransportSet(options.transport, options.transportFactories) : new TransportSet(options.transport)
   const cleanups: Array<() => Promise<void>> = []
   try {

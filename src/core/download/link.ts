@@ -1,7 +1,9 @@
 // One connection loop: reads a span from one mirror and hands each chunk to the piece writer until the span ends.
-import {TransportError} from '../errors.js'
+import {ExitCode, MirrorError, TransportError} from '../errors.js'
 import type {CutReason} from './events.js'
 import type {MirrorState} from './mirror-state.js'
+
+const MAX_WRITES_IN_FLIGHT = 8
 
 /** Hands a chunk that starts at `offset` to the disk; resolves when it is written. */
 export type ChunkWriter = (link: Link, offset: number, data: Uint8Array) => Promise<void>
@@ -55,27 +57,48 @@ export async function runLink(link: Link, write: ChunkWriter, spanDone: (link: L
     const range = link.whole ? undefined : {offset: link.position, length: link.end - link.position}
     const options = mirror.etag === undefined ? {signal: link.controller.signal} : {signal: link.controller.signal, etag: mirror.etag}
     const stream = mirror.transport.read(mirror.url, range, options)
-    for await (const chunk of stream) {
-      const now = Date.now()
-      link.firstByteAt ??= now
-      link.lastByteAt = now
-      const room = link.end - link.position
-      const data = chunk.length > room ? chunk.subarray(0, room) : chunk
-      if (data.length > 0) {
-        const offset = link.position
-        link.position += data.length
-        link.bytes += data.length
-        mirror.bytes += data.length
-        await write(link, offset, data)
+    // A few writes may be in flight while the next chunks arrive: waiting for each one would
+    // cap a link at one thread-pool round trip per chunk. The bound keeps memory flat.
+    const writing = new Set<Promise<void>>()
+    let writeError: unknown
+    const drain = async (limit: number) => {
+      while (writing.size > limit) await Promise.race(writing)
+      if (writeError !== undefined) throw writeError
+    }
+    try {
+      for await (const chunk of stream) {
+        const now = Date.now()
+        link.firstByteAt ??= now
+        link.lastByteAt = now
+        const room = link.end - link.position
+        const data = chunk.length > room ? chunk.subarray(0, room) : chunk
+        if (data.length > 0) {
+          const offset = link.position
+          link.position += data.length
+          link.bytes += data.length
+          mirror.bytes += data.length
+          const pending: Promise<void> = write(link, offset, data).then(
+            () => void writing.delete(pending),
+            (error: unknown) => {
+              writing.delete(pending)
+              writeError ??= error
+            },
+          )
+          writing.add(pending)
+          await drain(MAX_WRITES_IN_FLIGHT)
+        }
+        if (link.position >= link.end || spanDone(link)) return
       }
-      if (link.position >= link.end || spanDone(link)) return
+    } finally {
+      await drain(0)
     }
     if (link.cutReason) return
     if (link.position < link.end && !spanDone(link)) {
       throw new TransportError(`stream from ${mirror.displayUrl} ended at byte ${link.position}, before ${link.end}`, 'ESHORT', {retryable: true})
     }
   } catch (error) {
-    if (link.cutReason || spanDone(link)) return
+    const diskFailure = error instanceof MirrorError && error.exitCode === ExitCode.disk
+    if (!diskFailure && (link.cutReason || spanDone(link))) return
     throw error
   } finally {
     parent.removeEventListener('abort', onAbort)
