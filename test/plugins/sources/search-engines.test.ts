@@ -121,6 +121,14 @@ describe('search source', () => {
     expect(engines.requests.length).toBe(before)
   })
 
+  it('refuses a listing over 1 MiB with a warning', async () => {
+    engines.set({body: `<html><body>${'<a href="x/">x/</a>\n'.repeat(70_000)}<a href="${NAME}">${NAME}</a></body></html>`}, 'searxng')
+    engines.set({results: [{url: `${engines.url}/searx/big/`, title: 'Index of /big'}]}, 'duckduckgo')
+    const set = await discover(request({selectedEngines: ['duckduckgo'], engines: [{name: 'duckduckgo', kind: 'html', base: engines.bases.duckduckgo, path: '/html/?q={query}', queries: ['{name}'], results: {selector: 'a.result__a'}, unwrap: {param: 'uddg'}}]}), {signal: signal()})
+    expect(set.candidates).toEqual([])
+    expect(set.warnings).toEqual([{source: 'search', code: 'ELISTING', message: expect.stringMatching(/^duckduckgo: listing .*big\/: .*larger than 1048576 bytes$/)}])
+  })
+
   it('never follows a listing deeper than one level and keeps at most 5000 of its links', async () => {
     const rows = Array.from({length: 6000}, (_, index) => `<a href="d${index}/">d${index}/</a>`).join('\n')
     engines.set({body: `<html><body>${rows}<a href="${NAME}">${NAME}</a></body></html>`}, 'searxng')
