@@ -1,7 +1,8 @@
 // One control connection of the local FTP mirror: parses commands, answers them, and runs passive-mode transfers.
-import {createHash} from 'node:crypto'
-import {createServer, type Server, type Socket} from 'node:net'
+import type {Server, Socket} from 'node:net'
 import {servedPath, type MirrorFaults} from './ftp-mirror-faults.js'
+import {digestReply, featureLines, HASH_ALGORITHMS} from './ftp-mirror-digests.js'
+import {openPassive} from './ftp-mirror-passive.js'
 import {sendFile} from './ftp-mirror-transfer.js'
 import type {Throttle} from './throttle.js'
 
@@ -12,6 +13,8 @@ export type FtpFaults = MirrorFaults & {
   reply550?: string[]
   /** Behave like a server without restart support: no "REST STREAM" in FEAT, and REST answered "502". */
   noRest?: boolean
+  /** Which digest commands FEAT announces: the HASH draft (default), the legacy XSHA256/XSHA1/XMD5, or none. */
+  digests?: 'hash' | 'legacy' | 'none'
 }
 
 export type FtpMirrorStats = {
@@ -37,7 +40,6 @@ export type FtpServerState = {
   trackServer(server: Server): void
 }
 
-const HASHES: Record<string, string> = {'SHA-256': 'sha256', 'SHA-1': 'sha1', MD5: 'md5'}
 const OPEN_BEFORE_LOGIN = new Set(['USER', 'PASS', 'QUIT', 'FEAT', 'SYST', 'OPTS', 'NOOP', 'AUTH'])
 
 export class FtpSession {
@@ -109,15 +111,11 @@ export class FtpSession {
       case 'SYST':
         return this.reply('215 UNIX Type: L8')
       case 'FEAT':
-        return this.reply(
-          `211-Features:\r\n SIZE\r\n MDTM\r\n${faults.noRest ? '' : ' REST STREAM\r\n'} EPSV\r\n PASV\r\n UTF8\r\n HASH ${Object.keys(HASHES)
-            .map((name) => (name === this.hashName ? `${name}*` : name))
-            .join(';')}\r\n211 End`,
-        )
+        return this.reply(`211-Features:\r\n${featureLines(faults, this.hashName).map((line) => ` ${line}\r\n`).join('')}211 End`)
       case 'OPTS': {
         const [option, value = ''] = argument.split(' ')
         if (option?.toUpperCase() !== 'HASH') return this.reply('200 OK')
-        if (!HASHES[value.toUpperCase()]) return this.reply('501 Unknown algorithm')
+        if (!HASH_ALGORITHMS[value.toUpperCase()]) return this.reply('501 Unknown algorithm')
         this.hashName = value.toUpperCase()
         return this.reply(`200 ${this.hashName}`)
       }
@@ -136,12 +134,11 @@ export class FtpSession {
       }
       case 'MDTM':
         return this.reply(this.file(argument) ? `213 ${mdtm(this.state.modifiedAt)}` : '550 No such file')
-      case 'HASH': {
-        const content = this.file(argument)
-        if (!content) return this.reply('550 No such file')
-        const hex = createHash(HASHES[this.hashName] ?? 'sha256').update(content).digest('hex')
-        return this.reply(`213 ${this.hashName} 0-${Math.max(0, content.length - 1)} ${hex} ${argument}`)
-      }
+      case 'XSHA256':
+      case 'XSHA1':
+      case 'XMD5':
+      case 'HASH':
+        return this.reply(digestReply(verb, argument, this.file(argument), faults.digests ?? 'hash', this.hashName))
       case 'REST':
         if (faults.noRest) return this.reply('502 REST not implemented')
         this.restOffset = Number.parseInt(argument, 10) || 0
@@ -169,21 +166,10 @@ export class FtpSession {
     }
   }
 
-  private listenPassive(): Promise<number> {
-    return new Promise((resolve) => {
-      const server = createServer()
-      this.state.trackServer(server)
-      this.passive = new Promise<Socket>((accept) => {
-        server.once('connection', (socket) => {
-          this.state.track(socket)
-          this.state.stats.dataConnections++
-          socket.on('error', () => {})
-          server.close()
-          accept(socket)
-        })
-      })
-      server.listen(0, '127.0.0.1', () => resolve((server.address() as {port: number}).port))
-    })
+  private async listenPassive(): Promise<number> {
+    const {port, socket} = await openPassive(this.state)
+    this.passive = socket
+    return port
   }
 
   private async dataSocket(): Promise<Socket | undefined> {

@@ -52,6 +52,17 @@ describe('ftp transport', () => {
     expect(info.digests).toEqual([{algorithm: 'sha256', hex: sha256Hex(content)}])
   })
 
+  it('falls back to the legacy XSHA256 command, and offers no digest when the server has none', async () => {
+    mirror.setFaults({digests: 'legacy'})
+    try {
+      expect((await transport.stat(new URL(`${mirror.url}file.bin`), {signal: signal()})).digests).toEqual([{algorithm: 'sha256', hex: sha256Hex(content)}])
+      mirror.setFaults({digests: 'none'})
+      expect((await transport.stat(new URL(`${mirror.url}file.bin`), {signal: signal()})).digests).toEqual([])
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
   it('reads the whole file, and percent-decoded paths', async () => {
     expect(sha256Hex(await collect(transport.read(new URL(`${mirror.url}file.bin`), undefined, {signal: signal()})))).toBe(sha256Hex(content))
     const spaced = await collect(transport.read(new URL(`${mirror.url}dir%20name/a%20b.bin`), undefined, {signal: signal()}))
