@@ -1,0 +1,62 @@
+// The part file: positional writes, and disk failures (a full tmpfs, a missing directory) that end with exit code 6 and the state kept.
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {execFileSync} from 'node:child_process'
+import {existsSync, mkdirSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {fetchFile} from '../../../src/core/download/engine.js'
+import {FileSink} from '../../../src/core/download/file-sink.js'
+import {makeContent} from '../../helpers/content.js'
+import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
+import {temporaryDirectory, transportFactories} from './helpers.js'
+
+const directory = await temporaryDirectory()
+const tiny = join(directory.path, 'tiny')
+
+/** A 256 KiB tmpfs, when we may mount one (root on Linux); the ENOSPC test is skipped otherwise. */
+function mountTiny(): boolean {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false
+  try {
+    mkdirSync(tiny)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', tiny], {stdio: 'ignore'})
+    return true
+  } catch {
+    return false
+  }
+}
+const mounted = mountTiny()
+
+describe('FileSink and disk failures', () => {
+  let mirror: HttpMirror
+  const content = makeContent(1024 * 1024, 3)
+  beforeAll(async () => {
+    mirror = await startHttpMirror({files: {'/f.bin': content}})
+  })
+  afterAll(async () => {
+    await mirror.close()
+    if (mounted) execFileSync('umount', [tiny], {stdio: 'ignore'})
+    await directory.remove()
+  })
+
+  it('writes at any position of a file sized up front', async () => {
+    const path = join(directory.path, 'sink.part')
+    const sink = await FileSink.open(path, 10, false)
+    await sink.write(Buffer.from('world'), 5)
+    await sink.write(Buffer.from('hello'), 0)
+    await sink.sync()
+    expect((await sink.read(0, 10)).toString()).toBe('helloworld')
+    await sink.close()
+    expect((await readFile(path)).toString()).toBe('helloworld')
+  })
+
+  it('ends with EDISK (exit 6) when the output directory does not exist', async () => {
+    const output = join(directory.path, 'no', 'such', 'dir', 'f.bin')
+    await expect(fetchFile({urls: [`${mirror.url}f.bin`], output, transportFactories})).rejects.toMatchObject({code: 'EDISK', exitCode: 6})
+  })
+
+  it.skipIf(!mounted)('ends with ENOSPC (exit 6) on a full disk and keeps the part file', async () => {
+    const output = join(tiny, 'f.bin')
+    await expect(fetchFile({urls: [`${mirror.url}f.bin`], output, pieceLength: 64 * 1024, transportFactories})).rejects.toMatchObject({code: 'ENOSPC', exitCode: 6})
+    expect(existsSync(`${output}.part`)).toBe(true)
+  })
+})
