@@ -14,6 +14,14 @@ export function parseContentRange(value: string | undefined): {first: number; la
   return {first: Number(match[1]), last: Number(match[2]), total}
 }
 
+/** Throws when the body is compressed despite `Accept-Encoding: identity`: its bytes would not be the file's. */
+export function checkIdentityEncoding(response: HttpResponse): void {
+  const encoding = header(response.headers, 'content-encoding')?.trim().toLowerCase()
+  if (encoding && encoding !== 'identity') {
+    throw new TransportError(`${redactUrl(response.url)}: the server sent Content-Encoding "${encoding}" although we asked for identity`, 'EENCODING')
+  }
+}
+
 /** Throws unless a 2xx response can deliver `range` from its first body byte. */
 export function checkRangedResponse(response: HttpResponse, range: ByteRange, sentIfRange: string | undefined): void {
   const where = redactUrl(response.url)

@@ -5,7 +5,7 @@ import {remoteFileName} from '../../core/content-disposition.js'
 import {digestsFromHeaders} from '../../core/digests.js'
 import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
 import {errorForStatus, header} from './http-errors.js'
-import {checkRangedResponse, parseContentRange, streamBody} from './http-range.js'
+import {checkIdentityEncoding, checkRangedResponse, parseContentRange, streamBody} from './http-range.js'
 import {discard, send, type HttpResponse} from './http-request.js'
 
 /** Connection limits and timeouts; each is a default the options may override. */
@@ -75,6 +75,7 @@ export class HttpTransport implements Transport {
     try {
       const failure = errorForStatus(response.statusCode, response.headers, response.url)
       if (failure) throw failure
+      checkIdentityEncoding(response)
       if (range) checkRangedResponse(response, range, ifRange)
     } catch (error) {
       discard(response)
@@ -115,7 +116,9 @@ function describe(response: HttpResponse): RemoteInfo {
   const headers = response.headers
   const contentRange = parseContentRange(header(headers, 'content-range'))
   const length = Number(header(headers, 'content-length'))
-  const size = response.statusCode === 206 ? contentRange?.total : Number.isFinite(length) ? length : undefined
+  // An encoded body's length is not the file's.
+  const encoded = !/^(identity)?$/i.test(header(headers, 'content-encoding')?.trim() ?? '')
+  const size = response.statusCode === 206 ? contentRange?.total : Number.isFinite(length) && !encoded ? length : undefined
   const modified = Date.parse(header(headers, 'last-modified') ?? '')
   const links = headers.link === undefined ? [] : Array.isArray(headers.link) ? headers.link : [headers.link]
   const info: RemoteInfo = {

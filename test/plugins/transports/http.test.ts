@@ -62,6 +62,12 @@ describe('http transport', () => {
     expect(received).toBe(30_000)
   })
 
+  it('refuses a compressed body, whose bytes are not the file', async () => {
+    mirror.setFaults({headers: {'content-encoding': 'gzip'}})
+    await expect(read('f.bin', 0, 10)).rejects.toMatchObject({code: 'EENCODING', retryable: false})
+    expect((await transport.stat(url(), {signal: signal()})).size).toBeUndefined()
+  })
+
   it('refuses a Content-Range that is not the one asked for', async () => {
     mirror.setFaults({wrongContentRange: true})
     await expect(read('f.bin', 10, 100)).rejects.toMatchObject({code: 'ECONTENTRANGE', retryable: false})
