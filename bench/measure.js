@@ -4,8 +4,8 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {spawnTracked, stopChild} from './children.js'
 
-/** Output kept from each stream, enough to show why a client failed. */
-const TAIL_BYTES = 64 * 1024
+/** Output kept from each stream: enough for a failure's reason and a long run's JSON progress events. */
+const TAIL_BYTES = 1024 * 1024
 
 /**
  * Runs `command args` (inside `namespace` when given), killing it after `timeoutMs`.
@@ -17,6 +17,7 @@ export async function measure({command, args, namespace, timeoutMs, environment,
   const timed = ['/usr/bin/time', '-f', '%e %U %S %M', '-o', timeFile, command, ...args]
   const [program, programArguments] = namespace ? ['ip', ['netns', 'exec', namespace, ...timed]] : [timed[0], timed.slice(1)]
   const startedAt = performance.now()
+  const spawnedAt = Date.now()
   const child = spawnTracked(program, programArguments, {env: {...process.env, ...environment}})
   const stdout = collectTail(child.stdout)
   const stderr = collectTail(child.stderr)
@@ -31,6 +32,7 @@ export async function measure({command, args, namespace, timeoutMs, environment,
     child.once('error', () => resolve(127))
   })
   const elapsed = (performance.now() - startedAt) / 1000
+  const exitedAt = Date.now()
   clearTimeout(timer)
   if (typeof stopScheduled === 'function') stopScheduled()
   const usage = await readUsage(timeFile)
@@ -38,6 +40,8 @@ export async function measure({command, args, namespace, timeoutMs, environment,
   return {
     exitCode,
     timedOut,
+    spawnedAt,
+    exitedAt,
     wallSeconds: usage?.wall ?? elapsed,
     cpuSeconds: usage ? usage.user + usage.system : undefined,
     userSeconds: usage?.user,

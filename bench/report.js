@@ -17,9 +17,15 @@ function columns(scenario) {
     ['CPU s/GiB', (row) => fixed(row.cpuSeconds / (row.bytes / 2 ** 30))],
     ['peak RSS MB', (row) => fixed(row.peakRssMB, 0)],
   ]
-  if (scenario === 'unshaped') return [...common, ['MB/CPU s', (row) => fixed(row.megabytesPerCpuSecond, 0)]]
+  const phases = ['mirrorkit start/transfer/checks/exit s', (row) => renderPhases(row.phases)]
+  if (scenario === 'unshaped') return [...common, ['MB/CPU s', (row) => fixed(row.megabytesPerCpuSecond, 0)], phases]
   const label = scenario === 'caps' ? 'of caps' : 'of ideal'
-  return [...common, [label, (row) => fixed(row.fraction, 3)], ['bytes per mirror %', (row) => sharePercent(row)]]
+  return [...common, [label, (row) => fixed(row.fraction, 3)], ['bytes per mirror %', (row) => sharePercent(row)], phases]
+}
+
+function renderPhases(phases) {
+  if (!phases) return ''
+  return [phases.startup, phases.transfer, phases.checks, phases.exit].map((value) => fixed(value, 1)).join('/')
 }
 
 function sharePercent(row) {

@@ -5,6 +5,7 @@ import path from 'node:path'
 import {clients} from './clients.js'
 import {fileSha256} from './content-file.js'
 import {measure} from './measure.js'
+import {mirrorkitPhases} from './phases.js'
 import {startMirrors} from './mirrors.js'
 import {downloadDirectory} from './paths.js'
 
@@ -30,9 +31,12 @@ export async function runTrial({clientName, content, caps, events = [], shaper, 
       set.mirrors.forEach((mirror, index) => caps[index] && shaper.shapePort(mirror.port, caps[index]))
     }
     const loadBefore = loadavg()[0]
+    // JSON progress events cost little and tell where mirrorkit's time went.
+    const isMirrorkit = clientName.startsWith('mirrorkit')
+    const progressArguments = isMirrorkit ? ['--progress', 'json'] : []
     const result = await measure({
       command: client.command,
-      args: client.args({urls: set.urls, output, extra}),
+      args: client.args({urls: set.urls, output, extra: [...progressArguments, ...(extra ?? [])]}),
       namespace: shaper?.namespace,
       timeoutMs,
       onStart: (startedAt) => schedule(events, (event) => applyEvent({event, set, caps, shaper, startedAt, applied})),
@@ -49,9 +53,12 @@ export async function runTrial({clientName, content, caps, events = [], shaper, 
       verified: sha256 === content.sha256,
       bytesPerMirror,
       events: applied,
+      phases: isMirrorkit ? mirrorkitPhases(result.stderr, result.spawnedAt, result.exitedAt) : undefined,
       load: [loadBefore, loadavg()[0]],
       stdout: undefined,
       stderr: result.exitCode === 0 ? undefined : result.stderr.slice(-2000) + result.stdout.slice(-1000),
+      spawnedAt: undefined,
+      exitedAt: undefined,
     }
   } finally {
     await set.stop()
