@@ -116,11 +116,11 @@ export async function startHttpMirror(options: HttpMirrorOptions): Promise<HttpM
       if (closed.signal.aborted) return
     }
     if (faults.status !== undefined) {
-      const headers: Record<string, string> = {}
+      const headers: Record<string, string> = {...faults.headers}
       if (faults.retryAfter !== undefined) headers['retry-after'] = String(faults.retryAfter)
       return finish(response, faults.status, headers)
     }
-    if (faults.redirect !== undefined) return finish(response, 302, {location: faults.redirect})
+    if (faults.redirect !== undefined) return finish(response, 302, {...faults.headers, location: faults.redirect})
     if (faults.auth && !authorised(request, faults.auth)) return finish(response, 401, {'www-authenticate': 'Basic realm="mirror"'})
     if (request.method !== 'GET' && request.method !== 'HEAD') return finish(response, 405, {allow: 'GET, HEAD'})
     if (request.method === 'HEAD' && faults.noHead) return finish(response, 405, {allow: 'GET'})

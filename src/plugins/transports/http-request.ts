@@ -7,7 +7,8 @@ import {errorForFailure, header} from './http-errors.js'
 export const MAX_REDIRECTS = 5
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 
-export type HttpResponse = Dispatcher.ResponseData & {url: URL}
+/** The final response, its URL, and the headers of the redirects on the way (MirrorBrain puts Link and Digest there). */
+export type HttpResponse = Dispatcher.ResponseData & {url: URL; redirectHeaders: Dispatcher.ResponseData['headers'][]}
 
 export type SendOptions = {
   method: 'GET' | 'HEAD'
@@ -20,14 +21,16 @@ export type SendOptions = {
 /** The final response (any status but a redirect), with the URL it came from. */
 export async function send(dispatcher: Dispatcher, start: URL, options: SendOptions): Promise<HttpResponse> {
   const seen = new Set<string>()
+  const redirectHeaders: Dispatcher.ResponseData['headers'][] = []
   let url = start
   for (let hop = 0; ; hop++) {
     seen.add(url.href)
     const response = await sendOnce(dispatcher, url, options)
     const location = header(response.headers, 'location')
     if (options.follow === false || !REDIRECT_STATUSES.has(response.statusCode) || location === undefined) {
-      return Object.assign(response, {url})
+      return Object.assign(response, {url, redirectHeaders})
     }
+    redirectHeaders.push(response.headers)
     await response.body.dump().catch(() => undefined)
     const next = resolveLocation(location, url)
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {

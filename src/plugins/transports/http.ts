@@ -108,6 +108,10 @@ export class HttpTransport implements Transport {
   }
 }
 
+function uniqueDigests(digests: RemoteInfo['digests']): RemoteInfo['digests'] {
+  return digests.filter((digest, index) => digests.findIndex((other) => other.algorithm === digest.algorithm && other.hex === digest.hex) === index)
+}
+
 function isSuccess(response: HttpResponse): boolean {
   return response.statusCode >= 200 && response.statusCode < 300
 }
@@ -120,12 +124,13 @@ function describe(response: HttpResponse): RemoteInfo {
   const encoded = !/^(identity)?$/i.test(header(headers, 'content-encoding')?.trim() ?? '')
   const size = response.statusCode === 206 ? contentRange?.total : Number.isFinite(length) && !encoded ? length : undefined
   const modified = Date.parse(header(headers, 'last-modified') ?? '')
-  const links = headers.link === undefined ? [] : Array.isArray(headers.link) ? headers.link : [headers.link]
+  const hops = [...response.redirectHeaders, headers]
+  const links = hops.flatMap((hop) => (hop.link === undefined ? [] : Array.isArray(hop.link) ? hop.link : [hop.link]))
   const info: RemoteInfo = {
     size,
     name: remoteFileName(header(headers, 'content-disposition'), response.url),
     acceptsRanges: response.statusCode === 206 || /\bbytes\b/i.test(header(headers, 'accept-ranges') ?? ''),
-    digests: digestsFromHeaders(header(headers, 'digest'), header(headers, 'repr-digest')),
+    digests: uniqueDigests(hops.flatMap((hop) => digestsFromHeaders(header(hop, 'digest'), header(hop, 'repr-digest')))),
     links,
     finalUrl: response.url.href,
   }

@@ -154,6 +154,15 @@ describe('http transport', () => {
     expect(info.modifiedAt).toBeInstanceOf(Date)
   })
 
+  it('keeps Link and Digest headers sent on redirects, as MirrorBrain does', async () => {
+    const sha256 = Buffer.alloc(32, 3).toString('base64')
+    mirror.setFaults({redirect: '/f.bin', headers: {link: '<http://m3/f.bin>; rel=duplicate', digest: `SHA-256=${sha256}`}}, '/a')
+    const info = await transport.stat(url('a'), {signal: signal()})
+    expect(info.links).toEqual(['<http://m3/f.bin>; rel=duplicate'])
+    expect(info.digests).toEqual([{algorithm: 'sha256', hex: Buffer.alloc(32, 3).toString('hex')}])
+    expect(info.finalUrl).toBe(url('f.bin').href)
+  })
+
   it('sends credentials from the URL as Basic auth', async () => {
     mirror.setFaults({auth: {username: 'ann', password: 'p@ss word'}})
     const withCredentials = new URL(mirror.url)
