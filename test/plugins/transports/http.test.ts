@@ -189,13 +189,18 @@ describe('http transport', () => {
 
   it('keeps connections alive between reads and releases them all on close()', async () => {
     const own = new HttpTransport({})
-    const reads = [0, 1, 2].map((offset) => collect(own.read(url(), {offset, length: 50_000}, {signal: signal()})))
-    await Promise.all(reads)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    expect(mirror.stats.openConnections).toBeGreaterThan(0)
-    await own.close()
-    for (let wait = 0; wait < 20 && mirror.stats.openConnections > 0; wait++) await new Promise((resolve) => setTimeout(resolve, 10))
-    expect(mirror.stats.openConnections).toBe(0)
+    const server = await startHttpMirror({files: {'/f.bin': content}})
+    try {
+      const reads = [0, 1, 2].map((offset) => collect(own.read(new URL('f.bin', server.url), {offset, length: 50_000}, {signal: signal()})))
+      await Promise.all(reads)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(server.stats.openConnections).toBeGreaterThan(0)
+      await own.close()
+      for (let wait = 0; wait < 20 && server.stats.openConnections > 0; wait++) await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(server.stats.openConnections).toBe(0)
+    } finally {
+      await server.close()
+    }
   })
 
   it('refuses an untrusted certificate as ETLS, and accepts it when insecure', async () => {
