@@ -1,4 +1,4 @@
-// Opens a logged-in basic-ftp client for an ftp:// or ftps:// URL, closing it the moment the caller's signal aborts.
+// Opens a logged-in basic-ftp client for an ftp:// or ftps:// URL, closing it if the caller's signal aborts while it connects.
 import {Client} from 'basic-ftp'
 import type {TransportOptions} from '../types.js'
 import {ftpError} from './ftp-errors.js'
@@ -6,8 +6,8 @@ import {ftpError} from './ftp-errors.js'
 /** Milliseconds basic-ftp waits on a silent control connection when the user set no connect timeout. */
 const DEFAULT_TIMEOUT_MS = 30_000
 
-/** A client bound to one signal; `release()` closes it and detaches the listener. */
-export type FtpConnection = {client: Client; release(): void}
+/** A logged-in client, and its FEAT answer once someone asked for it. */
+export type FtpConnection = {client: Client; features?: Map<string, string>}
 
 /**
  * The remote path of `url`. As in RFC 1738 the path is relative to the login directory, so
@@ -27,10 +27,6 @@ export async function openFtp(url: URL, options: TransportOptions, signal: Abort
   // basic-ftp knows no AbortSignal: closing the client destroys its control and data sockets at once.
   const onAbort = () => client.close()
   signal.addEventListener('abort', onAbort, {once: true})
-  const release = () => {
-    signal.removeEventListener('abort', onAbort)
-    client.close()
-  }
   try {
     await client.access({
       host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -41,9 +37,11 @@ export async function openFtp(url: URL, options: TransportOptions, signal: Abort
       secureOptions: options.insecure ? {rejectUnauthorized: false} : undefined,
     })
   } catch (error) {
-    release()
+    client.close()
     if (signal.aborted) throw signal.reason
     throw ftpError(error, url, during)
+  } finally {
+    signal.removeEventListener('abort', onAbort)
   }
-  return {client, release}
+  return {client}
 }

@@ -1,12 +1,13 @@
-// The FTP(S) transport: SIZE/MDTM/HASH for stat, and REST + RETR reads that stop after exactly the bytes asked for.
+// The FTP(S) transport: SIZE/MDTM/HASH for stat, and REST + RETR reads that stop after exactly the bytes asked for, on pooled logins.
 import {PassThrough} from 'node:stream'
 import {FTPError} from 'basic-ftp'
 import {TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
 import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
-import {ftpPath, openFtp} from './ftp-connect.js'
+import {ftpPath} from './ftp-connect.js'
 import {ftpDigests} from './ftp-digests.js'
 import {ftpError} from './ftp-errors.js'
+import {FtpPool} from './ftp-pool.js'
 
 /** Bytes buffered between the data socket and the reader; enough to keep the socket busy, small enough to push back. */
 const READ_BUFFER_BYTES = 256 * 1024
@@ -15,17 +16,23 @@ class FtpTransport implements Transport {
   readonly name = 'ftp'
   readonly protocols = ['ftp:', 'ftps:'] as const
 
-  constructor(private readonly options: TransportOptions) {}
+  private readonly pool: FtpPool
+
+  constructor(options: TransportOptions) {
+    this.pool = new FtpPool(options)
+  }
 
   async stat(url: URL, {signal}: CallOptions): Promise<RemoteInfo> {
-    const connection = await openFtp(url, this.options, signal, 'stat')
+    const lease = await this.pool.acquire(url, signal, 'stat')
     const path = ftpPath(url)
+    let reusable = false
     try {
-      const {client} = connection
-      const features = await client.features()
+      const {client} = lease.connection
+      const features = (lease.connection.features ??= await client.features())
       const size = await client.size(path)
       const modifiedAt = await client.lastMod(path).catch(() => undefined)
       const digests = await ftpDigests(client, features, path)
+      reusable = true
       const segments = url.pathname.split('/')
       return {
         size,
@@ -38,24 +45,26 @@ class FtpTransport implements Transport {
       }
     } catch (error) {
       if (signal.aborted) throw signal.reason
+      reusable = isFileReply(error)
       throw ftpError(error, url, 'stat')
     } finally {
-      connection.release()
+      lease.release(reusable)
     }
   }
 
   async *read(url: URL, range: ByteRange | undefined, {signal}: CallOptions): AsyncIterable<Uint8Array> {
     const wanted = range?.length ?? Infinity
     if (wanted === 0) return
-    const connection = await openFtp(url, this.options, signal, 'read')
+    const lease = await this.pool.acquire(url, signal, 'read')
     const sink = new PassThrough({highWaterMark: READ_BUFFER_BYTES})
     const onAbort = () => sink.destroy(signal.reason)
     signal.addEventListener('abort', onAbort, {once: true})
     let failure: unknown
-    const transfer = connection.client.downloadTo(sink, ftpPath(url), range?.offset ?? 0).catch((error: unknown) => {
+    const transfer = lease.connection.client.downloadTo(sink, ftpPath(url), range?.offset ?? 0).catch((error: unknown) => {
       failure = error
     })
     let received = 0
+    let reusable = false
     try {
       for await (const chunk of sink as AsyncIterable<Buffer>) {
         const room = wanted - received
@@ -74,32 +83,43 @@ class FtpTransport implements Transport {
         throw mapped
       }
       if (received < wanted && wanted !== Infinity) throw short(url, received, wanted)
+      // The transfer ran to its "226": the control connection is idle and can serve the next call.
+      reusable = true
     } catch (error) {
       if (signal.aborted) throw signal.reason
       throw ftpError(error, url, 'read')
     } finally {
       signal.removeEventListener('abort', onAbort)
-      // Closing the client ends the transfer early without ABOR: both sockets go, nothing dangles.
-      connection.release()
+      // A read stopped early closes its client, which ends the transfer without ABOR: both sockets go, nothing dangles.
+      lease.release(reusable)
       sink.destroy()
     }
   }
 
   async ping(url: URL, {signal}: CallOptions): Promise<number> {
-    const connection = await openFtp(url, this.options, signal, 'ping')
+    const lease = await this.pool.acquire(url, signal, 'ping')
+    let reusable = false
     try {
       const started = performance.now()
-      await connection.client.send('NOOP')
+      await lease.connection.client.send('NOOP')
+      reusable = true
       return performance.now() - started
     } catch (error) {
       if (signal.aborted) throw signal.reason
       throw ftpError(error, url, 'ping')
     } finally {
-      connection.release()
+      lease.release(reusable)
     }
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.pool.close()
+  }
+}
+
+/** A refusal about the file itself ("550 no such file") leaves the control connection healthy; "421" or "530" do not. */
+function isFileReply(error: unknown): boolean {
+  return error instanceof FTPError && error.code >= 450 && error.code !== 530
 }
 
 /** "500-504" before any byte: the server does not know REST, so it can only send the file from its start. */

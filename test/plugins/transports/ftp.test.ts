@@ -1,6 +1,6 @@
 // The FTP transport against the local FTP mirror: stat, exact ranged reads, clean aborts and error codes.
 import {createServer} from 'node:net'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {MirrorError} from '../../../src/core/errors.js'
 import {ftpTransport} from '../../../src/plugins/transports/ftp.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
@@ -34,6 +34,11 @@ const signal = () => AbortSignal.timeout(10_000)
 beforeAll(async () => {
   mirror = await startFtpMirror({files: {'file.bin': content, 'dir name/a b.bin': content.subarray(0, 100)}})
   secured = await startFtpMirror({files: {'file.bin': content}, user: 'alice', password: 'p@ss:word'})
+})
+
+// Closing drains the idle pool (the transport stays usable), so each case starts with no connection open.
+afterEach(async () => {
+  await transport.close()
 })
 
 afterAll(async () => {
@@ -74,6 +79,23 @@ describe('ftp transport', () => {
     expect(bytes.equals(content.subarray(1000, 71_000))).toBe(true)
     const tail = await collect(transport.read(new URL(`${mirror.url}file.bin`), {offset: content.length - 5, length: 5}, {signal: signal()}))
     expect(tail.equals(content.subarray(content.length - 5))).toBe(true)
+    await transport.close()
+    expect(await socketsSettle(mirror)).toBe(0)
+  })
+
+  it('reuses an idle login for stats, pings and reads that ran to the end, but not after a read cut short', async () => {
+    const before = mirror.stats.connections
+    const fileUrl = new URL(`${mirror.url}file.bin`)
+    await transport.stat(fileUrl, {signal: signal()})
+    await expect(transport.stat(new URL(`${mirror.url}nope.bin`), {signal: signal()})).rejects.toMatchObject({code: 'ENOTFOUND'})
+    await transport.ping!(fileUrl, {signal: signal()})
+    expect((await collect(transport.read(fileUrl, undefined, {signal: signal()}))).length).toBe(content.length)
+    await transport.stat(fileUrl, {signal: signal()})
+    expect(mirror.stats.connections - before).toBe(1)
+    await collect(transport.read(fileUrl, {offset: 0, length: 10}, {signal: signal()}))
+    await transport.stat(fileUrl, {signal: signal()})
+    expect(mirror.stats.connections - before).toBe(2)
+    await transport.close()
     expect(await socketsSettle(mirror)).toBe(0)
   })
 
