@@ -1,28 +1,18 @@
 // `mirrorkit discover`: finds candidate mirrors of a file from metalinks, Link headers, neighbour files, mirror lists and search engines.
 import {Args, Flags} from '@oclif/core'
-import {join} from 'node:path'
 import {BaseCommand} from '../cli/base-command.js'
 import {renderDiscoverTable} from '../cli/discover-table.js'
-import {CONFIG_FILE_NAME, loadConfig, loadEngineFile} from '../core/config.js'
+import {buildDiscoverRequest} from '../cli/discover-request.js'
+import {loadUserConfig} from '../cli/user-config.js'
+import {loadEngineFile} from '../core/config.js'
 import {discover} from '../core/discovery/discover.js'
 import {DISCOVERY_USER_AGENT} from '../core/discovery/user-agent.js'
-import {ExitCode, UsageError} from '../core/errors.js'
+import {ExitCode} from '../core/errors.js'
 import {FILE_FORMATS, renderMirrorSet, type FileFormat} from '../core/formats/render-set.js'
 import type {MirrorSet} from '../core/model.js'
 import {writeFileAtomic} from '../core/write-atomic.js'
 
 const EXTENSION_FORMATS: Record<string, FileFormat> = {meta4: 'metalink', metalink: 'metalink', csv: 'csv', json: 'json', txt: 'mirrorlist', aria2: 'aria2'}
-
-/** Splits repeated `key=value` flags into an object, refusing entries without "=". */
-function pairs(values: string[] | undefined, flag: string): Record<string, string> {
-  const result: Record<string, string> = {}
-  for (const value of values ?? []) {
-    const index = value.indexOf('=')
-    if (index <= 0) throw new UsageError(`--${flag} expects name=value, got ${JSON.stringify(value)}`)
-    result[value.slice(0, index)] = value.slice(index + 1)
-  }
-  return result
-}
 
 export default class Discover extends BaseCommand<typeof Discover> {
   static override description =
@@ -42,44 +32,29 @@ export default class Discover extends BaseCommand<typeof Discover> {
   static override flags = {
     source: Flags.string({description: 'Sources to run (default: metalink, headers, neighbours, list for a URL; metalink, list, search for a name).', multiple: true, options: ['metalink', 'headers', 'neighbours', 'list', 'search']}),
     metalink: Flags.string({description: 'Metalink file or URL to read (repeatable).', multiple: true}),
-    list: Flags.string({char: 'l', description: 'Mirror list file or URL: URLs, base URLs, pacman Server lines, or JSON (repeatable).', multiple: true}),
+    list: Flags.string({char: 'l', description: 'Mirror list file or URL: URLs, base URLs, pacman Server lines, or JSON (repeatable; added to config: lists).', multiple: true}),
     var: Flags.string({description: 'Value for a $variable in pacman lists, as name=value (repeatable).', multiple: true}),
     path: Flags.string({description: 'Path appended to base URLs in lists (default: the primary URL\'s path, or the file name).'}),
-    engine: Flags.string({description: 'Search engine to use (repeatable; default: all with a base URL).', multiple: true}),
+    engine: Flags.string({description: 'Search engine to use (repeatable; default: all with a base URL). Turns search on for a URL too.', multiple: true}),
     'engine-file': Flags.string({description: 'JSON file of engine definitions, added to (or replacing) built-ins by name (repeatable).', multiple: true}),
     'engine-base': Flags.string({description: 'Base URL for an engine, as name=URL (repeatable).', multiple: true}),
     config: Flags.string({description: 'Config file (JSON with "engines" and "engineBases"); default: config.json in the mirrorkit config directory.', env: 'MIRRORKIT_CONFIG'}),
     size: Flags.integer({description: 'The file size in bytes, when known (used by size-exact search engines).', min: 0}),
     limit: Flags.integer({description: 'Most candidates to keep (the primary counts).', min: 1}),
-    timeout: Flags.integer({description: 'Seconds each source may run.', default: 20, min: 1}),
+    timeout: Flags.integer({description: 'Seconds each source may run [config: sourceTimeout; default: 20].', min: 1}),
     format: Flags.string({description: 'Output format (default: table on a terminal, JSON otherwise, or from the -o extension).', options: ['table', ...FILE_FORMATS]}),
     output: Flags.string({char: 'o', description: 'Write the output to this file atomically instead of stdout.'}),
     insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
+    identity: Flags.string({description: 'SSH private key file for an sftp primary or lists [config: identity].'}),
+    'known-hosts': Flags.string({description: 'known_hosts file for sftp host keys [config: knownHosts; default: ~/.ssh/known_hosts].'}),
+    'connect-timeout': Flags.integer({description: 'Seconds to wait for a connection and its handshake [config: connectTimeout].', min: 1}),
   }
 
   async run(): Promise<MirrorSet> {
     const {args, flags} = await this.parse(Discover)
-    const configPath = flags.config ?? join(this.config.configDir, CONFIG_FILE_NAME)
-    const config = await loadConfig(configPath, flags.config === undefined)
-    const engineFiles = await Promise.all((flags['engine-file'] ?? []).map((file) => loadEngineFile(file)))
-    const set = await discover(
-      {
-        argument: args.target,
-        ...(flags.source ? {sources: flags.source} : {}),
-        metalinks: flags.metalink ?? [],
-        lists: flags.list ?? [],
-        variables: pairs(flags.var, 'var'),
-        ...(flags.path === undefined ? {} : {path: flags.path}),
-        engines: [...config.engines, ...engineFiles.flat()],
-        selectedEngines: flags.engine ?? [],
-        engineBases: {...config.engineBases, ...pairs(flags['engine-base'], 'engine-base')},
-        ...(flags.size === undefined ? {} : {size: flags.size}),
-        ...(flags.limit === undefined ? {} : {limit: flags.limit}),
-        timeoutMs: flags.timeout * 1000,
-        transportOptions: {insecure: flags.insecure, userAgent: DISCOVERY_USER_AGENT},
-      },
-      {signal: this.signal},
-    )
+    const config = await loadUserConfig(this.config.configDir, flags.config)
+    const engineFiles = await Promise.all((flags['engine-file'] ?? []).map((file) => loadEngineFile(file, this.signal)))
+    const set = await discover(buildDiscoverRequest(args.target, flags, config, engineFiles.flat()), {signal: this.signal})
     if (this.verbose) for (const warning of set.warnings ?? []) this.note(`warning (${warning.source}): ${warning.message}`)
     // Still printed: an empty set is a valid answer, but scripts need to tell it apart.
     if (set.candidates.length === 0) process.exitCode = ExitCode.noMirror

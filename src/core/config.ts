@@ -13,11 +13,12 @@ export type Config = ConfigDefaults & {
 
 export const CONFIG_FILE_NAME = 'config.json'
 
-async function readJson(path: string, missingOk: boolean): Promise<unknown> {
+async function readJson(path: string, missingOk: boolean, signal?: AbortSignal): Promise<unknown> {
   let text: string
   try {
-    text = await readFile(path, 'utf8')
+    text = await readFile(path, {encoding: 'utf8', ...(signal ? {signal} : {})})
   } catch (error) {
+    signal?.throwIfAborted()
     if (missingOk && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'ECONFIG', error)
   }
@@ -29,8 +30,8 @@ async function readJson(path: string, missingOk: boolean): Promise<unknown> {
 }
 
 /** The config at `path`; a missing file (when `missingOk`) is an empty config, a broken one a usage error. */
-export async function loadConfig(path: string, missingOk = true): Promise<Config> {
-  const value = (await readJson(path, missingOk)) as Record<string, unknown> | undefined
+export async function loadConfig(path: string, missingOk = true, signal?: AbortSignal): Promise<Config> {
+  const value = (await readJson(path, missingOk, signal)) as Record<string, unknown> | undefined
   if (value === undefined) return {engines: [], engineBases: {}}
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${path}: expected a JSON object`, 'ECONFIG')
   const engines = value.engines === undefined ? [] : validateEngineList(value.engines, path)
@@ -42,6 +43,6 @@ export async function loadConfig(path: string, missingOk = true): Promise<Config
 }
 
 /** Engine definitions from an --engine-file: an array, or {"engines": [...]}. */
-export async function loadEngineFile(path: string): Promise<EngineDefinition[]> {
-  return validateEngineList(await readJson(path, false), path)
+export async function loadEngineFile(path: string, signal?: AbortSignal): Promise<EngineDefinition[]> {
+  return validateEngineList(await readJson(path, false, signal), path)
 }

@@ -20,15 +20,15 @@ describe('config', () => {
   it('reads engines and engine bases; a missing default file is an empty config', async () => {
     const path = join(directory, 'config.json')
     await writeFile(path, JSON.stringify({engines: [engine], engineBases: {searxng: 'https://searx.example'}, futureKey: 1}))
-    expect(await loadConfig(path)).toEqual({engines: [engine], engineBases: {searxng: 'https://searx.example'}})
-    expect(await loadConfig(join(directory, 'absent.json'))).toEqual({engines: [], engineBases: {}})
+    expect(await loadConfig(path, true, AbortSignal.timeout(5000))).toEqual({engines: [engine], engineBases: {searxng: 'https://searx.example'}})
+    expect(await loadConfig(join(directory, 'absent.json'), true, AbortSignal.timeout(5000))).toEqual({engines: [], engineBases: {}})
   })
 
   it('refuses a named file that is missing, broken JSON, and bad engine definitions, with ECONFIG or a clear reason', async () => {
-    await expect(loadConfig(join(directory, 'absent.json'), false)).rejects.toMatchObject({code: 'ECONFIG', exitCode: 2})
+    await expect(loadConfig(join(directory, 'absent.json'), false, AbortSignal.timeout(5000))).rejects.toMatchObject({code: 'ECONFIG', exitCode: 2})
     const broken = join(directory, 'broken.json')
     await writeFile(broken, '{engines: ')
-    await expect(loadConfig(broken)).rejects.toMatchObject({code: 'ECONFIG'})
+    await expect(loadConfig(broken, true, AbortSignal.timeout(5000))).rejects.toMatchObject({code: 'ECONFIG'})
     const cases: Array<[unknown, RegExp]> = [
       [[{...engine, kind: 'xml'}], /"kind" must be "html" or "json"/],
       [[{...engine, base: 'file:///etc'}], /"base" must be an http\(s\) URL/],
@@ -39,7 +39,7 @@ describe('config', () => {
     for (const [value, message] of cases) {
       const path = join(directory, 'engines.json')
       await writeFile(path, JSON.stringify(value))
-      await expect(loadEngineFile(path)).rejects.toThrow(message)
+      await expect(loadEngineFile(path, AbortSignal.timeout(5000))).rejects.toThrow(message)
     }
   })
 })
