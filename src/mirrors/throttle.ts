@@ -2,8 +2,8 @@
 
 type Waiter = {bytes: number; resolve: () => void; reject: (reason: unknown) => void; signal?: AbortSignal; onAbort?: () => void}
 
-/** Seconds of tokens an idle bucket may save up: enough to absorb late timers on a loaded machine, small enough to keep bursts short. */
-const BURST_SECONDS = 0.05
+/** Seconds of tokens an idle bucket may save up: small, so a connection that starts first gets no big head start. */
+const BURST_SECONDS = 0.02
 const MINIMUM_BURST_BYTES = 16 * 1024
 /** Seconds of lateness repaid to waiting callers after the event loop was starved; more would be a visible burst. */
 const CATCH_UP_SECONDS = 0.5

@@ -119,11 +119,20 @@ describe('http mirror', () => {
     const slow = await startHttpMirror({files: {'/f.bin': makeContent(250_000, 1)}, faults: {bandwidth: 1_000_000}})
     try {
       const started = performance.now()
-      const replies = await Promise.all([1, 2, 3, 4].map(() => get(slow.url + 'f.bin', {}, 'GET', 10_000)))
+      const finished: number[] = []
+      const replies = await Promise.all(
+        [1, 2, 3, 4].map(async () => {
+          const reply = await get(slow.url + 'f.bin', {}, 'GET', 10_000)
+          finished.push(performance.now() - started)
+          return reply
+        }),
+      )
       const seconds = (performance.now() - started) / 1000
       expect(replies.every((reply) => reply.body.length === 250_000)).toBe(true)
       expect(seconds).toBeGreaterThan(0.8)
       expect(seconds).toBeLessThan(1.6)
+      // Fair sharing: every connection got about a quarter, so none finished far ahead of the rest.
+      expect(Math.min(...finished)).toBeGreaterThan(0.75 * Math.max(...finished))
     } finally {
       await slow.close()
     }
