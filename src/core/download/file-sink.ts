@@ -44,6 +44,24 @@ export class FileSink {
     }
   }
 
+  /** Writes contiguous buffers at `position` with as few system calls as the OS allows. */
+  async writev(buffers: readonly Uint8Array[], position: number): Promise<void> {
+    if (buffers.length === 1) return this.write(buffers[0]!, position)
+    try {
+      let remaining = [...buffers]
+      let at = position
+      while (remaining.length > 0) {
+        const {bytesWritten} = await this.handle.writev(remaining, at)
+        at += bytesWritten
+        let skip = bytesWritten
+        while (remaining.length > 0 && skip >= remaining[0]!.length) skip -= remaining.shift()!.length
+        if (skip > 0) remaining[0] = remaining[0]!.subarray(skip)
+      }
+    } catch (error) {
+      throw toDiskError(error, this.path)
+    }
+  }
+
   async read(position: number, length: number): Promise<Buffer> {
     const buffer = Buffer.allocUnsafe(length)
     let done = 0

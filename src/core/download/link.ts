@@ -5,8 +5,13 @@ import type {MirrorState} from './mirror-state.js'
 
 const MAX_WRITES_IN_FLIGHT = 8
 
-/** Hands a chunk that starts at `offset` to the disk; resolves when it is written. */
-export type ChunkWriter = (link: Link, offset: number, data: Uint8Array) => Promise<void>
+/** Hands contiguous chunks that start at `offset` to the disk; resolves when they are written. */
+export type ChunkWriter = (link: Link, offset: number, chunks: readonly Uint8Array[]) => Promise<void>
+
+/** Chunks are gathered up to this size, or to the end of a piece, so each write moves more bytes per system call. */
+const BATCH_BYTES = 256 * 1024
+/** ...but never held longer than this, so slow links still show progress and complete pieces. */
+const BATCH_MS = 200
 
 export class Link {
   readonly controller = new AbortController()
@@ -49,7 +54,7 @@ export class Link {
  * Reads until the span is done, the link is cut, or the stream fails. Returns normally when the
  * span ended (or was finished by a hedge partner); throws the transport's error otherwise.
  */
-export async function runLink(link: Link, write: ChunkWriter, spanDone: (link: Link) => boolean, parent: AbortSignal): Promise<void> {
+export async function runLink(link: Link, write: ChunkWriter, spanDone: (link: Link) => boolean, pieceLength: number, parent: AbortSignal): Promise<void> {
   const onAbort = () => link.controller.abort(parent.reason)
   parent.addEventListener('abort', onAbort, {once: true})
   try {
@@ -65,6 +70,26 @@ export async function runLink(link: Link, write: ChunkWriter, spanDone: (link: L
       while (writing.size > limit) await Promise.race(writing)
       if (writeError !== undefined) throw writeError
     }
+    let batch: Uint8Array[] = []
+    let batchStart = link.position
+    let batchBytes = 0
+    let batchSince = 0
+    const flush = async () => {
+      if (batchBytes === 0) return
+      const chunks = batch
+      const offset = batchStart
+      batch = []
+      batchBytes = 0
+      const pending: Promise<void> = write(link, offset, chunks).then(
+        () => void writing.delete(pending),
+        (error: unknown) => {
+          writing.delete(pending)
+          writeError ??= error
+        },
+      )
+      writing.add(pending)
+      await drain(MAX_WRITES_IN_FLIGHT)
+    }
     try {
       for await (const chunk of stream) {
         const now = Date.now()
@@ -73,23 +98,23 @@ export async function runLink(link: Link, write: ChunkWriter, spanDone: (link: L
         const room = link.end - link.position
         const data = chunk.length > room ? chunk.subarray(0, room) : chunk
         if (data.length > 0) {
-          const offset = link.position
+          if (batchBytes === 0) {
+            batchStart = link.position
+            batchSince = now
+          }
+          batch.push(data)
+          batchBytes += data.length
           link.position += data.length
           link.bytes += data.length
           mirror.bytes += data.length
-          const pending: Promise<void> = write(link, offset, data).then(
-            () => void writing.delete(pending),
-            (error: unknown) => {
-              writing.delete(pending)
-              writeError ??= error
-            },
-          )
-          writing.add(pending)
-          await drain(MAX_WRITES_IN_FLIGHT)
+          const pieceEnds = link.position % pieceLength === 0
+          if (batchBytes >= BATCH_BYTES || pieceEnds || now - batchSince >= BATCH_MS || link.position >= link.end) await flush()
         }
         if (link.position >= link.end || spanDone(link)) return
       }
     } finally {
+      // Bytes received before a cut or an error are still good: write them.
+      await flush().catch(() => undefined)
       await drain(0)
     }
     if (link.cutReason) return

@@ -20,34 +20,46 @@ export class PieceWriter {
   ) {}
 
   /**
-   * Writes the part of [offset, offset + data.length) that no other link wrote first.
-   * Claims happen synchronously, so a hedge pair never writes the same byte twice.
+   * Writes the part of the contiguous `chunks` (starting at `offset`) that no other link wrote
+   * first, one vectored write per piece. Claims happen synchronously, so a hedge pair never
+   * writes the same byte twice.
    */
-  readonly write = async (link: Link, offset: number, data: Uint8Array): Promise<void> => {
+  readonly write = async (link: Link, offset: number, chunks: readonly Uint8Array[]): Promise<void> => {
     const {map} = this
     const mirror = link.mirror.id
     const writes: Array<Promise<void>> = []
     const touched: number[] = []
-    let position = offset
-    let index = 0
-    let piece = map.pieceAt(offset)
-    while (index < data.length && piece < map.count) {
-      const pieceEnd = map.end(piece)
-      const take = Math.min(data.length - index, pieceEnd - position)
-      const frontier = map.frontier(piece)
-      if (!map.done[piece] && position <= frontier && position + take > frontier) {
-        const part = data.subarray(index + (frontier - position), index + take)
-        map.filled[piece]! += part.length
-        map.pending[piece]!++
-        map.addContributor(piece, mirror)
-        this.verifier?.update(piece, part)
-        writes.push(this.sink.write(part, frontier))
-        touched.push(piece)
-      }
-      position += take
-      index += take
-      piece++
+    let open: {piece: number; start: number; parts: Uint8Array[]} | undefined
+    const flush = () => {
+      if (!open) return
+      writes.push(this.sink.writev(open.parts, open.start))
+      touched.push(open.piece)
+      open = undefined
     }
+    let position = offset
+    for (const data of chunks) {
+      let index = 0
+      while (index < data.length) {
+        const piece = map.pieceAt(position)
+        const take = Math.min(data.length - index, map.end(piece) - position)
+        const frontier = map.frontier(piece)
+        if (!map.done[piece] && position <= frontier && position + take > frontier) {
+          const part = data.subarray(index + (frontier - position), index + take)
+          if (open?.piece !== piece) {
+            flush()
+            open = {piece, start: frontier, parts: []}
+            map.pending[piece]!++
+            map.addContributor(piece, mirror)
+          }
+          open.parts.push(part)
+          map.filled[piece]! += part.length
+          this.verifier?.update(piece, part)
+        } else flush()
+        position += take
+        index += take
+      }
+    }
+    flush()
     let failure: unknown
     const results = await Promise.allSettled(writes)
     for (const [i, result] of results.entries()) {

@@ -163,7 +163,7 @@ export class Transfer {
     mirror.links++
     this.links.push(link)
     this.emit({type: 'link-start', link: link.id, mirror: mirror.id, url: mirror.displayUrl, offset: link.position, length: link.remaining, hedge: link.hedge})
-    runLink(link, this.writer.write, this.spanDone, this.signal).then(
+    runLink(link, this.writer.write, this.spanDone, this.map.pieceLength, this.signal).then(
       () => this.finish(link, undefined),
       (error: unknown) => this.finish(link, error),
     )
