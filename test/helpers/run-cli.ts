@@ -1,0 +1,75 @@
+// Runs the built CLI (node bin/run.js) as a child with a hard timeout, and measures how long it lingers after its last output.
+import {spawn} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url))
+export const binary = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+export type CliResult = {
+  /** Exit code, or undefined when it was killed (by us, on timeout, or by a signal). */
+  code: number | undefined
+  signal: NodeJS.Signals | undefined
+  stdout: string
+  stderr: string
+  durationMs: number
+  /** Milliseconds between the last byte it wrote and its exit: a leaked socket or timer shows up here. */
+  exitLagMs: number
+  timedOut: boolean
+}
+
+export type CliOptions = {cwd?: string; timeoutMs?: number; env?: Record<string, string>}
+
+/** Stdin is closed, because the CLI reads a piped stdin to its end. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const started = Date.now()
+  const child = spawn(process.execPath, [binary, ...args], {
+    cwd: options.cwd ?? projectRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {...process.env, NO_COLOR: '1', ...options.env},
+  })
+  let stdout = ''
+  let stderr = ''
+  let lastOutput = started
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8')
+    lastOutput = Date.now()
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8')
+    lastOutput = Date.now()
+  })
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    child.kill('SIGKILL')
+  }, options.timeoutMs ?? 30_000)
+  return new Promise((resolve, reject) => {
+    child.once('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.once('close', (code, signal) => {
+      clearTimeout(timer)
+      const ended = Date.now()
+      resolve({
+        code: code ?? undefined,
+        signal: signal ?? undefined,
+        stdout,
+        stderr,
+        durationMs: ended - started,
+        exitLagMs: ended - lastOutput,
+        timedOut,
+      })
+    })
+  })
+}
+
+/** The stable error code the CLI printed last on stderr ("mirrorkit: ... (CODE)"), if any. */
+export function errorCode(result: CliResult): string | undefined {
+  const lines = result.stderr.trim().split('\n').reverse()
+  for (const line of lines) {
+    const match = /^mirrorkit: .*\(([A-Z_0-9]+)\)$/.exec(line)
+    if (match) return match[1]
+  }
+  return undefined
+}
