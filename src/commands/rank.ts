@@ -4,7 +4,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {readMirrorSetInput} from '../cli/input.js'
 import {renderRankTable} from '../cli/rank-table.js'
-import {UsageError} from '../core/errors.js'
+import {ExitCode, UsageError} from '../core/errors.js'
 import {FILE_FORMATS, renderMirrorSet, type FileFormat} from '../core/formats/render-set.js'
 import type {MirrorSet} from '../core/model.js'
 import {rankMirrors} from '../core/ranking/rank.js'
@@ -52,6 +52,11 @@ export default class Rank extends BaseCommand<typeof Rank> {
       },
       {signal: this.signal, onEvent: (event) => this.verbose && this.note(`measured ${event.url}: ${event.measurement.error?.code ?? formatRate(event.measurement.bytesPerSecond)}`)},
     )
+    if (ranked.candidates.length > 0 && !ranked.candidates.some((candidate) => candidate.rank && !candidate.rank.error)) {
+      this.note('mirrorkit: no mirror could be measured (ENOMIRROR)')
+      // Set, not thrown: the set with every failure's reason still goes to stdout.
+      process.exitCode = ExitCode.noMirror
+    }
     if (flags.format && !this.jsonEnabled()) {
       const text = flags.format === 'table' ? renderRankTable(ranked) + '\n' : renderMirrorSet(flags.format === 'json' ? ranked : inRankOrder(ranked), flags.format as FileFormat)
       process.stdout.write(text)

@@ -54,6 +54,11 @@ export default class Verify extends BaseCommand<typeof Verify> {
       // Set, not thrown: the verified set must still reach stdout for the next stage or the user.
       process.exitCode = ExitCode.integrity
     }
+    const usable = verified.candidates.filter((candidate) => candidate.verify?.status === 'ok' || candidate.verify?.status === 'unverified')
+    if (verified.candidates.length > 0 && usable.length === 0 && process.exitCode === undefined) {
+      this.note('mirrorkit: no mirror serves the target (ENOMIRROR)')
+      process.exitCode = ExitCode.noMirror
+    }
     return this.present(verified, () => renderVerifyTable(verified))
   }
 }
