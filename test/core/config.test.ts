@@ -24,6 +24,14 @@ describe('config', () => {
     expect(await loadConfig(join(directory, 'absent.json'), true, AbortSignal.timeout(5000))).toEqual({engines: [], engineBases: {}})
   })
 
+  it('accepts the one-string url form, split into base and path', async () => {
+    const path = join(directory, 'short.json')
+    await writeFile(path, JSON.stringify([{name: 'short', kind: 'json', url: 'https://s.example/api/search?q={query}&format=json', results: {jsonPath: 'hits[].link'}}]))
+    expect(await loadEngineFile(path, AbortSignal.timeout(5000))).toEqual([
+      {name: 'short', kind: 'json', base: 'https://s.example', path: '/api/search?q={query}&format=json', results: {jsonPath: 'hits[].link'}},
+    ])
+  })
+
   it('refuses a named file that is missing, broken JSON, and bad engine definitions, with ECONFIG or a clear reason', async () => {
     await expect(loadConfig(join(directory, 'absent.json'), false, AbortSignal.timeout(5000))).rejects.toMatchObject({code: 'ECONFIG', exitCode: 2})
     const broken = join(directory, 'broken.json')

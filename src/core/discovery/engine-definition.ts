@@ -31,12 +31,23 @@ function fail(origin: string, message: string): never {
   throw new UsageError(`engine definition in ${origin}: ${message}`, 'ECONFIG')
 }
 
-/** Checks one definition from untrusted JSON; throws a usage error that says what is wrong and where. */
+/**
+ * Checks one definition from untrusted JSON; throws a usage error that says what is wrong and where.
+ * Accepts `url` as shorthand for `base` + `path`.
+ */
 export function validateEngine(value: unknown, origin: string): EngineDefinition {
-  if (typeof value !== 'object' || value === null) fail(origin, 'expected an object')
-  const engine = value as Record<string, unknown>
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(origin, 'expected an object')
+  const engine = {...(value as Record<string, unknown>)}
   if (typeof engine.name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(engine.name)) fail(origin, '"name" must be a simple word')
   const where = `${origin} (${engine.name})`
+  if (typeof engine.url === 'string' && engine.path === undefined) {
+    // The one-string form, "https://host/search?q={query}", is split so --engine-base can still replace the host.
+    const split = /^(https?:\/\/[^/?#]+)(\/.*)$/i.exec(engine.url)
+    if (!split) fail(where, '"url" must be an http(s) URL with a path, like "https://host/search?q={query}"')
+    engine.base = split[1]
+    engine.path = split[2]
+    delete engine.url
+  }
   if (engine.kind !== 'html' && engine.kind !== 'json') fail(where, '"kind" must be "html" or "json"')
   if (typeof engine.path !== 'string' || !engine.path.includes('{')) fail(where, '"path" must be a string with a {query} placeholder')
   if (engine.base !== undefined && (typeof engine.base !== 'string' || !/^https?:\/\//i.test(engine.base))) {

@@ -23,6 +23,9 @@ export function* foundFromMetalink(document: MetalinkDocument, query: Query, ori
     if (document.files.length > 0) yield {kind: 'warning', code: 'ENOTFOUND', message: `${origin}: no file named ${JSON.stringify(query.name)}`}
     return
   }
+  if (!query.name && document.files.length > 1) {
+    yield {kind: 'warning', code: 'EMULTIFILE', message: `${origin}: describes ${document.files.length} files; using the first, ${JSON.stringify(file.name)}`}
+  }
   if (query.name && file.name !== query.name && file.name.split('/').pop() !== query.name) {
     yield {kind: 'warning', code: 'ENAME', message: `${origin}: its only file is named ${JSON.stringify(file.name)}, not ${JSON.stringify(query.name)}`}
   }

@@ -28,6 +28,7 @@ beforeAll(async () => {
       '/pub/f.bin.meta4': metalink('f.bin', '<url priority="2" location="fr">http://b.example/f.bin</url><url priority="1">http://a.example/f.bin</url>'),
       '/evil.meta4': `<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><metalink xmlns="urn:ietf:params:xml:ns:metalink"><file name="f.bin"><url>http://evil.example/&b;</url></file></metalink>`,
       '/traversal.meta4': `<metalink xmlns="urn:ietf:params:xml:ns:metalink"><file name="../../etc/f.bin"><url>http://evil.example/f.bin</url></file></metalink>`,
+      '/two.meta4': `<metalink xmlns="urn:ietf:params:xml:ns:metalink"><file name="one.bin"><url>http://a.example/one.bin</url></file><file name="two.bin"><url>http://a.example/two.bin</url></file></metalink>`,
       '/huge.meta4': `<metalink xmlns="urn:ietf:params:xml:ns:metalink"><file name="f.bin">${'<url>http://x.example/f.bin</url>'.repeat(160_000)}</file></metalink>`,
     },
   })
@@ -66,6 +67,15 @@ describe('metalink source', () => {
     const set = await discover({argument: 'f.bin', metalinks: [`${mirror.url}${path.slice(1)}`], sources: ['metalink'], transports}, {signal: signal()})
     expect(set.candidates).toEqual([])
     expect(set.warnings?.map((warning) => warning.code)).toEqual([code])
+  })
+
+  it('picks the file named like the query from a multi-file metalink, or the first with a warning when given only the metalink', async () => {
+    const named = await discover({argument: 'two.bin', metalinks: [`${mirror.url}two.meta4`], sources: ['metalink'], transports}, {signal: signal()})
+    expect(named.candidates.map((candidate) => candidate.url)).toEqual(['http://a.example/two.bin'])
+    expect(named.warnings).toBeUndefined()
+    const first = await discover({argument: `${mirror.url}two.meta4`, transports}, {signal: signal()})
+    expect(first.target.name).toBe('one.bin')
+    expect(first.warnings?.map((warning) => warning.code)).toEqual(['EMULTIFILE'])
   })
 
   it('warns about a missing metalink file without failing the run', async () => {
