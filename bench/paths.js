@@ -7,3 +7,5 @@ export const projectDirectory = path.dirname(benchDirectory)
 /** Git-ignored: cached content files, per-run downloads and results-<date>.json. */
 export const outDirectory = path.join(benchDirectory, 'out')
 export const downloadDirectory = path.join(outDirectory, 'downloads')
+/** mirrorkit's --progress json events of every mirrorkit row, one file per row. */
+export const eventsDirectory = path.join(outDirectory, 'events')

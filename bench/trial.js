@@ -1,5 +1,5 @@
 // One measured download: start the mirrors, shape them, run one client, apply timed faults, verify the bytes, clean up.
-import {mkdir, rm} from 'node:fs/promises'
+import {mkdir, rm, writeFile} from 'node:fs/promises'
 import {loadavg} from 'node:os'
 import path from 'node:path'
 import {clients} from './clients.js'
@@ -7,7 +7,7 @@ import {fileSha256} from './content-file.js'
 import {measure} from './measure.js'
 import {mirrorkitPhases} from './phases.js'
 import {startMirrors} from './mirrors.js'
-import {downloadDirectory} from './paths.js'
+import {downloadDirectory, eventsDirectory} from './paths.js'
 
 /** Side files the clients leave next to their output (aria2 control file, axel state, mirrorkit part and control files). */
 const SIDE_SUFFIXES = ['', '.aria2', '.st', '.part', '.mirrorkit']
@@ -41,6 +41,7 @@ export async function runTrial({clientName, content, caps, events = [], shaper, 
       timeoutMs,
       onStart: (startedAt) => schedule(events, (event) => applyEvent({event, set, caps, shaper, startedAt, applied})),
     })
+    const eventsFile = isMirrorkit ? await saveEvents(clientName, content, result.stderr) : undefined
     const sha256 = result.exitCode === 0 && !result.timedOut ? await fileSha256(output).catch(() => undefined) : undefined
     // Under tc the servers' own counts include bytes still queued in socket buffers when a client hung up.
     const bytesPerMirror = shaper
@@ -53,6 +54,7 @@ export async function runTrial({clientName, content, caps, events = [], shaper, 
       verified: sha256 === content.sha256,
       bytesPerMirror,
       events: applied,
+      eventsFile,
       phases: isMirrorkit ? mirrorkitPhases(result.stderr, result.spawnedAt, result.exitedAt) : undefined,
       load: [loadBefore, loadavg()[0]],
       stdout: undefined,
@@ -84,6 +86,15 @@ async function applyEvent({event, set, caps, shaper, startedAt, applied}) {
   } catch (error) {
     applied.push({...event, error: error.message})
   }
+}
+
+/** Keeps mirrorkit's JSON-lines events for a closer look (rates per mirror, cuts, steals, hedges). */
+async function saveEvents(clientName, content, stderr) {
+  await mkdir(eventsDirectory, {recursive: true})
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const file = path.join(eventsDirectory, `${stamp}-${clientName}-${path.basename(content.path, '.bin')}.jsonl`)
+  await writeFile(file, stderr)
+  return file
 }
 
 async function removeOutputs(output) {
