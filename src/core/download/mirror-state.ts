@@ -47,6 +47,8 @@ export class MirrorState {
   ) {
     this.url = url
     this.displayUrl = redactUrl(url)
+    // rank's single-stream probe is the best guess of a link's speed until links measure it.
+    this.linkRate = rankedRate ?? 0
   }
 
   get host(): string {

@@ -72,6 +72,17 @@ describe('fetchFile integrity', () => {
     expect(summary.checks.map((check) => check.ok)).toEqual([false, true])
   })
 
+  it('with three mirrors, a failed checksum is settled by a vote and only the outvoted mirror is quarantined', async () => {
+    const first = await mirror({bandwidth: 1024 * 1024})
+    const bad = await mirror({corrupt: CORRUPT})
+    const third = await mirror({bandwidth: 1024 * 1024})
+    const {result, events, output} = await run([first, bad, third], {checksums: [{algorithm: 'sha256', hex: expected}], connections: 6})
+    const summary = await result
+    expect(await fileSha256(output)).toBe(expected)
+    expect(events.of('mirror-quarantined')).toEqual([expect.objectContaining({mirror: 1, reason: 'outvoted by two other mirrors'})])
+    expect(summary.mirrors.map((m) => m.state)).toEqual(['active', 'quarantined', 'active'])
+  })
+
   it('cross-checks pieces between mirrors when there is no reference hash', async () => {
     const good = await mirror({bandwidth: 1024 * 1024})
     const bad = await mirror({corrupt: CORRUPT})
