@@ -28,6 +28,8 @@ function readAt(sftp: SFTPWrapper, handle: Buffer, position: number, length: num
 
 /** `promise`, or the signal's reason as soon as it aborts: ssh2 leaves requests pending when their connection is destroyed. */
 function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  // The request still settles after an abort (ssh2 fails it when the connection ends): that late failure is expected, not unhandled.
+  promise.catch(() => {})
   if (signal.aborted) return Promise.reject(signal.reason)
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal.reason)

@@ -167,6 +167,28 @@ describe('ftp transport', () => {
     }
   })
 
+  it('aborts at any moment of a read without leaving a late, unhandled failure behind', async () => {
+    mirror.setFaults({bytesPerSecond: 4 * 1024 * 1024})
+    try {
+      const delays = [0, 1, 2, 5, 10, 20, 40, 80]
+      const outcomes = await Promise.all(
+        delays.map(async (delay) => {
+          const controller = new AbortController()
+          setTimeout(() => controller.abort(new Error(`stop at ${delay} ms`)), delay)
+          return collect(transport.read(new URL(`${mirror.url}file.bin`), {offset: 0, length: 300_000}, {signal: controller.signal})).then(
+            () => 'done',
+            (error: Error) => error.message,
+          )
+        }),
+      )
+      expect(outcomes.filter((outcome) => outcome !== 'done').every((outcome) => outcome.startsWith('stop at'))).toBe(true)
+      await transport.close()
+      expect(await socketsSettle(mirror)).toBe(0)
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
   it('maps a refused connection to ECONNREFUSED and times a NOOP ping', async () => {
     const probe = createServer()
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))

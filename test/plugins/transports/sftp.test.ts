@@ -166,6 +166,30 @@ describe('sftp transport', () => {
     }
   })
 
+  it('aborts at any moment of a read without leaving a late, unhandled failure behind', async () => {
+    mirror.setFaults({bytesPerSecond: 4 * 1024 * 1024})
+    try {
+      const transport = create(options)
+      const delays = [0, 1, 2, 5, 10, 20, 40, 80]
+      const outcomes = await Promise.all(
+        delays.map(async (delay) => {
+          const controller = new AbortController()
+          setTimeout(() => controller.abort(new Error(`stop at ${delay} ms`)), delay)
+          return collect(transport.read(fileUrl(mirror), {offset: 0, length: 300_000}, {signal: controller.signal})).then(
+            () => 'done',
+            (error: Error) => error.message,
+          )
+        }),
+      )
+      expect(outcomes.filter((outcome) => outcome !== 'done').every((outcome) => outcome.startsWith('stop at'))).toBe(true)
+      // ssh2 fails the abandoned requests when each connection closes; give those late failures time to surface.
+      await transport.close()
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
   it('times an SFTP stat as its ping', async () => {
     const milliseconds = await create(options).ping!(fileUrl(mirror), {signal: signal()})
     expect(milliseconds).toBeGreaterThan(0)
