@@ -2,7 +2,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -71,6 +71,28 @@ describe('mirrorkit fetch', () => {
     const summary = JSON.parse(result.stdout)
     expect(summary).toMatchObject({size: SIZE, checks: [{name: 'checksum', ok: true}]})
     expect(summary.mirrors).toHaveLength(2)
+    expect(sha256Hex(await readFile(output))).toBe(expected)
+  })
+
+  it('reads a MirrorSet with --input, skips mismatched candidates, and streams JSON-lines events', async () => {
+    const output = join(directory, 'from-set.bin')
+    const set = {
+      version: 1,
+      target: {name: 'from-set.bin', size: SIZE, checksums: [{algorithm: 'sha256', hex: expected}]},
+      candidates: [
+        {url: urls()[0], foundBy: ['test'], verify: {status: 'ok', checks: [], checkedAt: '', summary: ''}},
+        {url: `${mirrors[1]!.url}other.bin`, foundBy: ['test'], verify: {status: 'mismatch', checks: [], checkedAt: '', summary: ''}},
+        {url: urls()[1], foundBy: ['test']},
+      ],
+    }
+    const input = join(directory, 'set.json')
+    await writeFile(input, JSON.stringify(set))
+    const result = await cli(['--input', input, '--dir', directory, '--progress', 'json'])
+    expect(result.code).toBe(0)
+    const events = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as {type: string; mirrors?: unknown[]})
+    expect(events[0]).toMatchObject({type: 'start'})
+    expect(events[0]!.mirrors).toHaveLength(2)
+    expect(events.at(-1)).toMatchObject({type: 'done'})
     expect(sha256Hex(await readFile(output))).toBe(expected)
   })
 
