@@ -27,7 +27,7 @@ export default class Verify extends BaseCommand<typeof Verify> {
     full: Flags.boolean({description: 'Download each whole file and compare its hash.', default: false}),
     strict: Flags.boolean({description: `Exit with ${ExitCode.integrity} when any mirror serves different bytes.`, default: false}),
     concurrency: Flags.integer({description: 'Mirrors checked at once.', default: 4, min: 1}),
-    timeout: Flags.integer({description: 'Seconds allowed per mirror.', default: 60, min: 1}),
+    timeout: Flags.integer({description: 'Seconds allowed per mirror (default 60, or 3600 with --full).', min: 1}),
     insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
   }
 
@@ -44,7 +44,7 @@ export default class Verify extends BaseCommand<typeof Verify> {
       set,
       {
         primary: flags.primary, ignoreName: flags['ignore-name'], samples: flags.samples, sampleSize: flags['sample-size'], seed: flags.seed,
-        full: flags.full, concurrency: flags.concurrency, timeoutMs: flags.timeout * 1000, transportOptions: {insecure: flags.insecure},
+        full: flags.full, concurrency: flags.concurrency, timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000, transportOptions: {insecure: flags.insecure},
       },
       {signal: this.signal, onEvent: (event) => this.verbose && this.note(`${event.verdict.status}: ${event.url} ${redactText(event.verdict.summary)}`)},
     )

@@ -29,7 +29,7 @@ export type VerifyOptions = {
   full?: boolean
   /** Mirrors checked at once. Default 4. */
   concurrency?: number
-  /** Milliseconds allowed per mirror. Default 60 s. */
+  /** Milliseconds allowed per mirror. Default 60 s, or 1 h with `full` (a whole download of a big file takes long). */
   timeoutMs?: number
   transports?: TransportSet
   transportOptions?: TransportOptions
@@ -39,6 +39,10 @@ export type VerifyEvent = {type: 'verdict'; url: string; verdict: Verdict}
 export type VerifyContext = {signal: AbortSignal; onEvent?: (event: VerifyEvent) => void}
 
 type Plan = {target: Target; ignoreName: boolean; samples?: SampleReference; fullRef?: FullReference; notes: string[]; primaryUrl?: string}
+
+function timeoutFor(options: VerifyOptions): number {
+  return options.timeoutMs ?? (options.full ? 3_600_000 : 60_000)
+}
 
 function errorInfo(error: unknown, timedOut: boolean): ErrorInfo {
   if (timedOut) return {code: 'ETIMEDOUT', message: 'verification timed out'}
@@ -76,7 +80,7 @@ async function inspect(url: URL, info: RemoteInfo, plan: Plan, isPrimary: boolea
 async function verifyOne(
   candidateUrl: string, plan: Plan, transports: TransportSet, options: VerifyOptions, outer: AbortSignal, primaryInfo?: RemoteInfo,
 ): Promise<Verdict> {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 60_000)
+  const timeout = AbortSignal.timeout(timeoutFor(options))
   const child = childSignal(outer)
   const signal = AbortSignal.any([child.signal, timeout])
   const isPrimary = candidateUrl === plan.primaryUrl
@@ -112,7 +116,7 @@ export async function verifyMirrors(set: MirrorSet, options: VerifyOptions, cont
       try {
         const url = parseUrl(primaryUrl)
         const transport = transports.for(url)
-        primaryInfo = await transport.stat(url, {signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 60_000)])})
+        primaryInfo = await transport.stat(url, {signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutFor(options))])})
         target = completeTarget(target, primaryInfo)
         primary = {transport, url, signal: AbortSignal.any([signal, run.signal])}
       } catch (error) {
