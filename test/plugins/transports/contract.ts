@@ -88,8 +88,9 @@ export function describeTransportContract(name: string, setup: () => Promise<Con
     })
 
     it('reports a missing file as ENOTFOUND, not retryable', async () => {
-      for (const attempt of [fixture.transport.stat(fixture.missingUrl, options()), read(fixture.missingUrl)]) {
-        const {error} = await settle<unknown>(attempt)
+      // One at a time: a second call started early could reject before anything awaits it (an unhandled rejection).
+      for (const attempt of [() => fixture.transport.stat(fixture.missingUrl, options()), () => read(fixture.missingUrl)]) {
+        const {error} = await settle<unknown>(attempt())
         expect(error).toMatchObject({code: 'ENOTFOUND', retryable: false})
       }
     })
