@@ -1,7 +1,8 @@
 // The interop tier: the shared transport contract against real daemons (nginx, vsftpd, OpenSSH sshd) that start.sh runs on loopback.
 import {execFile, spawnSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
-import {readFile, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
@@ -9,7 +10,8 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {ftpTransport} from '../../src/plugins/transports/ftp.js'
 import {httpTransport} from '../../src/plugins/transports/http.js'
 import {sftpTransport} from '../../src/plugins/transports/sftp.js'
-import {makeContent} from '../helpers/content.js'
+import {makeContent, sha256Hex} from '../helpers/content.js'
+import {binary, runCli} from '../helpers/run-cli.js'
 import {describeTransportContract} from '../plugins/transports/contract.js'
 
 type InteropEnv = {
@@ -121,6 +123,36 @@ if (missing.length > 0) {
       const chunks: Uint8Array[] = []
       for await (const chunk of insecure.read(url, {offset: 4321, length: 100_000}, {signal: signal()})) chunks.push(chunk)
       expect(Buffer.concat(chunks).equals(content.subarray(4321, 104_321))).toBe(true)
+    })
+
+    it('fetches one file from nginx, vsftpd and sshd at once with the CLI, checksum verified', async (context) => {
+      if (!existsSync(join(binary, '..', '..', 'dist', 'commands.js'))) return context.skip()
+      const {http, ftp, ssh, dataDir} = await daemons()
+      const output = await mkdtemp(join(tmpdir(), 'mirrorkit-interop-fetch-'))
+      try {
+        const target = join(output, 'out.bin')
+        const result = await runCli(
+          [
+            'fetch',
+            `http://127.0.0.1:${http.port}/${encoded}`,
+            `ftp://127.0.0.1:${ftp.port}/${encoded}`,
+            `sftp://${ssh.user}@127.0.0.1:${ssh.port}${dataDir}/${encoded}`,
+            '-o', target,
+            '--identity', ssh.identity,
+            '--known-hosts', ssh.knownHosts,
+            '--checksum', `sha256:${sha256Hex(content)}`,
+            '--piece-size', '64K',
+            '--progress', 'none',
+            '--json',
+          ],
+          {timeoutMs: 60_000},
+        )
+        expect(result.stderr).not.toMatch(/Error: No response|Unhandled/)
+        expect(result.code).toBe(0)
+        expect(sha256Hex(await readFile(target))).toBe(sha256Hex(content))
+      } finally {
+        await rm(output, {recursive: true, force: true})
+      }
     })
 
     it('accepts sshd through a hashed known_hosts entry and refuses it when unknown', async () => {
