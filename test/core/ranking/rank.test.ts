@@ -98,7 +98,7 @@ describe('rankMirrors', () => {
     expect(ranked.candidates.map((candidate) => candidate.url)).toEqual([urls[0], urls[2], down, urls[3]])
     expect(ranked.candidates[2]!.rank).toMatchObject({error: {code: 'ECONNREFUSED'}})
     expect(ranked.candidates[3]!.rank).toBeUndefined()
-    const top = await rankMirrors(set, options({top: 1, includeAll: true, rttSamples: 1}), {signal})
+    const top = await rankMirrors(set, options({top: 1, includeAll: true, rttSamples: 1, parallel: 4}), {signal})
     expect(top.candidates.map((candidate) => candidate.url)).toEqual([urls[0]])
   })
 })
