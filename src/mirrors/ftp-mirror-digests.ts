@@ -1,6 +1,6 @@
 // The local FTP mirror's FEAT list and its digest replies: HASH (draft-bryan-ftp-hash) or the legacy XSHA256/XSHA1/XMD5.
 import {createHash} from 'node:crypto'
-import type {FtpFaults} from './ftp-mirror-session.js'
+import type {FtpFaults} from './ftp-mirror-state.js'
 
 /** HASH algorithm names as FEAT lists them, and node's names for them. */
 export const HASH_ALGORITHMS: Record<string, string> = {'SHA-256': 'sha256', 'SHA-1': 'sha1', MD5: 'md5'}

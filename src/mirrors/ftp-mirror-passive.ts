@@ -1,6 +1,6 @@
 // Opens one passive-mode data listener for the local FTP mirror: it accepts a single connection, then stops listening.
 import {createServer, type Socket} from 'node:net'
-import type {FtpServerState} from './ftp-mirror-session.js'
+import type {FtpServerState} from './ftp-mirror-state.js'
 
 /** The port to announce, and the data socket once the client connects to it. */
 export async function openPassive(state: FtpServerState): Promise<{port: number; socket: Promise<Socket>}> {

@@ -1,44 +1,10 @@
 // One control connection of the local FTP mirror: parses commands, answers them, and runs passive-mode transfers.
-import type {Server, Socket} from 'node:net'
-import {servedPath, type MirrorFaults} from './ftp-mirror-faults.js'
+import type {Socket} from 'node:net'
+import {servedPath} from './ftp-mirror-faults.js'
 import {digestReply, featureLines, HASH_ALGORITHMS} from './ftp-mirror-digests.js'
 import {openPassive} from './ftp-mirror-passive.js'
+import type {FtpServerState} from './ftp-mirror-state.js'
 import {sendFile} from './ftp-mirror-transfer.js'
-import type {Throttle} from './throttle.js'
-
-export type FtpFaults = MirrorFaults & {
-  /** Answer every login with "421" (server busy) and hang up. */
-  reply421?: boolean
-  /** Paths answered with "550" as if the file were missing. */
-  reply550?: string[]
-  /** Behave like a server without restart support: no "REST STREAM" in FEAT, and REST answered "502". */
-  noRest?: boolean
-  /** Which digest commands FEAT announces: the HASH draft (default), the legacy XSHA256/XSHA1/XMD5, or none. */
-  digests?: 'hash' | 'legacy' | 'none'
-}
-
-export type FtpMirrorStats = {
-  connections: number
-  dataConnections: number
-  transfers: number
-  aborts: number
-  bytesSent: number
-  /** Sockets (control and data) open right now; 0 once every client has gone. */
-  readonly openSockets: number
-}
-
-/** What every session of one server shares. */
-export type FtpServerState = {
-  files: Map<string, Buffer>
-  faults: FtpFaults
-  user?: string
-  password?: string
-  modifiedAt: Date
-  throttle: Throttle
-  stats: FtpMirrorStats
-  track(socket: Socket): void
-  trackServer(server: Server): void
-}
 
 const OPEN_BEFORE_LOGIN = new Set(['USER', 'PASS', 'QUIT', 'FEAT', 'SYST', 'OPTS', 'NOOP', 'AUTH'])
 

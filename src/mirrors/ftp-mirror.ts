@@ -1,10 +1,11 @@
 // A small local FTP server (passive mode only) serving in-memory files, with fault knobs, for tests, benchmarks and the demo.
 import {createServer, type Server, type Socket} from 'node:net'
 import {servedPath} from './ftp-mirror-faults.js'
-import {FtpSession, type FtpFaults, type FtpMirrorStats, type FtpServerState} from './ftp-mirror-session.js'
+import {FtpSession} from './ftp-mirror-session.js'
+import type {FtpFaults, FtpMirrorStats, FtpServerState} from './ftp-mirror-state.js'
 import {Throttle} from './throttle.js'
 
-export type {FtpFaults, FtpMirrorStats} from './ftp-mirror-session.js'
+export type {FtpFaults, FtpMirrorStats} from './ftp-mirror-state.js'
 
 export type FtpMirrorOptions = {
   /** Served files by path ("file.bin" or "/file.bin"). */
