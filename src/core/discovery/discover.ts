@@ -2,12 +2,12 @@
 import {builtinSources} from '../../plugins/index.js'
 import type {Query, RemoteInfo, TransportOptions} from '../../plugins/types.js'
 import {MirrorError, UsageError} from '../errors.js'
+import {unsafeNameReason} from '../formats/safe-name.js'
 import {MIRRORSET_VERSION, type MirrorSet, type Warning} from '../model.js'
 import {redactText, redactUrl} from '../redact.js'
 import {TransportSet, parseUrl} from '../transports.js'
 import {CandidateCollector} from './candidate-collector.js'
 import {fetchText, isUrlLike} from './fetch-text.js'
-import {unsafeNameReason} from '../formats/safe-name.js'
 import {lastSegment} from './normalise-url.js'
 import type {SourceContext, SourceFactory, SourceSettings} from './source-context.js'
 import {TargetMerger} from './target-merger.js'
@@ -32,8 +32,8 @@ export type DiscoverRequest = Partial<SourceSettings> & {
 const URL_SOURCES = ['metalink', 'headers', 'neighbours', 'list']
 const NAME_SOURCES = ['metalink', 'list', 'search']
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+const DEFAULT_TIMEOUT_MS = 20_000
 
-/** The MirrorSet of everything found; a failing source becomes a warning, never a failure of the run. */
 /** What the argument is: a primary URL, a metalink URL, or a bare file name. */
 type Argument = {primaryUrl?: URL; metalink?: string; name: string}
 
@@ -66,17 +66,8 @@ export async function discover(request: DiscoverRequest, options: {signal: Abort
     merger.merge({size: request.size ?? primary?.size, etag: primary?.etag, modifiedAt: primary?.modifiedAt?.toISOString()}, 'primary')
     const collector = new CandidateCollector()
     if (primaryUrl) collector.add({url: primaryUrl.href}, 'primary')
-    const settings: SourceSettings = {
-      lists: request.lists ?? [],
-      variables: request.variables ?? {},
-      metalinks: [...(request.metalinks ?? []), ...(metalink ? [metalink] : [])],
-      engines: request.engines ?? [],
-      selectedEngines: request.selectedEngines ?? [],
-      engineBases: request.engineBases ?? {},
-      ...(request.path === undefined ? (primaryUrl ? {path: primaryUrl.pathname.replace(/^\//, '')} : {}) : {path: request.path}),
-    }
     const context: SourceContext = {
-      settings,
+      settings: settingsFor(request, primaryUrl, metalink),
       ...(primary ? {primary} : {}),
       fetchText: (location, fetchOptions) =>
         fetchText(transports, location, {signal: fetchOptions.signal, maxBytes: fetchOptions.maxBytes ?? DEFAULT_MAX_BYTES}),
@@ -85,9 +76,8 @@ export async function discover(request: DiscoverRequest, options: {signal: Abort
     const size = request.size ?? primary?.size
     if (size !== undefined) query.size = size
     const selected = factories.filter((factory) => names.includes(factory.name))
-    await Promise.all(
-      selected.map((factory) => runSource(factory, context, query, request.timeoutMs, options.signal, collector, merger, warnings)),
-    )
+    const run: Run = {collector, merger, warnings, timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: options.signal}
+    await Promise.all(selected.map((factory) => runSource(factory, context, query, run)))
     options.signal.throwIfAborted()
     const target = merger.result()
     const candidates = collector.candidates(request.limit).map((candidate) => ({...candidate, url: redactUrl(candidate.url)}))
@@ -101,6 +91,20 @@ export async function discover(request: DiscoverRequest, options: {signal: Abort
   }
 }
 
+/** What sources get to know of the request, with the primary's path as the default for base URLs in lists. */
+function settingsFor(request: DiscoverRequest, primaryUrl: URL | undefined, metalink: string | undefined): SourceSettings {
+  const path = request.path ?? primaryUrl?.pathname.replace(/^\//, '')
+  return {
+    lists: request.lists ?? [],
+    variables: request.variables ?? {},
+    metalinks: [...(request.metalinks ?? []), ...(metalink ? [metalink] : [])],
+    engines: request.engines ?? [],
+    selectedEngines: request.selectedEngines ?? [],
+    engineBases: request.engineBases ?? {},
+    ...(path === undefined ? {} : {path}),
+  }
+}
+
 async function statPrimary(
   transports: TransportSet,
   url: URL,
@@ -110,7 +114,7 @@ async function statPrimary(
 ): Promise<RemoteInfo | undefined> {
   const transport = transports.for(url)
   try {
-    return await transport.stat(url, {signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs ?? 20_000)])})
+    return await transport.stat(url, {signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs ?? DEFAULT_TIMEOUT_MS)])})
   } catch (error) {
     signal.throwIfAborted()
     // A primary that is down still names the file; its mirrors may be up, and verify judges it later.
@@ -119,28 +123,21 @@ async function statPrimary(
   }
 }
 
-async function runSource(
-  factory: SourceFactory,
-  context: SourceContext,
-  query: Query,
-  timeoutMs: number | undefined,
-  signal: AbortSignal,
-  collector: CandidateCollector,
-  merger: TargetMerger,
-  warnings: Warning[],
-): Promise<void> {
-  const timeout = AbortSignal.timeout(timeoutMs ?? 20_000)
-  const sourceSignal = AbortSignal.any([signal, timeout])
+/** One run's shared state: where findings go, and the limits every source runs under. */
+type Run = {collector: CandidateCollector; merger: TargetMerger; warnings: Warning[]; timeoutMs: number; signal: AbortSignal}
+
+async function runSource(factory: SourceFactory, context: SourceContext, query: Query, run: Run): Promise<void> {
+  const timeout = AbortSignal.timeout(run.timeoutMs)
   try {
-    for await (const found of factory.create(context).discover(query, {signal: sourceSignal})) {
-      if (found.kind === 'url') collector.add(found, found.via ? `${factory.name}:${found.via}` : factory.name)
-      else if (found.kind === 'target') merger.merge(found.target, factory.name)
-      else warnings.push({source: factory.name, message: found.message, ...(found.code ? {code: found.code} : {})})
+    for await (const found of factory.create(context).discover(query, {signal: AbortSignal.any([run.signal, timeout])})) {
+      if (found.kind === 'url') run.collector.add(found, found.via ? `${factory.name}:${found.via}` : factory.name)
+      else if (found.kind === 'target') run.merger.merge(found.target, factory.name)
+      else run.warnings.push({source: factory.name, message: found.message, ...(found.code ? {code: found.code} : {})})
     }
   } catch (error) {
-    if (signal.aborted) return
-    if (timeout.aborted) warnings.push({source: factory.name, code: 'ETIMEDOUT', message: `stopped after ${timeoutMs ?? 20_000} ms`})
-    else warnings.push(toWarning(factory.name, error))
+    if (run.signal.aborted) return
+    if (timeout.aborted) run.warnings.push({source: factory.name, code: 'ETIMEDOUT', message: `stopped after ${run.timeoutMs} ms`})
+    else run.warnings.push(toWarning(factory.name, error))
   }
 }
 
