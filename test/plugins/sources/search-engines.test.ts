@@ -64,7 +64,8 @@ describe('search source', () => {
     for (const engine of ['duckduckgo', 'bing']) {
       const times = engines.requests.filter((entry) => entry.engine === engine).map((entry) => entry.at)
       expect(times).toHaveLength(2)
-      expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1000)
+      // The gate counts from the end of the previous request; the slack only absorbs millisecond clock and timer rounding.
+      expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(995)
     }
   })
 
