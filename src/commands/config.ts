@@ -14,17 +14,17 @@ export type ConfigResult = {
 }
 
 export default class ConfigCommand extends BaseCommand<typeof ConfigCommand> {
-  static override description = [
-    'Show the config file\'s path, the values it sets, and every key it may hold.',
-    'The file is JSON (no comments), at config.json in the config directory ($XDG_CONFIG_HOME/mirrorkit, usually ~/.config/mirrorkit),',
-    'or the file named by --config / MIRRORKIT_CONFIG. Flags and MIRRORKIT_* variables override what it sets.',
-    'Besides the keys below it holds "engines" (search-engine definitions) and "engineBases" ({"searxng": "https://searx.example"}).',
-  ].join('\n')
+  static override description =
+    'Show the config file\'s path, the values it sets, and every key it may hold.\n' +
+    'The file is JSON (no comments): config.json in the config directory ($XDG_CONFIG_HOME/mirrorkit, usually ~/.config/mirrorkit), ' +
+    'or the file named by --config / MIRRORKIT_CONFIG. `get` reads every key listed (its flags and MIRRORKIT_* variables override them); ' +
+    '`discover` and `get` read "engines" (search-engine definitions) and "engineBases" ({"searxng": "https://searx.example"}); ' +
+    'the single-stage commands take the other settings as flags.'
 
   static override examples = [
     '<%= config.bin %> config',
     '<%= config.bin %> config --path',
-    'mkdir -p "$(dirname "$(<%= config.bin %> config --path)")" && echo \'{"connections": 8, "lists": ["~/mirrors.txt"]}\' > "$(<%= config.bin %> config --path)"',
+    'mkdir -p "$(dirname "$(<%= config.bin %> config --path)")" && echo \'{"connections": 8, "lists": ["/etc/mirrorkit/mirrors.txt"]}\' > "$(<%= config.bin %> config --path)"',
     '<%= config.bin %> config --json | jq .config',
   ]
 

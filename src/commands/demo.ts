@@ -17,12 +17,12 @@ import {formatBytes, formatRate} from '../core/units.js'
 const TITLES = {discover: 'discover: who might have the file', verify: 'verify: who really has the same bytes', rank: 'rank: who is fast from here'}
 
 export default class Demo extends BaseCommand<typeof Demo> {
-  static override description = [
-    'Run the whole pipeline against local mirrors it starts itself: no internet, no root, about 15 seconds.',
-    'It starts mirrors on 127.0.0.1 (HTTP at 8, 4 and 2 MB/s, FTP, SFTP with a generated host key and client key, one HTTP mirror serving corrupted bytes,',
-    'a search page and a metalink that list them), makes a file, and runs discover -> verify -> rank -> fetch against them.',
-    'It checks the downloaded file\'s sha256, stops every server and removes its temporary directory (unless --keep).',
-  ].join('\n')
+  static override description =
+    'Run the whole pipeline against local mirrors it starts itself: no internet, no root, about 15 seconds.\n' +
+    'It starts mirrors on 127.0.0.1 (HTTP at 8, 4 and 2 MB/s, FTP, SFTP with a generated host key and client key, one HTTP mirror ' +
+    'serving corrupted bytes, a search page and a metalink that list them), makes a file, and runs discover -> verify -> rank -> fetch ' +
+    'against them. It checks the downloaded file\'s sha256, stops every server and removes its temporary directory (unless --keep). ' +
+    'Your ~/.ssh and host history are never touched.'
 
   static override examples = [
     '<%= config.bin %> demo',
@@ -31,7 +31,7 @@ export default class Demo extends BaseCommand<typeof Demo> {
   ]
 
   static override flags = {
-    size: sizeFlag({description: 'Size of the demo file, e.g. 8M or 48M.', default: 32 * 1024 * 1024}),
+    size: sizeFlag({description: 'Size of the demo file, e.g. 8M or 48M.', default: 32 * 1024 * 1024, defaultHelp: async () => '32M'}),
     keep: Flags.boolean({description: 'Keep the temporary directory (the file, keys and known_hosts) and print where it is.', default: false}),
   }
 

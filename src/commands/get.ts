@@ -12,12 +12,12 @@ import {runPipeline, type PipelineEvent, type PipelineReport} from '../core/pipe
 const STAGE_NOTES = {discover: 'discovering mirrors', verify: 'verifying candidates', rank: 'ranking mirrors', fetch: 'downloading'}
 
 export default class Get extends BaseCommand<typeof Get> {
-  static override description = [
-    'Download a file the whole way: discover its mirrors, verify they serve the same bytes, rank them from here, and fetch from the best at once.',
-    'Equivalent to: mirrorkit discover URL | mirrorkit verify --samples 2 | mirrorkit rank --max-time 1000 | mirrorkit fetch -o FILE.',
-    'Defaults come from config.json in the config directory (see `mirrorkit config`); flags and MIRRORKIT_* variables override it.',
-    'Exit codes: 0 ok, 2 usage, 3 no usable mirror, 4 integrity, 5 network, 6 disk, 130 interrupted.',
-  ].join('\n')
+  static override description =
+    'Download a file the whole way: discover its mirrors, verify they serve the same bytes, rank them from here, and fetch from the best at once.\n' +
+    'Equivalent to: mirrorkit discover URL | mirrorkit verify --samples 2 | mirrorkit rank --max-time 1000 | mirrorkit fetch -o FILE, ' +
+    'with a one-screen report of every stage (JSON with --json or when stdout is not a terminal). ' +
+    'Defaults come from config.json (see `mirrorkit config`); flags and MIRRORKIT_* variables override it.\n' +
+    'Exit codes: 0 ok, 2 usage, 3 no usable mirror, 4 integrity, 5 network, 6 disk, 130 interrupted.'
 
   static override examples = [
     '<%= config.bin %> get https://example.org/pub/f.iso -o f.iso',

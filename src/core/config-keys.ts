@@ -1,4 +1,5 @@
 // The user-settable defaults of config.json as one table, so validation, `mirrorkit config` and the README agree.
+// `get` reads every key; discover reads engines and engineBases; the single-stage commands take the rest as flags.
 import {UsageError} from './errors.js'
 
 /** Defaults a user may set in config.json; flags (and their MIRRORKIT_* variables) override every one of them. */
@@ -40,16 +41,16 @@ export type ConfigKey = {
 }
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
-  {key: 'lists', type: 'string[]', description: 'Mirror list files or URLs read by discover and get.', fallback: 'none'},
-  {key: 'connections', type: 'integer', min: 1, description: 'Total download links at once (fetch, get).', fallback: '16'},
-  {key: 'perMirror', type: 'integer', min: 1, description: 'Download links per mirror at once (fetch, get).', fallback: '4'},
+  {key: 'lists', type: 'string[]', description: 'Mirror list files or URLs that get always reads (discover: pass --list).', fallback: 'none'},
+  {key: 'connections', type: 'integer', min: 1, description: 'Total download links at once.', fallback: '16'},
+  {key: 'perMirror', type: 'integer', min: 1, description: 'Download links per mirror at once.', fallback: '4'},
   {key: 'connectTimeout', type: 'integer', min: 1, description: 'Seconds to wait for a connection and its handshake.', fallback: 'transport default'},
-  {key: 'sourceTimeout', type: 'integer', min: 1, description: 'Seconds each discovery source may run (discover, get).', fallback: '20'},
-  {key: 'verifyTimeout', type: 'integer', min: 1, description: 'Seconds verify allows per mirror (verify, get).', fallback: '60'},
-  {key: 'lowestSpeed', type: 'integer', min: 0, description: 'Cut a download link below this many bytes/s; 0 is off (fetch, get).', fallback: '0'},
-  {key: 'stallTimeout', type: 'integer', min: 1, description: 'Seconds a download link may stay silent before it is cut (fetch, get).', fallback: '5'},
-  {key: 'verifySamples', type: 'integer', min: 0, description: 'Ranges sampled per mirror by verify (verify: 4, get: 2).', fallback: '4 / 2'},
-  {key: 'rankBudget', type: 'integer', min: 50, description: 'Milliseconds a throughput probe may run per mirror (rank: 3000, get: 1000).', fallback: '3000 / 1000'},
+  {key: 'sourceTimeout', type: 'integer', min: 1, description: 'Seconds each discovery source may run.', fallback: '20'},
+  {key: 'verifyTimeout', type: 'integer', min: 1, description: 'Seconds verify allows per mirror.', fallback: '60'},
+  {key: 'lowestSpeed', type: 'integer', min: 0, description: 'Cut a download link below this many bytes/s; 0 is off.', fallback: '0'},
+  {key: 'stallTimeout', type: 'integer', min: 1, description: 'Seconds a download link may stay silent before it is cut.', fallback: '5'},
+  {key: 'verifySamples', type: 'integer', min: 0, description: 'Ranges sampled per mirror when verifying.', fallback: '2'},
+  {key: 'rankBudget', type: 'integer', min: 50, description: 'Milliseconds the throughput probe may run per mirror.', fallback: '1000'},
   {key: 'knownHosts', type: 'string', description: 'known_hosts file for sftp host keys.', fallback: '~/.ssh/known_hosts'},
   {key: 'identity', type: 'string', description: 'SSH private key file for sftp.', fallback: 'agent, then password in the URL'},
 ]
