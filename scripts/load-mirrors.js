@@ -1,12 +1,15 @@
 // Several local HTTP mirrors of one generated file in one child process (they share the buffer), for `npm run load`.
 //
-// Usage: node scripts/load-mirrors.js SIZE_BYTES SEED COUNT
+// Usage: node scripts/load-mirrors.js SIZE_BYTES SEED COUNT [DIST_DIRECTORY]
 // Prints one JSON line {"urls": [...], "sha256": "...", "pid": N} once listening; SIGTERM, SIGINT or stdin closing stop it.
 import {createHash} from 'node:crypto'
-import {makeContent} from '../dist/mirrors/content.js'
-import {startHttpMirror} from '../dist/mirrors/http-mirror.js'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 
-const [sizeArgument, seedArgument, countArgument] = process.argv.slice(2)
+const [sizeArgument, seedArgument, countArgument, distArgument] = process.argv.slice(2)
+const dist = distArgument ?? fileURLToPath(new URL('../dist', import.meta.url))
+const {makeContent} = await import(path.join(dist, 'mirrors/content.js'))
+const {startHttpMirror} = await import(path.join(dist, 'mirrors/http-mirror.js'))
 const size = Number(sizeArgument)
 const count = Number(countArgument)
 if (!(size > 0) || !(count > 0)) {

@@ -1,7 +1,7 @@
 // `npm run load`: a 1 GiB fetch over 64 links from 8 local mirrors (in child processes), reporting peak RSS and open file descriptors during and at the end.
 //
 // Usage: node scripts/load.js [--size-mib 1024] [--mirrors 8] [--processes 2] [--connections 64] [--per-mirror 8]
-// Needs dist/ (npx tsc -p tsconfig.json) and GNU time (apt-get install -y time).
+// Compiles a private build first (scripts/private-build.js); needs GNU time (apt-get install -y time).
 import {spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {createReadStream, existsSync, readdirSync, readFileSync, readlinkSync} from 'node:fs'
@@ -11,6 +11,7 @@ import path from 'node:path'
 import {createInterface} from 'node:readline'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
+import {privateBuild} from './private-build.js'
 
 const MIB = 1024 * 1024
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -37,7 +38,7 @@ if (!existsSync('/usr/bin/time')) {
 
 /** Starts one mirror host; resolves with its URLs once it listens. */
 function startHost(count) {
-  const child = spawn(process.execPath, [path.join(root, 'scripts/load-mirrors.js'), String(size), values.seed, String(count)], {stdio: ['pipe', 'pipe', 'inherit']})
+  const child = spawn(process.execPath, [path.join(root, 'scripts/load-mirrors.js'), String(size), values.seed, String(count), build.dist], {stdio: ['pipe', 'pipe', 'inherit']})
   const lines = createInterface({input: child.stdout})
   const first = new Promise((resolve, reject) => {
     lines.once('line', (line) => resolve(JSON.parse(line)))
@@ -107,6 +108,7 @@ async function fileSha256(file) {
   return hash.digest('hex')
 }
 
+const build = privateBuild(log)
 const perHost = Array.from({length: processes}, (_, index) => Math.floor(mirrorCount / processes) + (index < mirrorCount % processes ? 1 : 0))
 log(`starting ${mirrorCount} mirrors of a ${size / MIB} MiB file in ${processes} processes`)
 const hosts = await Promise.all(perHost.map((count) => startHost(count)))
@@ -118,7 +120,7 @@ const timeFile = path.join(directory, 'time.txt')
 let report
 try {
   const args = [
-    '-f', '%M %e %U %S', '-o', timeFile, process.execPath, path.join(root, 'bin/run.js'), 'fetch', ...urls, '-o', output,
+    '-f', '%M %e %U %S', '-o', timeFile, process.execPath, build.binary, 'fetch', ...urls, '-o', output,
     '--connections', values.connections, '--per-mirror', values['per-mirror'], '--checksum', `sha256:${sha256}`, '--progress', 'json', '--json',
   ]
   const started = Date.now()
@@ -191,4 +193,5 @@ try {
 } finally {
   for (const host of hosts) if (host.child.exitCode === null) host.child.kill('SIGTERM')
   await rm(directory, {recursive: true, force: true})
+  build.remove()
 }

@@ -1,28 +1,27 @@
 // `npm run soak`: SIGKILLs `mirrorkit fetch` at seeded random moments, resumes it each time, and checks nothing was lost or corrupted.
 //
-// Usage: node scripts/soak.js [--size-mib 128] [--kills 20] [--seed 1] [--mirrors 3] [--rate-mib 6] [--piece-size 1M] [--connections 8]
-// Needs dist/ (npx tsc -p tsconfig.json). Mirrors run in this process on 127.0.0.1; the CLI runs as a child.
+// Usage: node scripts/soak.js [--size-mib 128] [--kills 20] [--seed 1] [--mirrors 3] [--rate-mib 0.75] [--piece-size 256K] [--connections 6]
+// The caps keep each run a few seconds long, longer than the engine's 1 s checkpoint period, so kills land both
+// before and after checkpoints.
+// Compiles a private build first (scripts/private-build.js). Mirrors run in this process on 127.0.0.1; the CLI runs as a child.
 import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {mkdtemp, readFile, rm, stat} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
-import {makeContent, sha256Hex} from '../dist/mirrors/content.js'
-import {startHttpMirror} from '../dist/mirrors/http-mirror.js'
+import {privateBuild} from './private-build.js'
 
 const MIB = 1024 * 1024
-const root = fileURLToPath(new URL('..', import.meta.url))
 const {values} = parseArgs({
   options: {
     'size-mib': {type: 'string', default: '128'},
     kills: {type: 'string', default: '20'},
     seed: {type: 'string', default: '1'},
     mirrors: {type: 'string', default: '3'},
-    'rate-mib': {type: 'string', default: '6'},
-    'piece-size': {type: 'string', default: '1M'},
-    connections: {type: 'string', default: '8'},
+    'rate-mib': {type: 'string', default: '0.75'},
+    'piece-size': {type: 'string', default: '256K'},
+    connections: {type: 'string', default: '6'},
     'run-timeout': {type: 'string', default: '300'},
   },
 })
@@ -53,6 +52,9 @@ function random(seedValue) {
   }
 }
 
+const build = privateBuild(log)
+const {makeContent, sha256Hex} = await import(path.join(build.dist, 'mirrors/content.js'))
+const {startHttpMirror} = await import(path.join(build.dist, 'mirrors/http-mirror.js'))
 const next = random(seed)
 log(`making a ${size / MIB} MiB file (seed ${seed})`)
 const content = makeContent(size, seed)
@@ -66,7 +68,7 @@ const served = () => mirrors.reduce((sum, mirror) => sum + mirror.stats.bytesSen
 const directory = await mkdtemp(path.join(tmpdir(), 'mirrorkit-soak-'))
 const output = path.join(directory, 'soak.bin')
 const args = [
-  path.join(root, 'bin/run.js'), 'fetch', ...mirrors.map((mirror) => `${mirror.url}soak.bin`),
+  build.binary, 'fetch', ...mirrors.map((mirror) => `${mirror.url}soak.bin`),
   '-o', output, '--checksum', `sha256:${expected}`, '--piece-size', values['piece-size'],
   '--connections', String(connections), '--per-mirror', String(Math.ceil(connections / mirrors.length)), '--progress', 'json',
 ]
@@ -124,6 +126,7 @@ try {
   const leftovers = [`${output}.part`, `${output}.mirrorkit`].filter((file) => existsSync(file))
   const totalServed = served()
   const refetched = totalServed - size
+  // Per kill: every link's piece in flight, plus what arrived since the last checkpoint (1 s at the full rate).
   const bound = survived * (connections * pieceLength + rate * mirrors.length * 1)
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   const report = {
@@ -151,4 +154,5 @@ try {
 } finally {
   await Promise.all(mirrors.map((mirror) => mirror.close()))
   await rm(directory, {recursive: true, force: true})
+  build.remove()
 }

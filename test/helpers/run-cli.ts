@@ -1,9 +1,14 @@
 // Runs the built CLI (node bin/run.js) as a child with a hard timeout, and measures how long it lingers after its last output.
 import {spawn} from 'node:child_process'
+import {readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url))
 export const binary = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+const probe = fileURLToPath(new URL('./leak-probe.mjs', import.meta.url))
+let probes = 0
 
 export type CliResult = {
   /** Exit code, or undefined when it was killed (by us, on timeout, or by a signal). */
@@ -15,6 +20,11 @@ export type CliResult = {
   /** Milliseconds between the last byte it wrote and its exit: a leaked socket or timer shows up here. */
   exitLagMs: number
   timedOut: boolean
+  /**
+   * Sockets, servers and timers (libuv resource names) still open when it exited (process.exit skips waiting
+   * for them), and those still open 1.5 s after its last output, if it was still running then.
+   */
+  leaks: {open: string[]; lingering?: string[]}
 }
 
 export type CliOptions = {cwd?: string; timeoutMs?: number; env?: Record<string, string>}
@@ -22,10 +32,11 @@ export type CliOptions = {cwd?: string; timeoutMs?: number; env?: Record<string,
 /** Stdin is closed, because the CLI reads a piped stdin to its end. */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const started = Date.now()
+  const leakFile = join(tmpdir(), `mirrorkit-leaks-${process.pid}-${++probes}.json`)
   const child = spawn(process.execPath, [binary, ...args], {
     cwd: options.cwd ?? projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {...process.env, NO_COLOR: '1', ...options.env},
+    env: {...process.env, NO_COLOR: '1', NODE_OPTIONS: `--import=${probe}`, MIRRORKIT_LEAK_FILE: leakFile, ...options.env},
   })
   let stdout = ''
   let stderr = ''
@@ -51,7 +62,15 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     child.once('close', (code, signal) => {
       clearTimeout(timer)
       const ended = Date.now()
+      let leaks: CliResult['leaks'] = {open: []}
+      try {
+        leaks = JSON.parse(readFileSync(leakFile, 'utf8')) as CliResult['leaks']
+        rmSync(leakFile, {force: true})
+      } catch {
+        // Killed before its exit handler ran: nothing recorded.
+      }
       resolve({
+        leaks,
         code: code ?? undefined,
         signal: signal ?? undefined,
         stdout,

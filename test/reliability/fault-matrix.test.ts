@@ -33,9 +33,17 @@ let directory: string
 let certificate: {cert: string; key: string}
 const closers: Array<() => Promise<void>> = []
 
+/**
+ * `midRun` faults are switched on once 256 KiB have been served. Responses in flight are reset for half a second
+ * first, so the next requests (rather than long-running ones that started before) meet the new behaviour.
+ */
 const http = (faults: HttpFaults, midRun?: HttpFaults, tls = false) => async (): Promise<Faulty> => {
   const mirror = await startHttpMirror({files, faults, ...(tls ? {tls: certificate} : {})})
-  return {url: `${mirror.url}f.bin`, bytesSent: () => mirror.stats.bytesSent, close: () => mirror.close(), ...(midRun ? {midRun: () => mirror.setFaults(midRun)} : {})}
+  const switchOver = (next: HttpFaults) => {
+    mirror.setFaults({...next, resetAfter: 0})
+    setTimeout(() => mirror.setFaults(next), 500)
+  }
+  return {url: `${mirror.url}f.bin`, bytesSent: () => mirror.stats.bytesSent, close: () => mirror.close(), ...(midRun ? {midRun: () => switchOver(midRun)} : {})}
 }
 const ftp = (faults: FtpFaults, login?: {user: string; password: string; given: string}) => async (): Promise<Faulty> => {
   const mirror = await startFtpMirror({files: buffers, faults, ...(login ? {user: login.user, password: login.password} : {})})
@@ -53,23 +61,22 @@ const sftp = (faults: SftpFaults, password?: {accepted: string; given: string}) 
 
 const scenarios: Scenario[] = [
   {name: 'http reset after 64 KiB', start: http({resetAfter: 64 * 1024}), soloStart: http({resetAfter: 512 * 1024}), solo: {exit: ExitCode.ok}},
-  {name: 'http reset before any byte', start: http({resetAfter: 0}), solo: {exit: ExitCode.network, code: 'ESHORT'}},
+  {name: 'http reset before any byte', start: http({resetAfter: 0}), solo: {exit: ExitCode.network, code: 'ECONNRESET'}},
   {name: 'http stall before any byte', start: http({stallAfter: 0}), solo: {exit: ExitCode.network, code: 'ETIMEDOUT'}},
   {name: 'http slow (16 KiB/s)', start: http({bandwidth: 16 * 1024}), soloStart: http({bandwidth: 512 * 1024}), solo: {exit: ExitCode.ok}},
   {name: 'http 200 for a range', start: http({ignoreRange: true}), solo: {exit: ExitCode.ok}},
   {name: 'http wrong Content-Range', start: http({wrongContentRange: true}), solo: {exit: ExitCode.network, code: 'ECONTENTRANGE'}},
   {name: 'http corrupted bytes', start: http({corrupt: [{offset: 100_000, length: 16}, {offset: 1_500_000, length: 16}]}), solo: {exit: ExitCode.integrity, code: 'EINTEGRITY'}},
-  // Mid-run faults also reset the responses in flight, so the next request (not a long-running one) meets them.
-  {name: 'http size change mid-run', start: http({bandwidth: 512 * 1024}, {size: SIZE - 1000, resetAfter: 0}), solo: {exit: ExitCode.network, code: 'ECHANGED'}},
-  {name: 'http 404 mid-run', start: http({bandwidth: 512 * 1024}, {status: 404, resetAfter: 0}), solo: {exit: ExitCode.noMirror, code: 'ENOTFOUND'}},
-  {name: 'http 429 mid-run', start: http({bandwidth: 512 * 1024}, {status: 429, retryAfter: 1, resetAfter: 0}), solo: {exit: ExitCode.network, code: 'ETHROTTLED'}},
-  {name: 'http 503 mid-run', start: http({bandwidth: 512 * 1024}, {status: 503, retryAfter: 1, resetAfter: 0}), solo: {exit: ExitCode.network, code: 'ETHROTTLED'}},
+  {name: 'http size change mid-run', start: http({bandwidth: 512 * 1024}, {size: SIZE - 1000, bandwidth: 512 * 1024}), solo: {exit: ExitCode.network, code: 'ECHANGED'}},
+  {name: 'http 404 mid-run', start: http({bandwidth: 512 * 1024}, {status: 404}), solo: {exit: ExitCode.noMirror, code: 'ENOTFOUND'}},
+  {name: 'http 429 mid-run', start: http({bandwidth: 512 * 1024}, {status: 429, retryAfter: 1}), solo: {exit: ExitCode.network, code: 'ETHROTTLED'}},
+  {name: 'http 503 mid-run', start: http({bandwidth: 512 * 1024}, {status: 503, retryAfter: 1}), solo: {exit: ExitCode.network, code: 'ETHROTTLED'}},
   {name: 'http redirect loop', start: http({redirect: '/f.bin'}), solo: {exit: ExitCode.network, code: 'EREDIRECT'}},
   {name: 'http redirect to file:', start: http({redirect: 'file:///etc/passwd'}), solo: {exit: ExitCode.network, code: 'EREDIRECT'}},
   {name: 'https self-signed certificate', start: http({}, undefined, true), solo: {exit: ExitCode.network, code: 'ETLS'}},
   {name: 'ftp 421 at login', start: ftp({reply421: true}), solo: {exit: ExitCode.network, code: 'ETHROTTLED'}},
   {name: 'ftp 550 file missing', start: ftp({reply550: ['/f.bin']}), solo: {exit: ExitCode.noMirror, code: 'ENOTFOUND'}},
-  {name: 'ftp data connection dropped', start: ftp({resetAfter: 0}), solo: {exit: ExitCode.network}},
+  {name: 'ftp data connection dropped', start: ftp({resetAfter: 0}), solo: {exit: ExitCode.network, code: 'ECONNRESET'}},
   {name: 'ftp wrong password', start: ftp({}, {user: 'alice', password: 'right', given: 'wrong'}), solo: {exit: ExitCode.network, code: 'EAUTH'}},
   {name: 'sftp disconnect mid-read', start: sftp({disconnectAfter: 64 * 1024}), soloStart: sftp({disconnectAfter: 512 * 1024}), solo: {exit: ExitCode.ok}},
   {name: 'sftp wrong password', start: sftp({}, {accepted: 'right', given: 'wrong'}), solo: {exit: ExitCode.network, code: 'EAUTH'}},
@@ -110,7 +117,8 @@ async function runScenario(scenario: Scenario, mode: Outcome['mode']): Promise<O
 function describeOutcome(outcome: Outcome): string {
   const {result} = outcome
   const how = result.timedOut ? 'TIMED OUT' : result.code === 0 ? (outcome.sha256 === expected ? 'ok, sha256 matches' : 'exit 0 but WRONG BYTES') : `exit ${result.code} ${errorCode(result) ?? result.stderr.trim().split('\n').at(-1)?.slice(0, 120) ?? ''}`.trim()
-  return `| ${outcome.scenario} | ${outcome.mode} | ${how} | ${(result.durationMs / 1000).toFixed(1)} s | ${result.exitLagMs} ms |`
+  const leaks = [...result.leaks.open, ...(result.leaks.lingering ?? []).map((name) => `${name} (lingering)`)]
+  return `| ${outcome.scenario} | ${outcome.mode} | ${how} | ${(result.durationMs / 1000).toFixed(1)} s | ${leaks.length === 0 ? 'none' : leaks.join(', ')} |`
 }
 
 beforeAll(async () => {
@@ -127,7 +135,7 @@ beforeAll(async () => {
     ),
   )
   outcomes.push(...(await Promise.all(jobs)))
-  const table = ['| fault | mirrors | ended | wall | exit lag |', '|---|---|---|---|---|', ...outcomes.map(describeOutcome)].join('\n')
+  const table = ['| fault | mirrors | ended | wall | open at exit |', '|---|---|---|---|---|', ...outcomes.map(describeOutcome)].join('\n')
   process.stdout.write(`\nfault matrix:\n${table}\n`)
   await writeFile(join(tmpdir(), 'mirrorkit-fault-matrix.md'), `${table}\n`)
 }, 1_200_000)
@@ -146,7 +154,7 @@ describe.each(selected)('$name', (scenario) => {
     expect(outcome.result.code, outcome.result.stderr.slice(-2000)).toBe(0)
     expect(outcome.sha256).toBe(expected)
     expect(existsSync(`${outcome.output}.part`)).toBe(false)
-    expect(outcome.result.exitLagMs).toBeLessThan(3000)
+    expect(outcome.result.leaks).toEqual({open: []})
   })
 
   it(`alone: ends with exit ${scenario.solo.exit}${scenario.solo.code ? ` (${scenario.solo.code})` : ''}, no wrong file, and exits by itself`, () => {
@@ -156,6 +164,7 @@ describe.each(selected)('$name', (scenario) => {
     if (scenario.solo.exit === 0) expect(outcome.sha256).toBe(expected)
     else expect(existsSync(outcome.output)).toBe(false)
     if (scenario.solo.code) expect(errorCode(outcome.result)).toBe(scenario.solo.code)
-    expect(outcome.result.exitLagMs).toBeLessThan(3000)
+    // The error path ends with process.exit, which would hide a leak: the probe lists what was still open.
+    expect(outcome.result.leaks).toEqual({open: []})
   })
 })

@@ -1,14 +1,17 @@
 // Hostile documents, headers, lists and pages from remote sources: each is refused or reduced to something safe, never a path outside the output directory or a local file read.
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {existsSync, readdirSync} from 'node:fs'
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import pLimit from 'p-limit'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {discover, type DiscoverRequest} from '../../src/core/discovery/discover.js'
 import type {MirrorSet} from '../../src/core/model.js'
 import {TransportSet} from '../../src/core/transports.js'
 import {builtinTransports} from '../../src/plugins/index.js'
-import {makeContent} from '../helpers/content.js'
+import {makeContent, sha256Hex} from '../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../helpers/http-mirror.js'
+import {errorCode, runCli, type CliResult} from '../helpers/run-cli.js'
 import {startSearchEngineServer, type SearchEngineServer} from '../helpers/search-engine-server.js'
 
 const NAME = 'f.bin'
@@ -241,5 +244,81 @@ describe('command-line arguments', () => {
   it.each(cases)('discover %j -> %s', async (argument, code) => {
     const error = await run({argument}).then(() => undefined, (thrown: unknown) => thrown as {code?: string})
     expect(error?.code).toBe(code)
+  })
+})
+
+describe('output paths and names from the server, through the real CLI', () => {
+  const cliResults = new Map<string, CliResult>()
+  let work: string
+  let server: HttpMirror
+  const names = {
+    contentDisposition: 'attachment; filename="../../../etc/passwd"',
+    extended: "attachment; filename*=UTF-8''..%2F..%2Fescape.bin",
+  }
+
+  beforeAll(async () => {
+    work = join(directory, 'cli')
+    await mkdir(join(work, 'downloads'), {recursive: true})
+    await mkdir(join(work, 'existing-dir'), {recursive: true})
+    server = await startHttpMirror({
+      files: {[`/${NAME}`]: content, '/cd/a.bin': content, '/cd/b.bin': content, '/../../encoded.bin': content},
+      perPath: {'/cd/a.bin': {headers: {'content-disposition': names.contentDisposition}}, '/cd/b.bin': {headers: {'content-disposition': names.extended}}},
+    })
+    const setFile = join(work, 'set.json')
+    await writeFile(setFile, JSON.stringify({version: 1, target: {name: '../../set-escape.bin', checksums: []}, candidates: [{url: `${server.url}${NAME}`, foundBy: ['metalink']}]}))
+    const runs: Record<string, string[]> = {
+      'missing directory': ['fetch', `${server.url}${NAME}`, '-o', join(work, 'missing', 'sub', 'out.bin')],
+      'existing directory': ['fetch', `${server.url}${NAME}`, '-o', join(work, 'existing-dir')],
+      'content-disposition traversal': ['fetch', `${server.url}cd/a.bin`, '--dir', join(work, 'downloads')],
+      'content-disposition encoded traversal': ['fetch', `${server.url}cd/b.bin`, '--dir', join(work, 'downloads')],
+      'encoded traversal in the URL path': ['fetch', `${server.url}..%2F..%2Fencoded.bin`, '--dir', join(work, 'downloads')],
+      'MirrorSet target name with traversal': ['fetch', '--input', setFile, '--dir', join(work, 'downloads')],
+      'javascript: URL': ['fetch', 'javascript:alert(1)', '--dir', join(work, 'downloads')],
+    }
+    const limit = pLimit(3)
+    await Promise.all(Object.entries(runs).map(([name, args]) => limit(async () => {
+      tried++
+      cliResults.set(name, await runCli(args, {cwd: work, timeoutMs: 120_000}))
+    })))
+  }, 600_000)
+
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  const run = (name: string) => cliResults.get(name)!
+  const everything = () => readdirSync(work, {recursive: true}).map(String).sort()
+
+  it('-o into a missing directory fails with EDISK (exit 6) and creates nothing', () => {
+    const result = run('missing directory')
+    expect(result.code, result.stderr).toBe(6)
+    expect(errorCode(result)).toBe('EDISK')
+    expect(existsSync(join(work, 'missing'))).toBe(false)
+  })
+
+  it('-o onto an existing directory saves into it under the target name and leaves no .part beside it', async () => {
+    const result = run('existing directory')
+    expect(result.code, result.stderr).toBe(0)
+    expect(sha256Hex(await readFile(join(work, 'existing-dir', NAME)))).toBe(sha256Hex(content))
+    expect(existsSync(join(work, 'existing-dir.part'))).toBe(false)
+  })
+
+  it('names from Content-Disposition, the URL path and a MirrorSet land inside --dir as one safe segment', async () => {
+    for (const name of ['content-disposition traversal', 'content-disposition encoded traversal', 'encoded traversal in the URL path', 'MirrorSet target name with traversal']) {
+      expect(run(name).code, `${name}: ${run(name).stderr}`).toBe(0)
+    }
+    expect(readdirSync(join(work, 'downloads')).sort()).toEqual(['encoded.bin', 'escape.bin', 'passwd', 'set-escape.bin'])
+    for (const file of readdirSync(join(work, 'downloads'))) expect(sha256Hex(await readFile(join(work, 'downloads', file)))).toBe(sha256Hex(content))
+    // Nothing was written outside the chosen directories.
+    expect(existsSync(join(directory, 'passwd'))).toBe(false)
+    expect(existsSync(join(directory, 'escape.bin'))).toBe(false)
+    expect(existsSync(join(directory, 'set-escape.bin'))).toBe(false)
+    expect(everything().filter((path) => !path.startsWith('downloads') && !path.startsWith('existing-dir') && path !== 'set.json')).toEqual([])
+  })
+
+  it('a javascript: URL is refused as an unsupported scheme (exit 2)', () => {
+    const result = run('javascript: URL')
+    expect(result.code, result.stderr).toBe(2)
+    expect(['ESCHEME', 'EURL']).toContain(errorCode(result))
   })
 })
