@@ -1,5 +1,7 @@
 // Opens a logged-in basic-ftp client for an ftp:// or ftps:// URL, closing it if the caller's signal aborts while it connects.
 import {Client} from 'basic-ftp'
+import {UsageError} from '../../core/errors.js'
+import {redactUrl} from '../../core/redact.js'
 import type {TransportOptions} from '../types.js'
 import {ftpError} from './ftp-errors.js'
 
@@ -14,11 +16,19 @@ export type FtpConnection = {client: Client; features?: Map<string, string>}
  * "ftp://host/pub/f" asks for "pub/f" and "ftp://host/%2Fpub/f" for the absolute "/pub/f".
  */
 export function ftpPath(url: URL): string {
-  return url.pathname
-    .replace(/^\//, '')
-    .split('/')
-    .map((segment) => decodeURIComponent(segment))
-    .join('/')
+  return decodePath(url.pathname.replace(/^\//, ''), url)
+}
+
+/** Percent-decodes a URL path, turning a malformed escape ("%zz") into a usage error rather than a URIError. */
+export function decodePath(path: string, url: URL): string {
+  try {
+    return path
+      .split('/')
+      .map((segment) => decodeURIComponent(segment))
+      .join('/')
+  } catch (error) {
+    throw new UsageError(`malformed percent-escape in ${redactUrl(url)}`, 'EURL', error)
+  }
 }
 
 export async function openFtp(url: URL, options: TransportOptions, signal: AbortSignal, during: string): Promise<FtpConnection> {

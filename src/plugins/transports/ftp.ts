@@ -23,8 +23,8 @@ class FtpTransport implements Transport {
   }
 
   async stat(url: URL, {signal}: CallOptions): Promise<RemoteInfo> {
-    const lease = await this.pool.acquire(url, signal, 'stat')
     const path = ftpPath(url)
+    const lease = await this.pool.acquire(url, signal, 'stat')
     let reusable = false
     try {
       const {client} = lease.connection
@@ -55,12 +55,13 @@ class FtpTransport implements Transport {
   async *read(url: URL, range: ByteRange | undefined, {signal}: CallOptions): AsyncIterable<Uint8Array> {
     const wanted = range?.length ?? Infinity
     if (wanted === 0) return
+    const path = ftpPath(url)
     const lease = await this.pool.acquire(url, signal, 'read')
     const sink = new PassThrough({highWaterMark: READ_BUFFER_BYTES})
     const onAbort = () => sink.destroy(signal.reason)
     signal.addEventListener('abort', onAbort, {once: true})
     let failure: unknown
-    const transfer = lease.connection.client.downloadTo(sink, ftpPath(url), range?.offset ?? 0).catch((error: unknown) => {
+    const transfer = lease.connection.client.downloadTo(sink, path, range?.offset ?? 0).catch((error: unknown) => {
       failure = error
     })
     let received = 0

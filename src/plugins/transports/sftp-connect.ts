@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import ssh2, {type ConnectConfig, type SFTPWrapper} from 'ssh2'
 import {TransportError} from '../../core/errors.js'
 import type {TransportOptions} from '../types.js'
+import {decodePath} from './ftp-connect.js'
 import {sftpError} from './sftp-errors.js'
 import {checkHostKey, fingerprint, keyType, knownHostName} from './sftp-known-hosts.js'
 
@@ -17,7 +18,7 @@ export type SftpConnection = {client: ssh2.Client; sftp: SFTPWrapper; closed: bo
 
 /** The remote path of `url`, percent-decoded; "sftp://host/~/f" is relative to the login directory. */
 export function sftpPath(url: URL): string {
-  const path = decodeURIComponent(url.pathname)
+  const path = decodePath(url.pathname, url)
   return path.startsWith('/~/') ? path.slice(3) : path
 }
 

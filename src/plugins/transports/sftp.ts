@@ -49,10 +49,11 @@ class SftpTransport implements Transport {
   }
 
   async stat(url: URL, {signal}: CallOptions): Promise<RemoteInfo> {
+    const path = sftpPath(url)
     const connection = await this.pool.acquire(url, signal, 'stat')
     let reusable = false
     try {
-      const stats = await unlessAborted(call<Stats>((done) => connection.sftp.stat(sftpPath(url), done)), signal)
+      const stats = await unlessAborted(call<Stats>((done) => connection.sftp.stat(path, done)), signal)
       reusable = true
       const segments = url.pathname.split('/')
       return {
@@ -75,12 +76,13 @@ class SftpTransport implements Transport {
 
   async *read(url: URL, range: ByteRange | undefined, {signal}: CallOptions): AsyncIterable<Uint8Array> {
     if (range?.length === 0) return
+    const path = sftpPath(url)
     const connection = await this.pool.acquire(url, signal, 'read')
     const {sftp} = connection
     const slots: Slot[] = []
     let reusable = false
     try {
-      const handle = await unlessAborted(call<Buffer>((done) => sftp.open(sftpPath(url), 'r', done)), signal)
+      const handle = await unlessAborted(call<Buffer>((done) => sftp.open(path, 'r', done)), signal)
       const start = range?.offset ?? 0
       const end = range ? start + range.length : (await unlessAborted(call<Stats>((done) => sftp.fstat(handle, done)), signal)).size
       let next = start
@@ -126,11 +128,12 @@ class SftpTransport implements Transport {
   }
 
   async ping(url: URL, {signal}: CallOptions): Promise<number> {
+    const path = sftpPath(url)
     const connection = await this.pool.acquire(url, signal, 'ping')
     let reusable = false
     try {
       const started = performance.now()
-      await unlessAborted(call<Stats>((done) => connection.sftp.stat(sftpPath(url), done)), signal)
+      await unlessAborted(call<Stats>((done) => connection.sftp.stat(path, done)), signal)
       reusable = true
       return performance.now() - started
     } catch (error) {

@@ -189,6 +189,13 @@ describe('ftp transport', () => {
     }
   })
 
+  it('turns a malformed percent-escape into EURL before connecting', async () => {
+    const before = mirror.stats.connections
+    await expect(transport.stat(new URL(`${mirror.url}bad%zz.bin`), {signal: signal()})).rejects.toMatchObject({code: 'EURL', exitCode: 2})
+    await expect(collect(transport.read(new URL(`${mirror.url}bad%zz.bin`), undefined, {signal: signal()}))).rejects.toMatchObject({code: 'EURL'})
+    expect(mirror.stats.connections).toBe(before)
+  })
+
   it('maps a refused connection to ECONNREFUSED and times a NOOP ping', async () => {
     const probe = createServer()
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
