@@ -17,9 +17,9 @@ export default class ConfigCommand extends BaseCommand<typeof ConfigCommand> {
   static override description =
     'Show the config file\'s path, the values it sets, and every key it may hold.\n' +
     'The file is JSON (no comments): config.json in the config directory ($XDG_CONFIG_HOME/mirrorkit, usually ~/.config/mirrorkit), ' +
-    'or the file named by --config / MIRRORKIT_CONFIG. `get` reads every key listed (its flags and MIRRORKIT_* variables override them); ' +
-    '`discover` and `get` read "engines" (search-engine definitions) and "engineBases" ({"searxng": "https://searx.example"}); ' +
-    'the single-stage commands take the other settings as flags.'
+    'or the file named by --config / MIRRORKIT_CONFIG. `get` reads every key listed; a stage command reads the keys its --help marks ' +
+    '[config: key]. Flags and MIRRORKIT_* variables override the file. It may also hold "engines" (search-engine definitions) ' +
+    'and "engineBases" ({"searxng": "https://searx.example"}).'
 
   static override examples = [
     '<%= config.bin %> config',

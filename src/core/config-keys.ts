@@ -1,5 +1,5 @@
 // The user-settable defaults of config.json as one table, so validation, `mirrorkit config` and the README agree.
-// `get` reads every key; discover reads engines and engineBases; the single-stage commands take the rest as flags.
+// `get` reads every key; a stage command reads the keys its --help marks [config: key].
 import {UsageError} from './errors.js'
 
 /** Defaults a user may set in config.json; flags (and their MIRRORKIT_* variables) override every one of them. */
@@ -41,7 +41,7 @@ export type ConfigKey = {
 }
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
-  {key: 'lists', type: 'string[]', description: 'Mirror list files or URLs that get always reads (discover: pass --list).', fallback: 'none'},
+  {key: 'lists', type: 'string[]', description: 'Mirror list files or URLs always read when discovering (--list adds more).', fallback: 'none'},
   {key: 'connections', type: 'integer', min: 1, description: 'Total download links at once.', fallback: '16'},
   {key: 'perMirror', type: 'integer', min: 1, description: 'Download links per mirror at once.', fallback: '4'},
   {key: 'connectTimeout', type: 'integer', min: 1, description: 'Seconds to wait for a connection and its handshake.', fallback: 'transport default'},
