@@ -3,7 +3,7 @@ import {ExitCode, MirrorError, TransportError} from '../errors.js'
 import type {CutReason} from './events.js'
 import type {MirrorState} from './mirror-state.js'
 
-const MAX_WRITES_IN_FLIGHT = 8
+const MAX_WRITES_IN_FLIGHT = 2
 
 /** Hands contiguous chunks that start at `offset` to the disk; resolves when they are written. */
 export type ChunkWriter = (link: Link, offset: number, chunks: readonly Uint8Array[]) => Promise<void>
