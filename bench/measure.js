@@ -9,7 +9,7 @@ const TAIL_BYTES = 1024 * 1024
 
 /**
  * Runs `command args` (inside `namespace` when given), killing it after `timeoutMs`.
- * `onStart(startedAt)` runs right after the spawn, so a scenario can schedule faults relative to it.
+ * `onStart(startedAt)` runs right after the spawn, so a scenario can schedule faults; it may return {cancel()}.
  */
 export async function measure({command, args, namespace, timeoutMs, environment, onStart}) {
   const scratch = await mkdtemp(path.join(tmpdir(), 'mirrorkit-bench-'))
@@ -21,7 +21,7 @@ export async function measure({command, args, namespace, timeoutMs, environment,
   const child = spawnTracked(program, programArguments, {env: {...process.env, ...environment}})
   const stdout = collectTail(child.stdout)
   const stderr = collectTail(child.stderr)
-  const stopScheduled = onStart ? onStart(startedAt) : undefined
+  const scheduled = onStart ? onStart(startedAt) : undefined
   let timedOut = false
   const timer = setTimeout(() => {
     timedOut = true
@@ -34,7 +34,7 @@ export async function measure({command, args, namespace, timeoutMs, environment,
   const elapsed = (performance.now() - startedAt) / 1000
   const exitedAt = Date.now()
   clearTimeout(timer)
-  if (typeof stopScheduled === 'function') stopScheduled()
+  scheduled?.cancel()
   const usage = await readUsage(timeFile)
   await rm(scratch, {recursive: true, force: true})
   return {
@@ -42,6 +42,7 @@ export async function measure({command, args, namespace, timeoutMs, environment,
     timedOut,
     spawnedAt,
     exitedAt,
+    startedAt,
     wallSeconds: usage?.wall ?? elapsed,
     cpuSeconds: usage ? usage.user + usage.system : undefined,
     userSeconds: usage?.user,

@@ -6,13 +6,14 @@ const usage = `usage: npm run bench -- [options]
   --scenario NAME       run only NAME (${scenarioNames.join(', ')}); repeatable
   --size MiB            file size for the shaped scenarios (default 256)
   --shaper server|tc    who enforces the caps: the mirrors' token buckets (default) or kernel HTB in a network namespace
+  --fault-clock C       when the degrade/stall 3 s start: first-byte (default: when any mirror sends data) or spawn
   --clients a,b,...     only these clients (mirrorkit, aria2Tuned, aria2Defaults, axel, curl)
   --mirrorkit-args "…"  extra arguments for \`mirrorkit fetch\` (e.g. "--connections 16")
   --keep                keep the downloaded files in bench/out/downloads/
   --help`
 
 export function parseOptions(argv) {
-  const options = {quick: false, scenarios: [], size: undefined, shaper: 'server', clients: undefined, mirrorkitArgs: [], keep: false}
+  const options = {quick: false, scenarios: [], size: undefined, shaper: 'server', faultClock: 'first-byte', clients: undefined, mirrorkitArgs: [], keep: false}
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]
     const value = () => {
@@ -26,6 +27,7 @@ export function parseOptions(argv) {
       case '--scenario': options.scenarios.push(value()); break
       case '--size': options.size = Number(value()); break
       case '--shaper': options.shaper = value(); break
+      case '--fault-clock': options.faultClock = value(); break
       case '--clients': options.clients = value().split(',').map((name) => name.trim()).filter(Boolean); break
       case '--mirrorkit-args': options.mirrorkitArgs = value().split(/\s+/).filter(Boolean); break
       case '--help': case '-h': process.stdout.write(`${usage}\n`); process.exit(0); break
@@ -35,6 +37,7 @@ export function parseOptions(argv) {
   for (const name of options.scenarios) if (!scenarioNames.includes(name)) fail(`unknown scenario ${name}`)
   if (options.size !== undefined && !(options.size > 0)) fail('--size must be a positive number of MiB')
   if (!['server', 'tc'].includes(options.shaper)) fail('--shaper must be server or tc')
+  if (!['first-byte', 'spawn'].includes(options.faultClock)) fail('--fault-clock must be first-byte or spawn')
   if (options.scenarios.length === 0) options.scenarios = [...scenarioNames]
   return options
 }

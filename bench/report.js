@@ -20,7 +20,8 @@ function columns(scenario) {
   const phases = ['mirrorkit start/transfer/checks/exit s', (row) => renderPhases(row.phases)]
   if (scenario === 'unshaped') return [...common, ['MB/CPU s', (row) => fixed(row.megabytesPerCpuSecond, 0)], phases]
   const label = scenario === 'caps' ? 'of caps' : 'of ideal'
-  return [...common, [label, (row) => fixed(row.fraction, 3)], ['bytes per mirror %', (row) => sharePercent(row)], phases]
+  const faulted = scenario === 'caps' ? [] : [['ideal s', (row) => fixed(row.idealSeconds)], ['fault at s', (row) => fixed(row.faultAt)]]
+  return [...common, ...faulted, [label, (row) => fixed(row.fraction, 3)], ['bytes per mirror %', (row) => sharePercent(row)], phases]
 }
 
 function renderPhases(phases) {
@@ -41,7 +42,7 @@ export function renderTable(scenario, result) {
   const lines = [spec.map(([title]) => title), ...result.rows.map((row) => spec.map(([, cell]) => String(cell(row))))]
   const widths = spec.map((_, index) => Math.max(...lines.map((line) => line[index].length)))
   const format = (line) => line.map((cell, index) => (index === 0 ? cell.padEnd(widths[index]) : cell.padStart(widths[index]))).join('  ')
-  const ideal = result.idealSeconds === undefined ? '' : `, ideal ${fixed(result.idealSeconds)} s`
+  const ideal = result.idealSeconds === undefined ? (result.faultClock ? `, faults timed from the ${result.faultClock === 'spawn' ? 'spawn' : 'first byte'}` : '') : `, ideal ${fixed(result.idealSeconds)} s`
   return [`${scenario}${ideal}`, format(lines[0]), ...lines.slice(1).map(format)].join('\n')
 }
 

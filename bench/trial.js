@@ -4,6 +4,7 @@ import {loadavg} from 'node:os'
 import path from 'node:path'
 import {clients} from './clients.js'
 import {fileSha256} from './content-file.js'
+import {scheduleFaults} from './fault-clock.js'
 import {measure} from './measure.js'
 import {mirrorkitPhases} from './phases.js'
 import {startMirrors} from './mirrors.js'
@@ -14,10 +15,11 @@ const SIDE_SUFFIXES = ['', '.aria2', '.st', '.part', '.mirrorkit']
 
 /**
  * Runs `clientName` against one mirror per entry of `caps` (bytes/s; undefined = uncapped).
- * `events` are [{at: seconds after the client starts, mirror: index, action: 'degrade' | 'stall', factor}].
+ * `events` are [{at: seconds, mirror: index, action: 'degrade' | 'stall', factor}], timed from the
+ * client's spawn or from the first body byte any mirror sends (`faultClock`).
  * With a tc `shaper`, caps are enforced by the kernel instead of by the mirrors.
  */
-export async function runTrial({clientName, content, caps, events = [], shaper, timeoutMs, keep, extra}) {
+export async function runTrial({clientName, content, caps, events = [], faultClock = 'first-byte', shaper, timeoutMs, keep, extra}) {
   const client = clients[clientName]
   const serverCaps = shaper ? caps.map(() => undefined) : caps
   const set = await startMirrors({file: content.path, caps: serverCaps, namespace: shaper?.namespace})
@@ -31,6 +33,7 @@ export async function runTrial({clientName, content, caps, events = [], shaper, 
       set.mirrors.forEach((mirror, index) => caps[index] && shaper.shapePort(mirror.port, caps[index]))
     }
     const loadBefore = loadavg()[0]
+    let faults
     // JSON progress events cost little and tell where mirrorkit's time went.
     const isMirrorkit = clientName.startsWith('mirrorkit')
     const progressArguments = isMirrorkit ? ['--progress', 'json'] : []
@@ -39,8 +42,12 @@ export async function runTrial({clientName, content, caps, events = [], shaper, 
       args: client.args({urls: set.urls, output, extra: [...progressArguments, ...(extra ?? [])]}),
       namespace: shaper?.namespace,
       timeoutMs,
-      onStart: (startedAt) => schedule(events, (event) => applyEvent({event, set, caps, shaper, startedAt, applied})),
+      onStart: (startedAt) => {
+        faults = scheduleFaults({events, clock: faultClock, mirrors: set.mirrors, fire: (event) => applyEvent({event, set, caps, shaper, startedAt, applied})})
+        return {cancel: faults.cancel, startedAt}
+      },
     })
+    const firstByteAt = faults?.firstByteAt()
     const eventsFile = isMirrorkit ? await saveEvents(clientName, content, result.stderr) : undefined
     const sha256 = result.exitCode === 0 && !result.timedOut ? await fileSha256(output).catch(() => undefined) : undefined
     // Under tc the servers' own counts include bytes still queued in socket buffers when a client hung up.
@@ -54,6 +61,7 @@ export async function runTrial({clientName, content, caps, events = [], shaper, 
       verified: sha256 === content.sha256,
       bytesPerMirror,
       events: applied,
+      firstByteSeconds: firstByteAt === undefined ? undefined : (firstByteAt - result.startedAt) / 1000,
       eventsFile,
       phases: isMirrorkit ? mirrorkitPhases(result.stderr, result.spawnedAt, result.exitedAt) : undefined,
       load: [loadBefore, loadavg()[0]],
@@ -61,18 +69,13 @@ export async function runTrial({clientName, content, caps, events = [], shaper, 
       stderr: result.exitCode === 0 ? undefined : result.stderr.slice(-2000) + result.stdout.slice(-1000),
       spawnedAt: undefined,
       exitedAt: undefined,
+      startedAt: undefined,
     }
   } finally {
     await set.stop()
     if (shaper) shaper.reset()
     if (!keep) await removeOutputs(output)
   }
-}
-
-/** Fires each event at its time after the client started; returns a function that cancels the ones not yet fired. */
-function schedule(events, fire) {
-  const timers = events.map((event) => setTimeout(() => fire(event), event.at * 1000))
-  return () => timers.forEach(clearTimeout)
 }
 
 async function applyEvent({event, set, caps, shaper, startedAt, applied}) {
