@@ -27,7 +27,14 @@ export type CliResult = {
   leaks: {open: string[]; lingering?: string[]}
 }
 
-export type CliOptions = {cwd?: string; timeoutMs?: number; env?: Record<string, string>}
+export type CliOptions = {
+  cwd?: string
+  timeoutMs?: number
+  env?: Record<string, string>
+  /** Called with the child's pid once it runs, and on each stdout/stderr chunk (to sample /proc while it works). */
+  onSpawn?: (pid: number) => void
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void
+}
 
 /** Stdin is closed, because the CLI reads a piped stdin to its end. */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
@@ -41,13 +48,16 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   let stdout = ''
   let stderr = ''
   let lastOutput = started
+  if (child.pid !== undefined) options.onSpawn?.(child.pid)
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString('utf8')
     lastOutput = Date.now()
+    options.onOutput?.('stdout', chunk.toString('utf8'))
   })
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8')
     lastOutput = Date.now()
+    options.onOutput?.('stderr', chunk.toString('utf8'))
   })
   let timedOut = false
   const timer = setTimeout(() => {
