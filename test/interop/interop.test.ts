@@ -155,6 +155,27 @@ if (missing.length > 0) {
       }
     })
 
+    it('logs in to sshd through ssh-agent when no identity file is given', async (context) => {
+      if (!installed('ssh-agent') || !installed('ssh-add')) return context.skip()
+      const {ssh, dataDir, dir} = await daemons()
+      const socket = join(dir, 'agent.sock')
+      const {stdout} = await run('ssh-agent', ['-s', '-a', socket], {timeout: 10_000})
+      const agentPid = Number(/SSH_AGENT_PID=(\d+)/.exec(stdout)?.[1])
+      const saved = process.env.SSH_AUTH_SOCK
+      try {
+        await run('ssh-add', [ssh.identity], {timeout: 10_000, env: {...process.env, SSH_AUTH_SOCK: socket}})
+        process.env.SSH_AUTH_SOCK = socket
+        const url = new URL(`sftp://${ssh.user}@127.0.0.1:${ssh.port}${dataDir}/${encoded}`)
+        const transport = sftpTransport.create({knownHosts: ssh.knownHosts})
+        expect((await transport.stat(url, {signal: signal()})).size).toBe(content.length)
+        await transport.close()
+      } finally {
+        if (saved === undefined) delete process.env.SSH_AUTH_SOCK
+        else process.env.SSH_AUTH_SOCK = saved
+        if (agentPid > 0) process.kill(agentPid)
+      }
+    })
+
     it('accepts sshd through a hashed known_hosts entry and refuses it when unknown', async () => {
       const {ssh, dataDir, dir} = await daemons()
       const url = new URL(`sftp://${ssh.user}@127.0.0.1:${ssh.port}${dataDir}/${encoded}`)
