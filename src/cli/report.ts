@@ -60,7 +60,7 @@ export function renderFetchLines(report: PipelineReport['fetch']): string[] {
   const width = Math.max(0, ...report.mirrors.map((mirror) => redactUrl(mirror.url).length))
   // Shares of what was received, which exceeds the file size by the hedged and refetched pieces.
   const received = report.mirrors.reduce((total, mirror) => total + mirror.bytes, 0)
-  if (received > report.size) lines.push(...indent([`received ${formatBytes(received)} for ${formatBytes(report.size)}: the rest were hedged or refetched pieces`]))
+  if (received > report.size) lines.push(...indent([`received ${formatBytes(received)} for ${formatBytes(report.size)}: the rest were hedges, refetches and cross-check re-reads`]))
   for (const mirror of [...report.mirrors].sort((a, b) => b.bytes - a.bytes)) {
     const share = received > 0 ? Math.round((mirror.bytes / received) * 100) : 0
     const extra = [mirror.cuts ? `${mirror.cuts} cuts` : '', mirror.faults ? `${mirror.faults} faults` : '', mirror.state === 'active' ? '' : mirror.state, mirror.reason ?? '']
