@@ -73,6 +73,24 @@ describe('fetchFile with faulty mirrors', () => {
     expect(events.of('mirror-benched').some((event) => event.mirror === 1)).toBe(true)
   })
 
+  it('benches a throttling mirror (503) for its Retry-After, then uses it again', async () => {
+    const good = await mirror({bandwidth: 512 * 1024})
+    const busy = await mirror({bandwidth: 512 * 1024})
+    let throttled = false
+    const {events, output} = await run([good, busy], {connections: 4, perMirror: 2}, (seen) => {
+      if (!throttled && seen.of('link-start').length >= 4) {
+        throttled = true
+        busy.setFaults({status: 503, retryAfter: 1})
+        setTimeout(() => busy.setFaults({bandwidth: 512 * 1024}), 500)
+      }
+    })
+    expect(await fileSha256(output)).toBe(expected)
+    const benched = events.of('mirror-benched').find((event) => event.mirror === 1 && event.code === 'ETHROTTLED')
+    expect(benched?.seconds).toBe(1)
+    const after = events.events.slice(events.events.indexOf(benched!))
+    expect(after.some((event) => event.type === 'link-start' && event.mirror === 1)).toBe(true)
+  })
+
   it('stops asking ranges of a mirror that answers 200, without writing its bytes', async () => {
     const good = await mirror()
     const whole = await mirror({ignoreRange: true})
