@@ -127,7 +127,9 @@ describe('local FTP mirror', () => {
       const reading = (async () => {
         for await (const chunk of transport.read(url(), undefined, {signal: controller.signal})) received += chunk.length
       })().catch(() => undefined)
-      await new Promise((resolve) => setTimeout(resolve, 500))
+      // Wait (bounded) for the bytes before the stall, then check that nothing more comes.
+      for (let attempt = 0; attempt < 250 && received < 30_000; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
+      await new Promise((resolve) => setTimeout(resolve, 300))
       expect(received).toBe(30_000)
       controller.abort()
       await reading

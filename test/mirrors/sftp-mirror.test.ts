@@ -92,7 +92,9 @@ describe('local SFTP mirror', () => {
       const reading = (async () => {
         for await (const chunk of transport.read(url(), undefined, {signal: controller.signal})) received += chunk.length
       })().catch(() => undefined)
-      await new Promise((resolve) => setTimeout(resolve, 500))
+      // Wait (bounded) for the bytes before the stall, then check that nothing more comes.
+      for (let attempt = 0; attempt < 250 && received < 30 * 1024; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
+      await new Promise((resolve) => setTimeout(resolve, 300))
       expect(received).toBe(30 * 1024)
       controller.abort()
       await reading
