@@ -167,7 +167,7 @@ describe('local FTP mirror', () => {
   it('destroys every socket on close, ending stalled transfers at once', async () => {
     const own = await startFtpMirror({files: {'file.bin': content}, faults: {stallAfter: 10_000}})
     const reading = collect(transport.read(new URL(`${own.url}file.bin`), undefined, {signal: signal()})).catch((error: unknown) => error)
-    for (let attempt = 0; attempt < 100 && own.stats.bytesSent < 10_000; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
+    for (let attempt = 0; attempt < 250 && own.stats.bytesSent < 10_000; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
     expect(own.stats.openSockets).toBeGreaterThan(0)
     const started = performance.now()
     await own.close()

@@ -27,6 +27,15 @@ function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path
 }
 
+/** The local login name, as ssh uses by default; userInfo() throws for a uid without a passwd entry (common in containers). */
+function localUserName(): string {
+  try {
+    return userInfo().username
+  } catch {
+    return process.env.USER ?? process.env.LOGNAME ?? 'root'
+  }
+}
+
 async function readOptional(path: string): Promise<string | undefined> {
   return readFile(expandHome(path), 'utf8').catch(() => undefined)
 }
@@ -56,7 +65,7 @@ export async function openSftp(url: URL, options: TransportOptions, signal: Abor
   const config: ConnectConfig = {
     host,
     port,
-    username: url.username ? decodeURIComponent(url.username) : userInfo().username,
+    username: url.username ? decodeURIComponent(url.username) : localUserName(),
     password,
     privateKey: await privateKey(options, password !== undefined),
     agent: process.env.SSH_AUTH_SOCK || undefined,
