@@ -1,4 +1,5 @@
 // One SFTP subsystem session of the local SFTP mirror: answers OPEN/READ/STAT/... from in-memory files and applies the fault knobs.
+import {setMaxListeners} from 'node:events'
 import {setTimeout as sleep} from 'node:timers/promises'
 import ssh2, {type Attributes, type SFTPWrapper} from 'ssh2'
 import {corruptBytes, servedPath} from './ftp-mirror-faults.js'
@@ -23,6 +24,8 @@ export function serveSftp(sftp: SFTPWrapper, state: SftpServerState, disconnect:
   const handles = new Map<string, Handle>()
   let nextHandle = 0
   const closed = new AbortController()
+  // Clients pipeline dozens of READs, each waiting on the throttle with this signal: not a leak.
+  setMaxListeners(256, closed.signal)
   sftp.on('close', () => closed.abort())
   sftp.on('error', () => {})
 
