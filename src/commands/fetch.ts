@@ -29,7 +29,7 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
   static override flags = {
     output: Flags.string({char: 'o', description: 'Output file (default: the target\'s name in --dir).'}),
     dir: Flags.string({char: 'd', description: 'Directory for the default output name.', default: '.'}),
-    input: Flags.string({char: 'i', description: 'MirrorSet JSON file ("-" for stdin); default: stdin when piped.'}),
+    input: Flags.string({char: 'i', description: 'MirrorSet JSON file ("-" for stdin); default: stdin when piped and no URL is given.'}),
     checksum: Flags.string({char: 'c', description: 'Expected hash of the whole file, algorithm:hex (sha256, sha512, sha1, md5).', multiple: true}),
     connections: Flags.integer({char: 'n', description: 'Links at once, in total.', default: fetchDefaults.connections, min: 1, max: 256}),
     'per-mirror': Flags.integer({char: 'x', description: 'Links at once per mirror.', default: fetchDefaults.perMirror, min: 1, max: 64}),
@@ -48,7 +48,8 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
   async run(): Promise<FetchSummary> {
     const {flags, argv} = await this.parse(Fetch)
     const urls = argv as string[]
-    const mirrorSet = await readMirrorSetInput(flags.input)
+    // With URLs on the command line, stdin is read only when asked (--input -), so a script's open stdin cannot stall us.
+    const mirrorSet = urls.length === 0 || flags.input !== undefined ? await readMirrorSetInput(flags.input) : undefined
     if (urls.length === 0 && !mirrorSet) throw new UsageError('give at least one URL, or a MirrorSet with --input or on stdin')
     const crossCheck = flags['cross-check'] === 'all' ? 'all' : Number.parseInt(flags['cross-check'], 10)
     if (crossCheck !== 'all' && !(crossCheck >= 0)) throw new UsageError('--cross-check wants a number or "all"')
