@@ -118,9 +118,12 @@ describe('mirrorkit fetch', () => {
 
   it('survives kill -9 at seeded moments: every resume continues, and the result is exact', async () => {
     const output = join(directory, 'resumed.bin')
-    const args = [...urls(), '-o', output, '--piece-size', '64K', '--progress', 'json', '-n', '4', '-x', '2']
-    // Seeded kill times, in ms after the first link starts; the mirrors share 2 MiB/s, so a whole run is about 1.6 s.
-    const killTimes = [250, 1100, 500, 800]
+    const slow = [await startHttpMirror({files: {'/f.bin': content}, faults: {bandwidth: 512 * 1024}}), await startHttpMirror({files: {'/f.bin': content}, faults: {bandwidth: 512 * 1024}})]
+    mirrors.push(...slow)
+    const args = [...slow.map((mirror) => `${mirror.url}f.bin`), '-o', output, '--piece-size', '64K', '--progress', 'json', '-n', '4', '-x', '2']
+    // Seeded kill times, in ms after the first link starts: the first after a checkpoint (every second);
+    // the mirrors share 1 MiB/s, so a whole run is about 3 s.
+    const killTimes = [1300, 400, 900, 700]
     let recorded = 0
     for (const killAt of killTimes) {
       const killed = await cli(args, killAt)
