@@ -84,6 +84,9 @@ export async function openSftp(url: URL, options: TransportOptions, signal: Abor
     },
   }
   const client = new ssh2.Client()
+  // Always heard: ssh2 can emit a second error (e.g. "connection lost" after a timeout), and an unheard one would crash the process.
+  // Errors after the handshake surface through the pending SFTP requests, which fail when the channel closes.
+  client.on('error', () => {})
   const connection: SftpConnection = {client, sftp: undefined as unknown as SFTPWrapper, closed: false}
   client.once('close', () => (connection.closed = true))
   const onAbort = () => client.destroy()
@@ -95,8 +98,6 @@ export async function openSftp(url: URL, options: TransportOptions, signal: Abor
       client.once('ready', () => client.sftp((error, session) => (error ? reject(error) : resolve(session))))
       client.connect(config)
     })
-    // Later socket errors surface through the pending SFTP requests, which fail when the channel closes.
-    client.on('error', () => {})
     return connection
   } catch (error) {
     client.destroy()

@@ -196,6 +196,21 @@ describe('ftp transport', () => {
     expect(mirror.stats.connections).toBe(before)
   })
 
+  it('maps a server that accepts but never greets to a retryable ETIMEDOUT after connectTimeout', async () => {
+    const silent = createServer(() => {})
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (silent.address() as {port: number}).port
+      const started = performance.now()
+      const error = await failure(ftpTransport.create({connectTimeout: 300}).stat(new URL(`ftp://127.0.0.1:${port}/f.bin`), {signal: signal()}))
+      expect([error.code, error.retryable]).toEqual(['ETIMEDOUT', true])
+      expect(performance.now() - started).toBeLessThan(5000)
+    } finally {
+      silent.closeAllConnections?.()
+      await new Promise((resolve) => silent.close(resolve))
+    }
+  })
+
   it('maps a refused connection to ECONNREFUSED and times a NOOP ping', async () => {
     const probe = createServer()
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))

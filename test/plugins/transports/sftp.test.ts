@@ -1,5 +1,6 @@
 // The SFTP transport against the local SFTP mirror: host-key checks, auth, exact ranged reads, aborts and error codes.
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {createServer, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import ssh2 from 'ssh2'
@@ -187,6 +188,20 @@ describe('sftp transport', () => {
       await new Promise((resolve) => setTimeout(resolve, 200))
     } finally {
       mirror.setFaults({})
+    }
+  })
+
+  it('maps a server that accepts but never greets to a retryable ETIMEDOUT after connectTimeout', async () => {
+    const sockets = new Set<Socket>()
+    const silent = createServer((socket) => sockets.add(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (silent.address() as {port: number}).port
+      const error = await failure(create({...options, connectTimeout: 300}).stat(new URL(`sftp://mirror:x@127.0.0.1:${port}/f.bin`), {signal: signal()}))
+      expect([error.code, error.retryable]).toEqual(['ETIMEDOUT', true])
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
     }
   })
 
