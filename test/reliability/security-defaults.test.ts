@@ -1,5 +1,5 @@
 // The safe defaults, each proved against local servers: TLS checked, SSH host keys checked, credentials never shown, redirects kept to http(s), no local file read for a remote.
-import {existsSync} from 'node:fs'
+import {existsSync, writeFileSync} from 'node:fs'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -42,6 +42,8 @@ function cliRuns(): Record<string, string[]> {
   const ftpUrl = ftp.url.replace('ftp://', `ftp://alice:${SECRET}@`) + 'f.bin'
   const ftpWrong = ftp.url.replace('ftp://', `ftp://alice:not-${SECRET}@`) + 'f.bin'
   const sftpUrl = sftp.url.replace('@', `:${SECRET}@`) + 'f.bin'
+  const rankInput = join(directory, 'rank-input.json')
+  writeFileSync(rankInput, JSON.stringify({version: 1, target: {name: 'f.bin', size: content.length, checksums: [], primary: ftpUrl}, candidates: [{url: ftpUrl, foundBy: ['argument']}, {url: `${plain.url}f.bin`, foundBy: ['argument']}]}))
   return {
     'tls default': ['fetch', `${https.url}f.bin`, '-o', out('tls-default.bin'), '--progress', 'json'],
     'tls insecure': ['fetch', `${https.url}f.bin`, '-o', out('tls-insecure.bin'), '--insecure', '--progress', 'json'],
@@ -52,6 +54,7 @@ function cliRuns(): Record<string, string[]> {
     'credentials: fetch with a wrong password, --verbose': ['fetch', ftpWrong, '-o', out('wrong.bin'), '--progress', 'json', '--verbose'],
     'credentials: discover': ['discover', ftpUrl, '--json', '--verbose'],
     'credentials: verify': ['verify', '--primary', ftpUrl, sftpUrl, '--verbose'],
+    'credentials: rank': ['rank', '--input', rankInput, '--verbose'],
     'redirect to file:': ['fetch', `${toFile.url}f.bin`, '-o', out('redirect-file.bin'), '--progress', 'json'],
     'redirect to ftp:': ['fetch', `${toFtp.url}f.bin`, '-o', out('redirect-ftp.bin'), '--progress', 'json'],
     'discover a hostile primary': ['discover', `${hostile.url}f.bin`, '--json'],
@@ -152,7 +155,7 @@ describe('SFTP host keys are checked against known_hosts', () => {
 })
 
 describe('credentials are never printed', () => {
-  const names = ['credentials: fetch ftp+sftp, json progress, --json', 'credentials: fetch with a wrong password, --verbose', 'credentials: discover', 'credentials: verify', 'hostkey known']
+  const names = ['credentials: fetch ftp+sftp, json progress, --json', 'credentials: fetch with a wrong password, --verbose', 'credentials: discover', 'credentials: verify', 'credentials: rank', 'hostkey known']
   it.each(names)('%s: no password on stdout or stderr', (name) => {
     const run = result(name)
     expect(run.timedOut).toBe(false)
@@ -195,7 +198,9 @@ describe('no remote source can make mirrorkit read a local file', () => {
     const set = JSON.parse(run.stdout) as {candidates: Array<{url: string}>}
     expect(set.candidates.map((candidate) => candidate.url)).toEqual([`${hostile.url}f.bin`, `${plain.url}f.bin`])
     expect(run.stdout).not.toContain('local-file-was-read')
-    expect(run.stdout).not.toContain('file:')
+    // Only the warning that counts dropped schemes may name file:; no file:// URL is ever output.
+    expect(run.stdout).not.toMatch(/file:\/\//)
+    expect(run.stdout).toContain('unsupported schemes (file: ')
   })
 
   it('in-process: the same primary gives the same answer', async () => {

@@ -106,7 +106,9 @@ export async function rankMirrors(set: MirrorSet, options: RankOptions, context:
     }
     let sorted = sortCandidates(candidates, options.by ?? 'score')
     if (options.top !== undefined) sorted = sorted.slice(0, Math.max(0, options.top))
-    return {...set, candidates: sorted}
+    // Like discover: the set is printed and piped, so no password leaves in it.
+    const target = set.target.primary ? {...set.target, primary: redactUrl(set.target.primary)} : set.target
+    return {...set, target, candidates: sorted.map((candidate) => ({...candidate, url: redactUrl(candidate.url)}))}
   } finally {
     if (!options.transports) await transports.close()
   }

@@ -146,7 +146,9 @@ export async function verifyMirrors(set: MirrorSet, options: VerifyOptions, cont
         }),
       ),
     )
-    return {...set, target, candidates}
+    // Like discover: the set is printed and piped, so no password leaves in it.
+    if (target.primary) target.primary = redactUrl(target.primary)
+    return {...set, target, candidates: candidates.map((candidate) => ({...candidate, url: redactUrl(candidate.url)}))}
   } finally {
     run.abort()
     if (!options.transports) await transports.close()
