@@ -9,7 +9,6 @@ import {sizeFlag} from '../cli/size-flag.js'
 import {renderVerifyTable} from '../cli/verify-table.js'
 import {runDemo, type DemoResult} from '../core/demo/run-demo.js'
 import type {DemoMirror} from '../core/demo/demo-mirrors.js'
-import {renderSummary} from '../core/download/summary.js'
 import {ExitCode} from '../core/errors.js'
 import type {PipelineEvent} from '../core/pipeline.js'
 import {formatBytes, formatRate} from '../core/units.js'
@@ -59,7 +58,6 @@ export default class Demo extends BaseCommand<typeof Demo> {
     } finally {
       progress.close()
     }
-    if (show) this.note(renderSummary(result.report.fetch))
     if (!result.matched) process.exitCode = ExitCode.integrity
     return this.present(result, () =>
       [
