@@ -56,11 +56,11 @@ describe('mirrorkit verify (CLI)', () => {
   it('exits 0 without --strict, 2 with no input at all, 3 when nothing serves the target', async () => {
     expect((await cli('verify', '--input', setPath)).code).toBe(0)
     const empty = await cli('verify')
-    expect(empty.code).toBe(2)
+    expect(empty.code, empty.stderr).toBe(2)
     expect(empty.stderr).toContain('EUSAGE')
     // Port 1 on loopback refuses: nothing serves the target, which is exit 3.
     const nothing = await cli('verify', '--primary', 'http://127.0.0.1:1/f.bin')
-    expect(nothing.code).toBe(3)
+    expect(nothing.code, nothing.stderr).toBe(3)
     expect(nothing.stderr).toContain('ENOMIRROR')
   }, 90_000)
 

@@ -32,7 +32,7 @@ describe('measureThroughput', () => {
   it('measures the capped rate, stops once steady, and keeps the first-byte delay out of the rate', async () => {
     const result = await read(steady)
     expect(result.ttfbMs).toBeGreaterThanOrEqual(140)
-    expect(result.bytesPerSecond).toBeGreaterThan(800_000)
+    expect(result.bytesPerSecond).toBeGreaterThan(600_000)
     expect(result.bytesPerSecond).toBeLessThan(1_200_000)
     // Steady well before the 2 s budget: the probe reads what it needs, not a fixed amount.
     expect(result.durationMs).toBeLessThan(1500)
