@@ -7,6 +7,27 @@ const LINGER_MS = 1500
 const ours = () => process.getActiveResourcesInfo().filter((name) => !['PipeWrap', 'TTYWrap', 'FSReqCallback', 'FSReqPromise', 'CloseReq'].includes(name))
 
 if (file) {
+  // Where each live timer was made, so a lingering one can be named.
+  const timers = new Map()
+  for (const name of ['setTimeout', 'setInterval']) {
+    const original = globalThis[name]
+    globalThis[name] = function (callback, delay, ...rest) {
+      const timer = original.call(this, (...args) => {
+        if (name === 'setTimeout') timers.delete(timer)
+        return callback(...args)
+      }, delay, ...rest)
+      timers.set(timer, `${name}(${delay}) ${new Error().stack.split('\n').slice(2, 5).map((line) => line.trim()).join(' < ')}`)
+      return timer
+    }
+  }
+  for (const name of ['clearTimeout', 'clearInterval']) {
+    const original = globalThis[name]
+    globalThis[name] = function (timer) {
+      timers.delete(timer)
+      return original.call(this, timer)
+    }
+  }
+  const liveTimers = () => [...timers].filter(([timer]) => typeof timer?.hasRef !== 'function' || timer.hasRef()).map(([, where]) => where)
   let lingering
   let timer
   const watch = (stream) => {
@@ -14,13 +35,18 @@ if (file) {
     stream.write = (...args) => {
       clearTimeout(timer)
       // Unref'd: the probe itself never keeps the process alive.
-      timer = setTimeout(() => (lingering = ours()), LINGER_MS).unref()
+      timer = setTimeout(() => {
+        lingering = ours()
+        if (lingering.includes('Timeout')) lingering.push(...liveTimers())
+      }, LINGER_MS).unref()
       return write(...args)
     }
   }
   watch(process.stdout)
   watch(process.stderr)
   process.on('exit', (code) => {
-    writeFileSync(file, JSON.stringify({code, open: ours(), ...(lingering ? {lingering} : {})}))
+    const open = ours()
+    if (open.includes('Timeout')) open.push(...liveTimers())
+    writeFileSync(file, JSON.stringify({code, open, ...(lingering ? {lingering} : {})}))
   })
 }

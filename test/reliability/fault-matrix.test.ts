@@ -154,7 +154,8 @@ describe.each(selected)('$name', (scenario) => {
     expect(outcome.result.code, outcome.result.stderr.slice(-2000)).toBe(0)
     expect(outcome.sha256).toBe(expected)
     expect(existsSync(`${outcome.output}.part`)).toBe(false)
-    expect(outcome.result.leaks).toEqual({open: []})
+    expect(outcome.result.leaks.open).toEqual([])
+    expect((outcome.result.leaks.lingering ?? []).filter((name) => name.startsWith('TCP'))).toEqual([])
   })
 
   it(`alone: ends with exit ${scenario.solo.exit}${scenario.solo.code ? ` (${scenario.solo.code})` : ''}, no wrong file, and exits by itself`, () => {
@@ -165,6 +166,7 @@ describe.each(selected)('$name', (scenario) => {
     else expect(existsSync(outcome.output)).toBe(false)
     if (scenario.solo.code) expect(errorCode(outcome.result)).toBe(scenario.solo.code)
     // The error path ends with process.exit, which would hide a leak: the probe lists what was still open.
-    expect(outcome.result.leaks).toEqual({open: []})
+    expect(outcome.result.leaks.open).toEqual([])
+    expect((outcome.result.leaks.lingering ?? []).filter((name) => name.startsWith('TCP'))).toEqual([])
   })
 })
