@@ -66,8 +66,10 @@ export async function comparePieces(
   const usable = mirrors.filter((mirror) => mirror.status === 'active' && !mirror.wholeOnly)
   for (const piece of pieces) {
     const deliverer = map.deliveredBy[piece]!
+    // Voters must not have sent any of the bytes on disk; a hedge or a cut can mix two senders.
+    const contributors = map.contributors(piece)
     // The fastest other mirrors answer first; the primary breaks ties, so it goes first among equals.
-    const others = usable.filter((mirror) => mirror.id !== deliverer).sort((a, b) => b.linkRate - a.linkRate || a.id - b.id)
+    const others = usable.filter((mirror) => !contributors.includes(mirror.id)).sort((a, b) => b.linkRate - a.linkRate || a.id - b.id)
     const [second, third] = others
     if (!second) continue
     const local = await sink.read(map.start(piece), map.lengthOf(piece))
@@ -82,10 +84,12 @@ export async function comparePieces(
     if (local.equals(remote)) continue
     const judge = third ? await readPiece(third, map, piece, signal).catch(() => undefined) : undefined
     if (judge?.equals(remote)) {
-      if (deliverer >= 0) result.blamed.add(deliverer)
+      // A mixed piece is refetched, but only a sole sender is blamed.
+      if (contributors.length === 1) result.blamed.add(deliverer)
       result.badPieces.push(piece)
     } else if (judge?.equals(local)) result.blamed.add(second.id)
-    else result.ties.push([deliverer, second.id])
+    else if (contributors.length <= 1) result.ties.push([deliverer, second.id])
+    else result.badPieces.push(piece)
   }
   return result
 }

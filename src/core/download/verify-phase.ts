@@ -92,10 +92,11 @@ export async function verifyDownload(context: VerifyContext): Promise<IntegrityC
       const comparison = await comparePieces(sample, context.map, context.sink, context.mirrors, context.signal)
       const failure = () =>
         new IntegrityError(`${reference.algorithm} mismatch: the file is ${found}, expected ${reference.hex} (${comparison.compared} pieces re-read from other mirrors found no culprit)`)
-      if (comparison.blamed.size > 0 && round < REPAIR_ROUNDS) {
+      if ((comparison.blamed.size > 0 || comparison.badPieces.length > 0) && round < REPAIR_ROUNDS) {
         for (const id of comparison.blamed) quarantine(context, context.mirrors[id]!, 'outvoted by two other mirrors')
         const refetched = forget(context, comparison.blamed, comparison.badPieces)
-        record(context, checks, {name: 'checksum', ok: false, detail: `blamed ${[...comparison.blamed].map((id) => context.mirrors[id]!.displayUrl).join(', ')}; refetching ${refetched} pieces`})
+        const blamed = [...comparison.blamed].map((id) => context.mirrors[id]!.displayUrl).join(', ') || 'no single mirror'
+        record(context, checks, {name: 'checksum', ok: false, detail: `blamed ${blamed}; refetching ${refetched} pieces`})
       } else {
         const suspects = [...new Set(comparison.ties.flat())].filter((id) => id >= 0).sort((a, b) => (a === 0 ? 1 : 0) - (b === 0 ? 1 : 0) || a - b)
         if (suspects.length === 0 || !(await tryHypotheses(context, suspects, reference, checks))) throw failure()
@@ -114,7 +115,7 @@ export async function verifyDownload(context: VerifyContext): Promise<IntegrityC
           if (other !== 0) comparison.blamed.add(other)
         }
       }
-      if (comparison.blamed.size === 0) {
+      if (comparison.blamed.size === 0 && comparison.badPieces.length === 0) {
         const detail = comparison.compared === 0 ? 'no second mirror to compare with: bytes unchecked' : `${comparison.compared} of ${context.map.count} pieces re-read from a second mirror: identical`
         record(context, checks, {name: 'cross-check', ok: true, detail})
         return checks
