@@ -56,7 +56,8 @@ describe('fetchFile integrity', () => {
     const summary = await result
     expect(await fileSha256(output)).toBe(expected)
     expect(events.of('piece-bad').length).toBeGreaterThan(0)
-    expect(events.of('piece-bad')[0]!.mirrors).toEqual([1])
+    // A hedge can mix two senders in one piece; the bad mirror is always among them.
+    expect(events.of('piece-bad').every((event) => event.mirrors.includes(1))).toBe(true)
     expect(summary.mirrors[1]!.state).toBe('quarantined')
     expect(summary.checks[0]).toMatchObject({name: 'pieces', ok: true})
   })
