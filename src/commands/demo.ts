@@ -45,9 +45,9 @@ export default class Demo extends BaseCommand<typeof Demo> {
       this.note(`\n== ${TITLES[event.stage]} (${(event.durationMs / 1000).toFixed(1)} s)\n${table}`)
       if (event.stage === 'rank') this.note('\n== fetch: segments from every verified mirror at once')
     }
-    const onReady = (mirrors: DemoMirror[]) => {
+    const onReady = (mirrors: DemoMirror[], directory: string) => {
       if (!show) return
-      this.note(`mirrorkit demo: ${formatBytes(flags.size)} file on ${mirrors.length} local mirrors`)
+      this.note(`mirrorkit demo: ${formatBytes(flags.size)} file on ${mirrors.length} local mirrors, working in ${directory}`)
       for (const mirror of mirrors) {
         this.note(`  ${mirror.role.padEnd(34)} ${mirror.bytesPerSecond ? formatRate(mirror.bytesPerSecond).padStart(11) : ''.padStart(11)}  ${mirror.url}`)
       }

@@ -1,9 +1,10 @@
 // `mirrorkit demo --json` with the real binary: the sha256 matches, the corrupt and stale mirrors are caught, and nothing is left running.
+import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {connect} from 'node:net'
 import {describe, expect, it} from 'vitest'
 import type {DemoResult} from '../../src/core/demo/run-demo.js'
-import {runCli} from '../helpers/run-cli.js'
+import {binary, projectRoot, runCli} from '../helpers/run-cli.js'
 
 /** Resolves true when something still accepts connections on the port. */
 function listening(port: number): Promise<boolean> {
@@ -39,5 +40,31 @@ describe('mirrorkit demo (CLI)', () => {
     expect(await Promise.all(ports.map(listening))).toEqual(ports.map(() => false))
     // The process ended by itself soon after its last output: no socket or timer kept it alive.
     expect(run.exitLagMs).toBeLessThan(5000)
+  }, 150_000)
+
+  it('on SIGTERM mid-download exits 130 (EABORTED), removes its temporary directory and closes its ports', async () => {
+    const child = spawn(process.execPath, [binary, 'demo', '--size', '32M'], {cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe']})
+    let stderr = ''
+    let signalled = false
+    child.stdout.resume()
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+      if (!signalled && stderr.includes('== fetch')) {
+        signalled = true
+        setTimeout(() => child.kill('SIGTERM'), 300)
+      }
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000)
+    const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)))
+    clearTimeout(timer)
+    expect(signalled, stderr).toBe(true)
+    expect(code, stderr).toBe(130)
+    expect(stderr).toMatch(/\(EABORTED\)/)
+    const directory = /working in (\S+)/.exec(stderr)?.[1]
+    expect(directory, stderr).toBeDefined()
+    expect(existsSync(directory!)).toBe(false)
+    const ports = [...new Set([...stderr.matchAll(/127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1])))]
+    expect(ports.length).toBeGreaterThan(3)
+    expect(await Promise.all(ports.map(listening))).toEqual(ports.map(() => false))
   }, 150_000)
 })

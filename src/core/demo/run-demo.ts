@@ -30,7 +30,7 @@ export type DemoResult = {
 
 export const DEMO_FILE_NAME = 'mirrorkit-demo.bin'
 
-export async function runDemo(options: DemoOptions, hooks: PipelineHooks & {onReady?: (mirrors: DemoMirror[]) => void}): Promise<DemoResult> {
+export async function runDemo(options: DemoOptions, hooks: PipelineHooks & {onReady?: (mirrors: DemoMirror[], directory: string) => void}): Promise<DemoResult> {
   const started = performance.now()
   const directory = await mkdtemp(join(options.parent ?? tmpdir(), 'mirrorkit-demo-'))
   const keep = options.keep ?? false
@@ -39,7 +39,7 @@ export async function runDemo(options: DemoOptions, hooks: PipelineHooks & {onRe
     const expectedSha256 = sha256Hex(content)
     const mirrors = await startDemoMirrors({name: DEMO_FILE_NAME, content, sha256: expectedSha256, directory})
     try {
-      hooks.onReady?.(mirrors.mirrors)
+      hooks.onReady?.(mirrors.mirrors, directory)
       const output = join(directory, DEMO_FILE_NAME)
       const report = await runPipeline(
         {
