@@ -14,3 +14,7 @@ export {fetchFile, startFetch, type FetchHooks, type RunningDownload} from './co
 export type {FetchOptions} from './core/download/options.js'
 export type {FetchEvent, FetchEventListener} from './core/download/events.js'
 export type {FetchSummary, MirrorSummary, IntegrityCheck} from './core/download/summary.js'
+export {runPipeline, pipelineDefaults, type PipelineRequest, type PipelineReport, type PipelineEvent, type PipelineHooks} from './core/pipeline.js'
+export {runDemo, type DemoOptions, type DemoResult} from './core/demo/run-demo.js'
+export {loadConfig, type Config} from './core/config.js'
+export {CONFIG_KEYS, type ConfigDefaults} from './core/config-keys.js'
