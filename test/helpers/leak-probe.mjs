@@ -33,6 +33,8 @@ if (file) {
   const watch = (stream) => {
     const write = stream.write.bind(stream)
     stream.write = (...args) => {
+      // Only a quiet spell after the final output counts, not a pause mid-run.
+      lingering = undefined
       clearTimeout(timer)
       // Unref'd: the probe itself never keeps the process alive.
       timer = setTimeout(() => {
