@@ -1,16 +1,16 @@
 // The download phase: keeps links running on the best mirrors until every piece is done, reacting to cuts, errors and user drops.
-import {IntegrityError, MirrorError, NoMirrorError, TransportError} from '../errors.js'
+import type {MirrorError} from '../errors.js'
 import type {FetchEvent, CutReason} from './events.js'
 import {decideCuts, sampleRates} from './link-monitor.js'
+import {asMirrorError, endsMirror, noMirrorError, recheckChanged} from './mirror-failures.js'
 import {Link, runLink} from './link.js'
 import type {MirrorState} from './mirror-state.js'
 import type {ResolvedOptions} from './options.js'
 import {NO_OWNER, type PieceMap} from './piece-map.js'
 import type {PieceWriter} from './piece-writer.js'
 import {mirrorsWithRoom, nextSpan, type Assignment} from './scheduler.js'
+import {progressEvent} from './summary.js'
 
-/** Codes after which a mirror is not asked again in this run. */
-const FATAL_FOR_MIRROR = new Set(['ENOTFOUND', 'ECHANGED', 'ECONTENTRANGE', 'EAUTH', 'ETLS', 'EHOSTKEY', 'EREDIRECT', 'ESCHEME', 'EURL'])
 
 export class Transfer {
   private readonly links: Link[] = []
@@ -47,7 +47,7 @@ export class Transfer {
         if (this.failure !== undefined) throw this.failure
         if (this.signal.aborted) throw this.signal.reason
         this.fill()
-        if (this.links.length === 0 && !this.mirrors.some((mirror) => mirror.isAlive(this.options.maxTries))) throw this.noMirrorError()
+        if (this.links.length === 0 && !this.mirrors.some((mirror) => mirror.isAlive(this.options.maxTries))) throw noMirrorError(this.mirrors)
         await new Promise<void>((resolve) => (this.wakeUp = resolve))
       }
     } finally {
@@ -105,17 +105,7 @@ export class Transfer {
     sampleRates(this.links, this.mirrors, elapsed)
     const rules = {...this.options, minRemaining: this.map.pieceLength}
     for (const {link, reason} of decideCuts(this.links, this.mirrors, now, rules)) this.cut(link, reason)
-    const rate = this.mirrors.reduce((sum, mirror) => sum + mirror.rate, 0)
-    const bytes = this.map.claimedBytes
-    const left = this.map.size - bytes
-    this.emit({
-      type: 'progress',
-      bytes,
-      size: this.map.size,
-      rate,
-      ...(rate > 0 ? {eta: left / rate} : {}),
-      mirrors: this.mirrors.map((mirror) => ({mirror: mirror.id, url: mirror.displayUrl, links: mirror.links, rate: mirror.rate, bytes: mirror.bytes, state: mirror.stateLabel})),
-    })
+    this.emit(progressEvent(this.map, this.mirrors))
     this.wake()
   }
 
@@ -225,53 +215,24 @@ export class Transfer {
 
   private afterError(link: Link, error: unknown, now: number): void {
     const {mirror} = link
-    const failure = error instanceof MirrorError ? error : new TransportError(String((error as Error)?.message ?? error), 'ECONNRESET', {retryable: true, cause: error})
+    const failure = asMirrorError(error)
     this.emit({type: 'link-error', link: link.id, mirror: mirror.id, url: mirror.displayUrl, code: failure.code, message: failure.message, offset: link.position})
     mirror.lastFailure = failure
     if (failure.exitCode === 6) this.failure ??= failure
     else if (failure.code === 'ERANGE_UNSUPPORTED') mirror.wholeOnly = true
     else if (failure.code === 'ECHANGED') this.recheck(mirror, failure)
-    else if (FATAL_FOR_MIRROR.has(failure.code) || !failure.retryable) this.quarantine(mirror, failure.code, failure.message)
+    else if (endsMirror(failure)) this.quarantine(mirror, failure.code, failure.message)
     else {
       const seconds = mirror.bench(now, failure.code, failure.message, failure.retryAfter)
       this.emit({type: 'mirror-benched', mirror: mirror.id, url: mirror.displayUrl, code: failure.code, seconds})
     }
   }
 
-  /**
-   * A 200 to an If-Range request means "changed" or "ignores ranges": a fresh stat tells which,
-   * so a mirror without ranges is kept as a whole-stream fallback instead of being lost.
-   */
   private recheck(mirror: MirrorState, failure: MirrorError): void {
-    mirror.benchedUntil = Number.MAX_SAFE_INTEGER
-    const signal = AbortSignal.any([this.signal, AbortSignal.timeout(10_000)])
-    mirror.transport.stat(mirror.url, {signal}).then(
-      (info) => {
-        mirror.benchedUntil = 0
-        const same = info.size === this.map.size && (info.etag ?? '') === (mirror.etag ?? '')
-        if (same) mirror.wholeOnly = true
-        else this.quarantine(mirror, 'ECHANGED', `${failure.message} (now size ${info.size ?? 'unknown'}, etag ${info.etag ?? 'none'})`)
-        this.wake()
-      },
-      () => {
-        mirror.benchedUntil = 0
-        this.quarantine(mirror, failure.code, failure.message)
-        this.wake()
-      },
-    )
-  }
-
-  private noMirrorError(): MirrorError {
-    const failures = this.mirrors.map((mirror) => mirror.lastFailure).filter((failure) => failure !== undefined)
-    if (this.mirrors.some((mirror) => mirror.lastError?.code === 'EINTEGRITY')) {
-      return new IntegrityError('every mirror that could finish the file delivered bytes that failed their hash')
-    }
-    if (failures.length > 0 && failures.every((failure) => failure.code === 'ENOTFOUND')) {
-      return new NoMirrorError(`no mirror has the file any more (${failures[0]!.message})`, 'ENOTFOUND')
-    }
-    const last = failures.at(-1)
-    if (last) return last
-    return new NoMirrorError('no usable mirror is left (all were dropped, quarantined or rejected)')
+    void recheckChanged(mirror, failure, this.map.size, this.signal).then((reason) => {
+      if (reason !== undefined) this.quarantine(mirror, 'ECHANGED', reason)
+      this.wake()
+    })
   }
 
   private async stopAll(reason: CutReason): Promise<void> {
