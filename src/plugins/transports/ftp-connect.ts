@@ -4,12 +4,24 @@ import {UsageError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
 import type {TransportOptions} from '../types.js'
 import {ftpError} from './ftp-errors.js'
+import {socketClosed} from './socket-closed.js'
 
 /** Milliseconds basic-ftp waits on a silent control connection when the user set no connect timeout. */
 const DEFAULT_TIMEOUT_MS = 30_000
 
-/** A logged-in client, and its FEAT answer once someone asked for it. */
-export type FtpConnection = {client: Client; features?: Map<string, string>}
+/** A logged-in client, its FEAT answer once someone asked for it, and its closing once it began. */
+export type FtpConnection = {client: Client; features?: Map<string, string>; closing?: Promise<void>}
+
+/** Closes the client (both sockets) and resolves when they have really closed; calling it again returns the same promise. */
+export function closeFtp(connection: FtpConnection): Promise<void> {
+  connection.closing ??= (async () => {
+    const {ftp} = connection.client
+    const sockets = [ftp.socket, ftp.dataSocket]
+    connection.client.close()
+    await Promise.all(sockets.map((socket) => socketClosed(socket)))
+  })()
+  return connection.closing
+}
 
 /**
  * The remote path of `url`. As in RFC 1738 the path is relative to the login directory, so
@@ -34,8 +46,9 @@ export function decodePath(path: string, url: URL): string {
 export async function openFtp(url: URL, options: TransportOptions, signal: AbortSignal, during: string): Promise<FtpConnection> {
   signal.throwIfAborted()
   const client = new Client(options.connectTimeout ?? DEFAULT_TIMEOUT_MS)
+  const connection: FtpConnection = {client}
   // basic-ftp knows no AbortSignal: closing the client destroys its control and data sockets at once.
-  const onAbort = () => client.close()
+  const onAbort = () => void closeFtp(connection)
   signal.addEventListener('abort', onAbort, {once: true})
   try {
     await client.access({
@@ -47,11 +60,11 @@ export async function openFtp(url: URL, options: TransportOptions, signal: Abort
       secureOptions: options.insecure ? {rejectUnauthorized: false} : undefined,
     })
   } catch (error) {
-    client.close()
+    await closeFtp(connection)
     if (signal.aborted) throw signal.reason
     throw ftpError(error, url, during)
   } finally {
     signal.removeEventListener('abort', onAbort)
   }
-  return {client}
+  return connection
 }

@@ -1,6 +1,6 @@
 // Keeps a few idle, logged-in FTP control connections per login, so a stat, a ping or a read that ran to the end can hand theirs on.
 import type {TransportOptions} from '../types.js'
-import {openFtp, type FtpConnection} from './ftp-connect.js'
+import {closeFtp, openFtp, type FtpConnection} from './ftp-connect.js'
 
 /** Idle connections kept per login: enough for a verify-then-fetch burst, few enough for servers' per-IP limits. */
 const MAX_IDLE_PER_LOGIN = 2
@@ -9,8 +9,8 @@ const IDLE_MS = 5000
 
 type Idle = {connection: FtpConnection; timer: NodeJS.Timeout}
 
-/** One borrowed connection; `release(true)` returns it for reuse, `release(false)` closes it. */
-export type FtpLease = {connection: FtpConnection; release(reusable: boolean): void}
+/** One borrowed connection; `release(true)` returns it for reuse, `release(false)` closes it and resolves once its sockets have. */
+export type FtpLease = {connection: FtpConnection; release(reusable: boolean): Promise<void>}
 
 export class FtpPool {
   private readonly idle = new Map<string, Idle[]>()
@@ -26,42 +26,47 @@ export class FtpPool {
     while (!connection && waiting.length > 0) {
       const entry = waiting.pop() as Idle
       clearTimeout(entry.timer)
-      if (entry.connection.client.closed) continue
+      if (entry.connection.client.closed) {
+        void closeFtp(entry.connection)
+        continue
+      }
       connection = entry.connection
       connection.client.ftp.socket.ref()
     }
     connection ??= await openFtp(url, this.options, signal, during)
     const borrowed = connection
-    const onAbort = () => borrowed.client.close()
+    const onAbort = () => void closeFtp(borrowed)
     signal.addEventListener('abort', onAbort, {once: true})
     let released = false
     return {
       connection: borrowed,
-      release: (reusable) => {
+      release: async (reusable) => {
         if (released) return
         released = true
         signal.removeEventListener('abort', onAbort)
         if (reusable && !signal.aborted && !borrowed.client.closed) this.park(key, borrowed)
-        else borrowed.client.close()
+        else await closeFtp(borrowed)
       },
     }
   }
 
-  /** Closes every idle connection; borrowed ones close when their lease ends. */
-  close(): void {
+  /** Closes every idle connection, resolving once their sockets have closed; borrowed ones close when their lease ends. */
+  async close(): Promise<void> {
+    const closing: Promise<void>[] = []
     for (const entries of this.idle.values()) {
       for (const entry of entries) {
         clearTimeout(entry.timer)
-        entry.connection.client.close()
+        closing.push(closeFtp(entry.connection))
       }
     }
     this.idle.clear()
+    await Promise.all(closing)
   }
 
   private park(key: string, connection: FtpConnection): void {
     const entries = this.idle.get(key) ?? []
     if (entries.length >= MAX_IDLE_PER_LOGIN) {
-      connection.client.close()
+      void closeFtp(connection)
       return
     }
     const entry: Idle = {
@@ -69,7 +74,7 @@ export class FtpPool {
       timer: setTimeout(() => {
         const index = entries.indexOf(entry)
         if (index >= 0) entries.splice(index, 1)
-        connection.client.close()
+        void closeFtp(connection)
       }, IDLE_MS).unref(),
     }
     // An idle connection must not keep a finished CLI process alive.

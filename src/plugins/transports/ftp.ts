@@ -48,7 +48,7 @@ class FtpTransport implements Transport {
       reusable = isFileReply(error)
       throw ftpError(error, url, 'stat')
     } finally {
-      lease.release(reusable)
+      await lease.release(reusable)
     }
   }
 
@@ -92,7 +92,7 @@ class FtpTransport implements Transport {
     } finally {
       signal.removeEventListener('abort', onAbort)
       // A read stopped early closes its client, which ends the transfer without ABOR: both sockets go, nothing dangles.
-      lease.release(reusable)
+      await lease.release(reusable)
       sink.destroy()
     }
   }
@@ -109,12 +109,12 @@ class FtpTransport implements Transport {
       if (signal.aborted) throw signal.reason
       throw ftpError(error, url, 'ping')
     } finally {
-      lease.release(reusable)
+      await lease.release(reusable)
     }
   }
 
   async close(): Promise<void> {
-    this.pool.close()
+    await this.pool.close()
   }
 }
 

@@ -1,6 +1,7 @@
 // Opens an authenticated SSH connection with an SFTP session for an sftp:// URL, checking the host key against known_hosts first.
 import {readFile} from 'node:fs/promises'
 import {homedir, userInfo} from 'node:os'
+import type {Socket} from 'node:net'
 import {join} from 'node:path'
 import ssh2, {type ConnectConfig, type SFTPWrapper} from 'ssh2'
 import {TransportError} from '../../core/errors.js'
@@ -8,13 +9,31 @@ import type {TransportOptions} from '../types.js'
 import {decodePath} from './ftp-connect.js'
 import {sftpError} from './sftp-errors.js'
 import {checkHostKey, fingerprint, keyType, knownHostName} from './sftp-known-hosts.js'
+import {socketClosed} from './socket-closed.js'
 
 /** Milliseconds to wait for the TCP connection and SSH handshake when the user set no connect timeout. */
 const DEFAULT_TIMEOUT_MS = 20_000
 const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa']
 
 /** An authenticated SSH connection with its SFTP channel; `closed` turns true when the connection ends for any reason. */
-export type SftpConnection = {client: ssh2.Client; sftp: SFTPWrapper; closed: boolean}
+export type SftpConnection = {client: ssh2.Client; sftp: SFTPWrapper; closed: boolean; closing?: Promise<void>}
+
+/** The socket under an ssh2 client: ssh2 exposes neither ref/unref nor a destroy that also ends a socket it is already ending. */
+export function socketOf(client: ssh2.Client): Socket | undefined {
+  return (client as unknown as {_sock?: Socket})._sock
+}
+
+/** Ends the connection at once and resolves when its socket has really closed; calling it again returns the same promise. */
+export function endSftp(connection: SftpConnection): Promise<void> {
+  connection.closing ??= (async () => {
+    const socket = socketOf(connection.client)
+    connection.client.destroy()
+    // After an auth failure ssh2 half-closes its socket, and its destroy() then skips it: that socket (and ssh2's ready timer) would linger.
+    socket?.destroy()
+    await socketClosed(socket)
+  })()
+  return connection.closing
+}
 
 /** The remote path of `url`, percent-decoded; "sftp://host/~/f" is relative to the login directory. */
 export function sftpPath(url: URL): string {
@@ -89,7 +108,7 @@ export async function openSftp(url: URL, options: TransportOptions, signal: Abor
   client.on('error', () => {})
   const connection: SftpConnection = {client, sftp: undefined as unknown as SFTPWrapper, closed: false}
   client.once('close', () => (connection.closed = true))
-  const onAbort = () => client.destroy()
+  const onAbort = () => void endSftp(connection)
   signal.addEventListener('abort', onAbort, {once: true})
   try {
     connection.sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
@@ -100,7 +119,7 @@ export async function openSftp(url: URL, options: TransportOptions, signal: Abor
     })
     return connection
   } catch (error) {
-    client.destroy()
+    await endSftp(connection)
     if (signal.aborted) throw signal.reason
     throw hostKeyProblem ?? sftpError(error, url, during)
   } finally {

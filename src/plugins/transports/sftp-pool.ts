@@ -1,7 +1,7 @@
 // Keeps a few idle SSH connections per login, so consecutive stats and reads of one mirror skip the SSH handshake.
 import type {SFTPWrapper} from 'ssh2'
 import type {TransportOptions} from '../types.js'
-import {openSftp, type SftpConnection} from './sftp-connect.js'
+import {endSftp, openSftp, socketOf, type SftpConnection} from './sftp-connect.js'
 
 /** Idle connections kept per login: enough for a verify-then-fetch burst, few enough to be polite to servers. */
 const MAX_IDLE_PER_LOGIN = 4
@@ -10,13 +10,8 @@ const IDLE_MS = 5000
 
 type Idle = {connection: SftpConnection; timer: NodeJS.Timeout}
 
-/** One borrowed connection; `release(true)` returns it for reuse, `release(false)` closes it. */
-export type SftpLease = {sftp: SFTPWrapper; release(reusable: boolean): void}
-
-/** The socket under an ssh2 client: ssh2 offers no ref/unref of its own, and an idle pooled connection must not keep the process alive. */
-function socketOf(connection: SftpConnection): {ref?(): void; unref?(): void} | undefined {
-  return (connection.client as unknown as {_sock?: {ref?(): void; unref?(): void}})._sock
-}
+/** One borrowed connection; `release(true)` returns it for reuse, `release(false)` ends it and resolves once its socket has closed. */
+export type SftpLease = {sftp: SFTPWrapper; release(reusable: boolean): Promise<void>}
 
 export class SftpPool {
   private readonly idle = new Map<string, Idle[]>()
@@ -32,42 +27,44 @@ export class SftpPool {
     while (!connection && waiting.length > 0) {
       const entry = waiting.pop() as Idle
       clearTimeout(entry.timer)
-      if (entry.connection.closed) entry.connection.client.destroy()
+      if (entry.connection.closed) void endSftp(entry.connection)
       else connection = entry.connection
     }
-    if (connection) socketOf(connection)?.ref?.()
+    if (connection) socketOf(connection.client)?.ref()
     else connection = await openSftp(url, this.options, signal, during)
     const borrowed = connection
-    const onAbort = () => borrowed.client.destroy()
+    const onAbort = () => void endSftp(borrowed)
     signal.addEventListener('abort', onAbort, {once: true})
     let released = false
     return {
       sftp: borrowed.sftp,
-      release: (reusable) => {
+      release: async (reusable) => {
         if (released) return
         released = true
         signal.removeEventListener('abort', onAbort)
         if (reusable && !signal.aborted && !borrowed.closed) this.park(key, borrowed)
-        else borrowed.client.destroy()
+        else await endSftp(borrowed)
       },
     }
   }
 
-  /** Closes every idle connection; borrowed ones close when their lease ends. */
-  close(): void {
+  /** Ends every idle connection, resolving once their sockets have closed; borrowed ones end when their lease does. */
+  async close(): Promise<void> {
+    const closing: Promise<void>[] = []
     for (const entries of this.idle.values()) {
       for (const entry of entries) {
         clearTimeout(entry.timer)
-        entry.connection.client.destroy()
+        closing.push(endSftp(entry.connection))
       }
     }
     this.idle.clear()
+    await Promise.all(closing)
   }
 
   private park(key: string, connection: SftpConnection): void {
     const entries = this.idle.get(key) ?? []
     if (entries.length >= MAX_IDLE_PER_LOGIN) {
-      connection.client.destroy()
+      void endSftp(connection)
       return
     }
     const entry: Idle = {
@@ -75,10 +72,10 @@ export class SftpPool {
       timer: setTimeout(() => {
         const index = entries.indexOf(entry)
         if (index >= 0) entries.splice(index, 1)
-        connection.client.destroy()
+        void endSftp(connection)
       }, IDLE_MS).unref(),
     }
-    socketOf(connection)?.unref?.()
+    socketOf(connection.client)?.unref()
     entries.push(entry)
     this.idle.set(key, entries)
   }

@@ -70,7 +70,7 @@ class SftpTransport implements Transport {
       reusable = isStatusReply(error)
       throw sftpError(error, url, 'stat')
     } finally {
-      connection.release(reusable)
+      await connection.release(reusable)
     }
   }
 
@@ -123,7 +123,7 @@ class SftpTransport implements Transport {
       throw sftpError(error, url, 'read')
     } finally {
       // A read stopped early ends its connection, which cancels the outstanding READs on both sides.
-      connection.release(reusable)
+      await connection.release(reusable)
     }
   }
 
@@ -141,12 +141,12 @@ class SftpTransport implements Transport {
       reusable = isStatusReply(error)
       throw sftpError(error, url, 'ping')
     } finally {
-      connection.release(reusable)
+      await connection.release(reusable)
     }
   }
 
   async close(): Promise<void> {
-    this.pool.close()
+    await this.pool.close()
   }
 }
 
