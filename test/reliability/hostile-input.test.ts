@@ -159,6 +159,39 @@ describe('URLs inside remote documents that are not downloadable mirrors are dro
   })
 })
 
+describe('oversized and malformed headers from the primary', () => {
+  const withHeaders = async (headers: Record<string, string>) => {
+    mirror.setFaults({headers}, `/${NAME}`)
+    try {
+      return await run({argument: `${mirror.url}${NAME}`, sources: ['headers']})
+    } finally {
+      mirror.setFaults({}, `/${NAME}`)
+    }
+  }
+
+  it('a 100 KiB Link header is refused by the HTTP client: a warning, the primary alone, no crash', async () => {
+    const links = Array.from({length: 2000}, (_, index) => `<http://mirror-${index}.invalid/${NAME}>; rel=duplicate`).join(', ')
+    const set = await withHeaders({link: links})
+    expect(urls(set)).toEqual([`${mirror.url}${NAME}`])
+    expect(set.warnings?.map((warning) => warning.source)).toContain('primary')
+  })
+
+  it('Link headers that fit are all read, and malformed parts are counted, not trusted', async () => {
+    const good = Array.from({length: 50}, (_, index) => `<http://mirror-${index}.invalid/${NAME}>; rel=duplicate; pri=${index + 1}`)
+    const set = await withHeaders({link: [...good, '<unterminated; rel=duplicate', 'no-brackets; rel=duplicate', '<http://x.invalid/f.bin>; rel="duplicate; pri=0'].join(', ')})
+    expect(urls(set).length).toBeLessThanOrEqual(1 + 50 + 1)
+    expect(urls(set).slice(0, 3)).toEqual([`${mirror.url}${NAME}`, `http://mirror-0.invalid/${NAME}`, `http://mirror-1.invalid/${NAME}`])
+  })
+
+  it('Digest and Repr-Digest values that are not valid digests give no checksum', async () => {
+    const set = await withHeaders({
+      digest: `SHA-256=!!!not-base64!!!, SHA-256=${'A'.repeat(8000)}, MD5=, unknown=abc`,
+      'repr-digest': `sha-256=:${'B'.repeat(100)}:, sha-512=:short:, sha-256=notcolon`,
+    })
+    expect(set.target.checksums).toEqual([])
+  })
+})
+
 describe('Content-Disposition names from the server are reduced to one safe segment', () => {
   const cases: Array<[string, string]> = [
     ['attachment; filename="../../etc/passwd"', 'passwd'],
