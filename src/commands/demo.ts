@@ -19,7 +19,8 @@ export default class Demo extends BaseCommand<typeof Demo> {
   static override description =
     'Run the whole pipeline against local mirrors it starts itself: no internet, no root, about 15 seconds.\n' +
     'It starts mirrors on 127.0.0.1 (HTTP at 8, 4 and 2 MB/s, FTP, SFTP with a generated host key and client key, one HTTP mirror ' +
-    'serving corrupted bytes, a search page and a metalink that list them), makes a file, and runs discover -> verify -> rank -> fetch ' +
+    'serving corrupted bytes, one that is honest only where verify samples, a search page and a metalink with piece hashes that list them), ' +
+    'makes a file, and runs discover -> verify -> rank -> fetch ' +
     'against them. It checks the downloaded file\'s sha256, stops every server and removes its temporary directory (unless --keep). ' +
     'Your ~/.ssh and host history are never touched.'
 

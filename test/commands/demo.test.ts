@@ -32,6 +32,10 @@ describe('mirrorkit demo (CLI)', () => {
     for (const mirror of result.mirrors) expect(verdicts[mirror.url], mirror.role).toBe(mirror.expected)
     const corrupt = result.mirrors.find((mirror) => mirror.expected === 'mismatch')!
     expect(result.report.fetch.mirrors.some((mirror) => mirror.url === corrupt.url)).toBe(false)
+    // The sneaky mirror passes verify's samples; the piece hashes catch it during the download.
+    const sneaky = result.mirrors.find((mirror) => mirror.caughtByPieces)!
+    expect(result.report.fetch.mirrors.find((mirror) => mirror.url === sneaky.url)?.state).toBe('quarantined')
+    expect(result.report.fetch.checks.find((check) => check.name === 'pieces')?.ok).toBe(true)
     // Found through two sources: the metalink next to the file, and the search page.
     const sources = new Set(result.report.discover.candidates.flatMap((candidate) => candidate.foundBy))
     expect([...sources]).toEqual(expect.arrayContaining(['primary', 'neighbours', 'search:demo-search']))

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {hashFile} from '../hashing.js'
 import {makeContent, sha256Hex} from '../../mirrors/content.js'
-import {runPipeline, type PipelineHooks, type PipelineReport} from '../pipeline.js'
+import {pipelineDefaults, runPipeline, type PipelineHooks, type PipelineReport} from '../pipeline.js'
 import {startDemoMirrors, type DemoMirror} from './demo-mirrors.js'
 
 export type DemoOptions = {
@@ -37,7 +37,8 @@ export async function runDemo(options: DemoOptions, hooks: PipelineHooks & {onRe
   try {
     const content = makeContent(options.size ?? 32 * 1024 * 1024, 7)
     const expectedSha256 = sha256Hex(content)
-    const mirrors = await startDemoMirrors({name: DEMO_FILE_NAME, content, sha256: expectedSha256, directory})
+    const verifySamples = {samples: pipelineDefaults.verify.samples, seed: 1}
+    const mirrors = await startDemoMirrors({name: DEMO_FILE_NAME, content, sha256: expectedSha256, directory, verifySamples})
     try {
       hooks.onReady?.(mirrors.mirrors, directory)
       const output = join(directory, DEMO_FILE_NAME)
@@ -48,7 +49,7 @@ export async function runDemo(options: DemoOptions, hooks: PipelineHooks & {onRe
           // The demo's own key and known_hosts: ~/.ssh is never read or written.
           transportOptions: {knownHosts: mirrors.knownHostsPath, identity: mirrors.identityPath},
           discover: {sources: ['headers', 'neighbours', 'search'], engines: [mirrors.engine], selectedEngines: [mirrors.engine.name], timeoutMs: 10_000},
-          verify: {seed: 1},
+          verify: {seed: verifySamples.seed},
           // No historyPath: the demo's loopback speeds must not end up in the user's host history.
           rank: {throughput: {maxMs: 700}},
           fetch: {commandFile: false},
