@@ -1,19 +1,22 @@
 // Runs one download command under /usr/bin/time and returns wall seconds, CPU seconds and peak RSS.
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {mkdir, readFile, rm} from 'node:fs/promises'
 import path from 'node:path'
 import {spawnTracked, stopChild} from './children.js'
+import {outDirectory} from './paths.js'
 
 /** Output kept from each stream: enough for a failure's reason and a long run's JSON progress events. */
 const TAIL_BYTES = 1024 * 1024
+let runs = 0
 
 /**
  * Runs `command args` (inside `namespace` when given), killing it after `timeoutMs`.
  * `onStart(startedAt)` runs right after the spawn, so a scenario can schedule faults; it may return {cancel()}.
  */
 export async function measure({command, args, namespace, timeoutMs, environment, onStart}) {
-  const scratch = await mkdtemp(path.join(tmpdir(), 'mirrorkit-bench-'))
-  const timeFile = path.join(scratch, 'time')
+  // Inside bench/out (git-ignored), so even a run killed by SIGKILL leaves nothing in /tmp.
+  const scratch = path.join(outDirectory, 'time')
+  await mkdir(scratch, {recursive: true})
+  const timeFile = path.join(scratch, `${process.pid}-${++runs}.txt`)
   const timed = ['/usr/bin/time', '-f', '%e %U %S %M', '-o', timeFile, command, ...args]
   const [program, programArguments] = namespace ? ['ip', ['netns', 'exec', namespace, ...timed]] : [timed[0], timed.slice(1)]
   const startedAt = performance.now()
@@ -36,7 +39,7 @@ export async function measure({command, args, namespace, timeoutMs, environment,
   clearTimeout(timer)
   scheduled?.cancel()
   const usage = await readUsage(timeFile)
-  await rm(scratch, {recursive: true, force: true})
+  await rm(timeFile, {force: true})
   return {
     exitCode,
     timedOut,

@@ -1,8 +1,8 @@
-// Parses the benchmark's command line: --quick, --scenario NAME, --size MiB, --keep, --shaper server|tc, --clients a,b.
+// Parses the benchmark's command line: --quick, --scenario, --size, --shaper, --fault-clock, --clients, --mirrorkit-args, --keep.
 export const scenarioNames = ['caps', 'degrade', 'stall', 'unshaped']
 
 const usage = `usage: npm run bench -- [options]
-  --quick               64 MiB files, mirrorkit and tuned aria2c only, unshaped at 512 MiB (a smoke run, < 2 min)
+  --quick               64 MiB files, mirrorkit, tuned aria2c and curl only, unshaped at 512 MiB (a smoke run, < 2 min)
   --scenario NAME       run only NAME (${scenarioNames.join(', ')}); repeatable
   --size MiB            file size for the shaped scenarios (default 256)
   --shaper server|tc    who enforces the caps: the mirrors' token buckets (default) or kernel HTB in a network namespace
