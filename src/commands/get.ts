@@ -6,10 +6,20 @@ import {createProgress} from '../cli/progress.js'
 import {renderPipelineReport} from '../cli/report.js'
 import {sizeFlag} from '../cli/size-flag.js'
 import {loadUserConfig} from '../cli/user-config.js'
+import type {MirrorSet} from '../core/model.js'
 import {RANK_BY} from '../core/ranking/score.js'
-import {runPipeline, type PipelineEvent, type PipelineReport} from '../core/pipeline.js'
+import {runPipeline, type PipelineEvent, type PipelineReport, type StageName} from '../core/pipeline.js'
 
-const STAGE_NOTES = {discover: 'discovering mirrors', verify: 'verifying candidates', rank: 'ranking mirrors', fetch: 'downloading'}
+const USABLE = new Set(['ok', 'unverified'])
+
+/** What a stage is about to do, from the set the previous stage produced. */
+function stageNote(stage: StageName, previous: MirrorSet | undefined): string {
+  const usable = previous?.candidates.filter((candidate) => USABLE.has(candidate.verify?.status ?? 'unverified')).length ?? 0
+  if (stage === 'discover') return 'discovering mirrors…'
+  if (stage === 'verify') return `verifying ${previous?.candidates.length ?? 0} candidates…`
+  if (stage === 'rank') return `ranking ${usable} verified mirrors…`
+  return 'downloading…'
+}
 
 export default class Get extends BaseCommand<typeof Get> {
   static override description =
@@ -68,9 +78,11 @@ export default class Get extends BaseCommand<typeof Get> {
     const request = buildGetRequest(args.target, flags, config, this.config.dataDir)
     const progress = createProgress(flags.progress as 'auto' | 'json' | 'none')
     const chatty = process.stderr.isTTY || this.verbose
+    let previous: MirrorSet | undefined
     const onEvent = (event: PipelineEvent) => {
       if (event.type === 'fetch') progress.onEvent(event.event)
-      else if (event.type === 'stage-start' && chatty) this.note(`mirrorkit: ${STAGE_NOTES[event.stage]}…`)
+      else if (event.type === 'stage-end') previous = event.set
+      else if (event.type === 'stage-start' && chatty) this.note(`mirrorkit: ${stageNote(event.stage, previous)}`)
       else if (event.type === 'verify' && this.verbose) this.note(`  ${event.event.verdict.status}: ${event.event.url}`)
     }
     let report: PipelineReport
