@@ -7,6 +7,7 @@ import {renderPipelineReport} from '../cli/report.js'
 import {sizeFlag} from '../cli/size-flag.js'
 import {loadUserConfig} from '../cli/user-config.js'
 import type {MirrorSet} from '../core/model.js'
+import {redactUrl} from '../core/redact.js'
 import {RANK_BY} from '../core/ranking/score.js'
 import {runPipeline, type PipelineEvent, type PipelineReport, type StageName} from '../core/pipeline.js'
 
@@ -83,7 +84,7 @@ export default class Get extends BaseCommand<typeof Get> {
       if (event.type === 'fetch') progress.onEvent(event.event)
       else if (event.type === 'stage-end') previous = event.set
       else if (event.type === 'stage-start' && chatty) this.note(`mirrorkit: ${stageNote(event.stage, previous)}`)
-      else if (event.type === 'verify' && this.verbose) this.note(`  ${event.event.verdict.status}: ${event.event.url}`)
+      else if (event.type === 'verify' && this.verbose) this.note(`  ${event.event.verdict.status}: ${redactUrl(event.event.url)}`)
     }
     let report: PipelineReport
     try {
