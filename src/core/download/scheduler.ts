@@ -65,21 +65,32 @@ function steal(map: PieceMap, mirror: MirrorState, links: readonly Link[], limit
   return {mirror, offset: map.frontier(first), end: map.end(endPiece - 1), first, endPiece, whole: false, stealFrom: victim}
 }
 
+/** A link younger than this is never hedged: its rate is still a guess, and small files would be fetched twice. */
+export const HEDGE_GRACE_MS = 3000
+/** What a new request costs before its first byte, in seconds, counted against the hedge. */
+const HEDGE_SETUP_SECONDS = 0.5
+
 /**
- * End game: duplicate the tail of the slowest link from its current byte, when this mirror
- * is expected to be clearly faster (or the slow link has gone quiet).
+ * End game: duplicate the tail of the slowest link from its current byte, when that link has
+ * gone quiet, or when it would take well over twice as long as this mirror to finish it.
  */
 function hedge(map: PieceMap, mirror: MirrorState, links: readonly Link[]): Assignment | undefined {
   const now = Date.now()
   let victim: Link | undefined
   for (const link of links) {
     if (link.partner || link.cutReason || link.whole || link.remaining === 0 || link.mirror === mirror) continue
+    if (now - link.startedAt < HEDGE_GRACE_MS) continue
     if (!victim || link.rate < victim.rate) victim = link
   }
   if (!victim) return undefined
   const quiet = now - victim.lastByteAt > 1000
-  const expected = mirror.linkRate
-  if (!quiet && expected > 0 && expected < victim.rate * 1.5) return undefined
+  if (!quiet) {
+    const expected = mirror.linkRate
+    if (!(expected > 0)) return undefined
+    const slowSeconds = victim.remaining / Math.max(victim.rate, 1)
+    const fastSeconds = victim.remaining / expected + HEDGE_SETUP_SECONDS
+    if (slowSeconds < 2 * fastSeconds) return undefined
+  }
   const piece = map.pieceAt(victim.position)
   const offset = Math.max(victim.position, map.frontier(piece))
   if (offset >= victim.end) return undefined

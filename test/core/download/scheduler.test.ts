@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {Link} from '../../../src/core/download/link.js'
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import {PieceMap} from '../../../src/core/download/piece-map.js'
-import {mirrorsWithRoom, nextSpan} from '../../../src/core/download/scheduler.js'
+import {HEDGE_GRACE_MS, mirrorsWithRoom, nextSpan} from '../../../src/core/download/scheduler.js'
 import type {Transport} from '../../../src/plugins/types.js'
 
 const transport = {} as Transport
@@ -57,9 +57,17 @@ describe('scheduler', () => {
     slow.rate = 5
     const fast = mirror(0)
     fast.linkRate = 1000
+    // In its first seconds a link's rate is a guess: no hedge yet.
+    expect(nextSpan(map, fast, [slow], 1, limits)).toBeUndefined()
+    ;(slow as {startedAt: number}).startedAt = Date.now() - HEDGE_GRACE_MS - 1
     const span = nextSpan(map, fast, [slow], 1, limits)
     expect(span).toMatchObject({offset: 330, end: 400, hedgeOf: slow})
     fast.linkRate = 6
     expect(nextSpan(map, fast, [slow], 1, limits)).toBeUndefined()
+    // Unknown speed: only a quiet link is hedged.
+    fast.linkRate = 0
+    expect(nextSpan(map, fast, [slow], 1, limits)).toBeUndefined()
+    slow.lastByteAt = Date.now() - 2000
+    expect(nextSpan(map, fast, [slow], 1, limits)).toMatchObject({hedgeOf: slow})
   })
 })
