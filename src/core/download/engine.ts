@@ -1,6 +1,6 @@
 // The single entry point of the download engine: fetchFile (and startFetch, which also lets the caller drop mirrors while it runs).
 import {setMaxListeners} from 'node:events'
-import {rename, rm} from 'node:fs/promises'
+import {rename, rm, stat} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 import {AbortedError, ExitCode, IntegrityError, MirrorError} from '../errors.js'
 import {TransportSet} from '../transports.js'
@@ -76,7 +76,7 @@ async function run(
   try {
     const {mirrors, target} = await setUpMirrors(options.urls ?? [], options.mirrorSet, transports, emit, signal)
     setMirrors(mirrors)
-    const output = resolve(options.output ?? join(options.directory ?? process.cwd(), target.name))
+    const output = await outputPath(options, target.name)
     const part = `${output}.part`
     const checksums = [...(options.checksums ?? []), ...(options.mirrorSet?.target.checksums ?? [])]
     if (options.commandFile !== false) {
@@ -153,6 +153,17 @@ async function run(
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined)
     await transports.close()
   }
+}
+
+/**
+ * Where the file goes. `-o` naming an existing directory means "into it, under the target's name"
+ * (like `cp f dir/`); finding that out only at the final rename would waste the whole download.
+ */
+async function outputPath(options: FetchOptions, name: string): Promise<string> {
+  if (options.output === undefined) return resolve(options.directory ?? process.cwd(), name)
+  const output = resolve(options.output)
+  const found = await stat(output).catch(() => undefined)
+  return found?.isDirectory() ? join(output, name) : output
 }
 
 type Finished = {

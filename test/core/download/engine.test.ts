@@ -1,5 +1,6 @@
 // The engine end to end on local HTTP mirrors: several mirrors, byte-identical output, and how work spreads.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {mkdir, readdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {fetchFile} from '../../../src/core/download/engine.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
@@ -45,5 +46,14 @@ describe('fetchFile across mirrors', () => {
     const summary = await fetchFile({urls: [`${mirrors[0]!.url}f.bin`], output, pieceLength: 256 * 1024, checksums: [{algorithm: 'sha256', hex: expected}], transportFactories})
     expect(await fileSha256(output)).toBe(expected)
     expect(summary.checks).toEqual([expect.objectContaining({name: 'checksum', ok: true})])
+  })
+
+  it('writes into an existing directory given as the output, under the target\'s name', async () => {
+    const into = join(directory.path, 'into')
+    await mkdir(into)
+    const summary = await fetchFile({urls: [`${mirrors[0]!.url}f.bin`], output: into, pieceLength: 256 * 1024, crossCheck: 0, transportFactories})
+    expect(summary.output).toBe(join(into, 'f.bin'))
+    expect(await fileSha256(join(into, 'f.bin'))).toBe(expected)
+    expect((await readdir(directory.path)).filter((name) => name.startsWith('into.'))).toEqual([])
   })
 })
