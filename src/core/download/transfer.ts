@@ -1,5 +1,5 @@
 // The download phase: keeps links running on the best mirrors until every piece is done, reacting to cuts, errors and user drops.
-import type {MirrorError} from '../errors.js'
+import {TransportError, type MirrorError} from '../errors.js'
 import type {FetchEvent, CutReason} from './events.js'
 import {decideCuts, sampleRates} from './link-monitor.js'
 import {asMirrorError, endsMirror, noMirrorError, recheckChanged} from './mirror-failures.js'
@@ -205,6 +205,8 @@ export class Transfer {
   private afterCut(link: Link, now: number): void {
     const {mirror} = link
     if (link.cutReason === 'stall') {
+      // Kept as the mirror's last failure, so a run that only ever stalled ends as a network error (exit 5).
+      mirror.lastFailure = new TransportError(`${mirror.displayUrl} sent nothing for ${this.options.stallTimeoutMs / 1000} s`, 'ETIMEDOUT', {retryable: true})
       const seconds = mirror.bench(now, 'ETIMEDOUT', 'no data within the stall timeout')
       this.emit({type: 'mirror-benched', mirror: mirror.id, url: mirror.displayUrl, code: 'ETIMEDOUT', seconds})
     } else if (link.cutReason === 'slow' || link.cutReason === 'relative') {

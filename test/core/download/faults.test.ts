@@ -53,6 +53,12 @@ describe('fetchFile with faulty mirrors', () => {
     expect(served).toBeLessThan(SIZE + 1024 * 1024)
   })
 
+  it('ends as a network timeout (exit 5), not "no mirror", when the only mirror stalls before any byte', async () => {
+    const stalling = await mirror({stallAfter: 0})
+    const failure = await run([stalling], {stallTimeoutMs: 500, maxTries: 1}).catch((error: unknown) => error)
+    expect(failure).toMatchObject({code: 'ETIMEDOUT', exitCode: 5})
+  })
+
   it('cuts a stalled link and benches its mirror', async () => {
     const good = await mirror({bandwidth: 2 * 1024 * 1024})
     const stalling = await mirror({stallAfter: 100_000})
