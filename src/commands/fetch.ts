@@ -43,6 +43,7 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
     insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
     identity: Flags.string({description: 'SSH private key file for sftp mirrors.'}),
     'known-hosts': Flags.string({description: 'known_hosts file for sftp host keys (default: ~/.ssh/known_hosts).'}),
+    'accept-unknown-host-keys': Flags.boolean({description: 'Accept sftp host keys that are unknown or changed (unsafe: allows a man in the middle).', default: false}),
   }
 
   async run(): Promise<FetchSummary> {
@@ -69,7 +70,12 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
         crossCheck,
         seed: flags.seed,
         restart: flags.restart,
-        transport: {insecure: flags.insecure, ...(flags.identity ? {identity: flags.identity} : {}), ...(flags['known-hosts'] ? {knownHosts: flags['known-hosts']} : {})},
+        transport: {
+          insecure: flags.insecure,
+          acceptUnknownHostKeys: flags['accept-unknown-host-keys'],
+          ...(flags.identity ? {identity: flags.identity} : {}),
+          ...(flags['known-hosts'] ? {knownHosts: flags['known-hosts']} : {}),
+        },
       },
       {signal: AbortSignal.any([this.signal, stopper.signal]), onEvent: progress.onEvent},
     )

@@ -8,6 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {makeContent, sha256Hex} from '../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../helpers/http-mirror.js'
+import {startSftpMirror} from '../helpers/sftp-mirror.js'
 
 const SIZE = 3 * 1024 * 1024 + 99
 const content = makeContent(SIZE, 31)
@@ -108,6 +109,22 @@ describe('mirrorkit fetch', () => {
     const result = await cli([`http://127.0.0.1:${await closedPort()}/f.bin`, '-o', join(directory, 'refused.bin'), '--progress', 'none'])
     expect(result.stderr).toMatch(/ECONNREFUSED/)
     expect(result.code).toBe(5)
+  })
+
+  it('refuses an sftp mirror with an unknown host key, and takes it with --accept-unknown-host-keys', async () => {
+    const small = makeContent(64 * 1024, 5)
+    const sftp = await startSftpMirror({files: {'/s.bin': small}, password: 'pw'})
+    try {
+      const common = [`${sftp.url.replace('@', ':pw@')}s.bin`, '--known-hosts', join(directory, 'no-known-hosts'), '--progress', 'none']
+      const refused = await cli([...common, '-o', join(directory, 'refused.bin')])
+      expect(refused.code, refused.stderr).toBe(5)
+      expect(refused.stderr).toContain('EHOSTKEY')
+      const accepted = await cli([...common, '-o', join(directory, 'accepted.bin'), '--accept-unknown-host-keys'])
+      expect(accepted.code, accepted.stderr).toBe(0)
+      expect(sha256Hex(await readFile(join(directory, 'accepted.bin')))).toBe(sha256Hex(small))
+    } finally {
+      await sftp.close()
+    }
   })
 
   it('exits 3 when the file is missing on every mirror', async () => {
