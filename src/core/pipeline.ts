@@ -10,6 +10,7 @@ import {NoMirrorError} from './errors.js'
 import type {MirrorSet} from './model.js'
 import {rankMirrors, type RankEvent, type RankOptions} from './ranking/rank.js'
 import {redactText, redactUrl} from './redact.js'
+import {restoreCredentials} from './restore-credentials.js'
 import {verifyMirrors, type VerifyEvent, type VerifyOptions} from './verification/verify.js'
 
 export type StageName = 'discover' | 'verify' | 'rank' | 'fetch'
@@ -76,6 +77,9 @@ export async function runPipeline(request: PipelineRequest, hooks: PipelineHooks
     return result
   }
   const asSet = (set: MirrorSet) => set
+  // The stages hand back redacted URLs; the argument's password must survive into the next stage's requests.
+  const known = [request.argument]
+  const withCredentials = (set: MirrorSet) => restoreCredentials(set, known)
 
   const found = await stage(
     'discover',
@@ -87,7 +91,7 @@ export async function runPipeline(request: PipelineRequest, hooks: PipelineHooks
     'verify',
     () =>
       verifyMirrors(
-        found,
+        withCredentials(found),
         {...pipelineDefaults.verify, ...request.verify, transportOptions: {...transportOptions, ...request.verify?.transportOptions}},
         {signal, onEvent: (event) => onEvent?.({type: 'verify', event})},
       ),
@@ -99,7 +103,7 @@ export async function runPipeline(request: PipelineRequest, hooks: PipelineHooks
     'rank',
     () =>
       rankMirrors(
-        verified,
+        withCredentials(verified),
         {
           ...pipelineDefaults.rank,
           ...rankOptions,
@@ -116,7 +120,7 @@ export async function runPipeline(request: PipelineRequest, hooks: PipelineHooks
     fetchFile(
       {
         ...request.fetch,
-        mirrorSet: ranked,
+        mirrorSet: withCredentials(ranked),
         ...(request.output === undefined ? {} : {output: request.output}),
         ...(request.directory === undefined ? {} : {directory: request.directory}),
         transport: {...transportOptions, ...request.fetch?.transport},

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {runPipeline, type PipelineEvent} from '../../src/core/pipeline.js'
 import {makeContent, sha256Hex} from '../helpers/content.js'
+import {startFtpMirror} from '../helpers/ftp-mirror.js'
 import {startHttpMirror, type HttpMirror} from '../helpers/http-mirror.js'
 
 const content = makeContent(2 * 1024 * 1024, 11)
@@ -77,5 +78,18 @@ describe('runPipeline', () => {
     // The slow mirror alone needs ~2.6 s for the file: returning well before proves the abort cut it short.
     expect(Date.now() - started).toBeLessThan(15_000)
     expect(slow.stats.openConnections).toBeLessThanOrEqual(1)
+  })
+
+  it('logs in with the password of a credentialed argument in every stage, and never reports it', async () => {
+    const ftp = await startFtpMirror({files: {'f.bin': content}, user: 'user', password: 'hunter2'})
+    try {
+      const output = join(directory, 'ftp.bin')
+      const report = await runPipeline({argument: `ftp://user:hunter2@127.0.0.1:${ftp.port}/f.bin`, output, ...quick}, {signal: AbortSignal.timeout(25_000)})
+      expect(report.verify.candidates[0]?.verify?.status).toBe('ok')
+      expect(sha256Hex(await readFile(output))).toBe(sha256Hex(content))
+      expect(JSON.stringify(report)).not.toContain('hunter2')
+    } finally {
+      await ftp.close()
+    }
   })
 })
