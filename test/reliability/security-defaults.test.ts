@@ -48,6 +48,7 @@ function cliRuns(): Record<string, string[]> {
     'tls default': ['fetch', `${https.url}f.bin`, '-o', out('tls-default.bin'), '--progress', 'json'],
     'tls insecure': ['fetch', `${https.url}f.bin`, '-o', out('tls-insecure.bin'), '--insecure', '--progress', 'json'],
     'hostkey unknown (default known_hosts of an empty HOME)': ['fetch', sftpUrl, '-o', out('hostkey-unknown.bin'), '--progress', 'json'],
+    'hostkey unknown, --accept-unknown-host-keys': ['fetch', sftpUrl, '-o', out('hostkey-accepted.bin'), '--accept-unknown-host-keys', '--progress', 'json'],
     'hostkey changed': ['fetch', sftpUrl, '-o', out('hostkey-changed.bin'), '--known-hosts', wrongKnownHosts, '--progress', 'json'],
     'hostkey known': ['fetch', sftpUrl, '-o', out('hostkey-known.bin'), '--known-hosts', knownHosts, '--progress', 'json', '--verbose'],
     'credentials: fetch ftp+sftp, json progress, --json': ['fetch', ftpUrl, sftpUrl, '-o', out('credentials.bin'), '--known-hosts', knownHosts, '--progress', 'json', '--json', '--verbose'],
@@ -143,7 +144,13 @@ describe('SFTP host keys are checked against known_hosts', () => {
     expect(sha256Hex(await readFile(join(directory, 'hostkey-known.bin')))).toBe(expected)
   })
 
-  it('the opt-out (acceptUnknownHostKeys) accepts an unknown key', async () => {
+  it('the opt-out flag --accept-unknown-host-keys accepts the unknown key (same empty HOME)', async () => {
+    const run = result('hostkey unknown, --accept-unknown-host-keys')
+    expect(run.code, why(run)).toBe(0)
+    expect(sha256Hex(await readFile(join(directory, 'hostkey-accepted.bin')))).toBe(expected)
+  })
+
+  it('the library opt-out (acceptUnknownHostKeys) accepts an unknown key', async () => {
     const transport = sftpTransport.create({knownHosts: join(directory, 'missing-known-hosts'), acceptUnknownHostKeys: true})
     try {
       const info = await transport.stat(new URL(sftp.url.replace('@', `:${SECRET}@`) + 'f.bin'), {signal: AbortSignal.timeout(20_000)})
