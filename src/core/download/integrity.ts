@@ -63,7 +63,7 @@ export async function comparePieces(
   signal: AbortSignal,
 ): Promise<Comparison> {
   const result: Comparison = {compared: 0, blamed: new Set(), badPieces: [], ties: []}
-  const usable = mirrors.filter((mirror) => mirror.status === 'active' && !mirror.wholeOnly)
+  const usable = mirrors.filter((mirror) => mirror.status === 'active' && !mirror.wholeOnly && !mirror.unverified)
   for (const piece of pieces) {
     const deliverer = map.deliveredBy[piece]!
     // Voters must not have sent any of the bytes on disk; a hedge or a cut can mix two senders.

@@ -7,7 +7,7 @@ import type {RemoteInfo} from '../../plugins/types.js'
 import type {FetchEvent} from './events.js'
 import {MirrorState} from './mirror-state.js'
 
-const STAT_TIMEOUT_MS = 20_000
+export const STAT_TIMEOUT_MS = 20_000
 
 export type TargetInfo = {name: string; size?: number; etag?: string; modifiedAt?: Date; primary: MirrorState}
 
@@ -84,18 +84,22 @@ export async function setUpMirrors(
     const result = results[index]!
     if (result.status === 'rejected') {
       const error = result.reason as MirrorError
-      mirror.status = 'rejected'
-      mirror.reason = `stat failed: ${error?.code ?? 'ERROR'} ${error?.message ?? ''}`.trim()
-      mirror.lastError = {code: error?.code ?? 'ERROR', message: String(error?.message ?? error)}
-    } else {
-      const remote = result.value
-      mirror.size = remote.size
-      mirror.etag = remote.etag
-      mirror.modifiedAt = remote.modifiedAt
-      mirror.wholeOnly = !remote.acceptsRanges
-      if (remote.size !== info.size) {
+      if (error instanceof MirrorError && error.retryable) {
+        // Busy (503), reset or slow right now is not "unusable for the whole run": bench it and stat it again later.
+        mirror.unverified = true
+        mirror.lastFailure = error
+        const seconds = mirror.bench(Date.now(), error.code, error.message, error.retryAfter)
+        emit({type: 'mirror-benched', mirror: mirror.id, url: mirror.displayUrl, code: error.code, seconds})
+      } else {
         mirror.status = 'rejected'
-        mirror.reason = `size ${remote.size ?? 'unknown'} differs from the primary's ${info.size ?? 'unknown'}`
+        mirror.reason = `stat failed: ${error?.code ?? 'ERROR'} ${error?.message ?? ''}`.trim()
+        mirror.lastError = {code: error?.code ?? 'ERROR', message: String(error?.message ?? error)}
+      }
+    } else {
+      const mismatch = applyStat(mirror, result.value, info.size)
+      if (mismatch) {
+        mirror.status = 'rejected'
+        mirror.reason = mismatch
       }
     }
     if (mirror.status === 'rejected') emit({type: 'mirror-rejected', mirror: mirror.id, url: mirror.displayUrl, reason: mirror.reason!})
@@ -107,6 +111,15 @@ export async function setUpMirrors(
     mirrors,
     target: {name, ...(info.size === undefined ? {} : {size: info.size}), ...(info.etag ? {etag: info.etag} : {}), ...(info.modifiedAt ? {modifiedAt: info.modifiedAt} : {}), primary},
   }
+}
+
+/** Copies a mirror's validators from its stat; returns why it cannot serve the target (another size), if so. */
+export function applyStat(mirror: MirrorState, remote: RemoteInfo, size: number | undefined): string | undefined {
+  mirror.size = remote.size
+  mirror.etag = remote.etag
+  mirror.modifiedAt = remote.modifiedAt
+  mirror.wholeOnly = !remote.acceptsRanges
+  return remote.size === size ? undefined : `size ${remote.size ?? 'unknown'} differs from the primary's ${size ?? 'unknown'}`
 }
 
 function primaryFailure(errors: unknown[]): MirrorError {

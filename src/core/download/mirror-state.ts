@@ -14,6 +14,8 @@ export class MirrorState {
   reason?: string
   /** Only a whole stream from offset 0 (no ranges). */
   wholeOnly = false
+  /** Its first stat failed with a retryable error: benched, and stated again before any link uses it. */
+  unverified = false
   benchedUntil = 0
   /** After a slow cut, other mirrors are preferred until then. */
   cooldownUntil = 0

@@ -3,6 +3,7 @@ import {TransportError, type MirrorError} from '../errors.js'
 import type {FetchEvent, CutReason} from './events.js'
 import {decideCuts, sampleRates} from './link-monitor.js'
 import {asMirrorError, endsMirror, noMirrorError, recheckChanged} from './mirror-failures.js'
+import {restatMirror} from './mirror-restat.js'
 import {Link, runLink} from './link.js'
 import type {MirrorState} from './mirror-state.js'
 import type {ResolvedOptions} from './options.js'
@@ -18,6 +19,9 @@ export class Transfer {
   private nextLinkId = 1
   private failure?: unknown
   private wakeUp?: () => void
+  /** Mirrors whose deferred stat is in flight; those stats end with the transfer. */
+  private readonly restatting = new Set<MirrorState>()
+  private readonly restats = new AbortController()
 
   constructor(
     private readonly map: PieceMap,
@@ -53,6 +57,7 @@ export class Transfer {
     } finally {
       clearInterval(timer)
       this.signal.removeEventListener('abort', onAbort)
+      this.restats.abort()
       await this.stopAll('hedge-lost')
     }
   }
@@ -117,6 +122,9 @@ export class Transfer {
 
   private fill(): void {
     const now = Date.now()
+    for (const mirror of this.mirrors) {
+      if (mirror.unverified && !this.restatting.has(mirror) && mirror.isUsableAt(now, this.options.maxTries)) this.restat(mirror)
+    }
     const limits = {perMirror: this.options.perMirror, maxTries: this.options.maxTries, minSplitPieces: this.options.minSplitPieces}
     while (this.links.length < this.options.connections && !this.map.complete) {
       const candidates = mirrorsWithRoom(this.mirrors, now, limits)
@@ -228,6 +236,14 @@ export class Transfer {
       const seconds = mirror.bench(now, failure.code, failure.message, failure.retryAfter)
       this.emit({type: 'mirror-benched', mirror: mirror.id, url: mirror.displayUrl, code: failure.code, seconds})
     }
+  }
+
+  private restat(mirror: MirrorState): void {
+    this.restatting.add(mirror)
+    void restatMirror(mirror, this.map.size, AbortSignal.any([this.signal, this.restats.signal]), this.emit).finally(() => {
+      this.restatting.delete(mirror)
+      this.wake()
+    })
   }
 
   private recheck(mirror: MirrorState, failure: MirrorError): void {

@@ -97,6 +97,29 @@ describe('fetchFile with faulty mirrors', () => {
     expect(after.some((event) => event.type === 'link-start' && event.mirror === 1)).toBe(true)
   })
 
+  it('benches a second mirror whose first stat answers 503, stats it again later and uses it', async () => {
+    const good = await mirror({bandwidth: 512 * 1024})
+    const busy = await mirror({status: 503, retryAfter: 1})
+    setTimeout(() => busy.setFaults({bandwidth: 512 * 1024}), 300)
+    const {events, output, summary} = await run([good, busy], {connections: 4, perMirror: 2})
+    expect(await fileSha256(output)).toBe(expected)
+    expect(events.of('mirror-rejected')).toEqual([])
+    const benched = events.of('mirror-benched').find((event) => event.mirror === 1 && event.code === 'ETHROTTLED')
+    expect(benched?.seconds).toBe(1)
+    expect(events.of('link-start').some((event) => event.mirror === 1)).toBe(true)
+    expect(summary.mirrors[1]!.bytes).toBeGreaterThan(0)
+  })
+
+  it('rejects a deferred mirror whose second stat shows another size', async () => {
+    const good = await mirror({bandwidth: 512 * 1024})
+    const busy = await mirror({status: 503, retryAfter: 1})
+    setTimeout(() => busy.setFaults({size: SIZE - 1}), 300)
+    const {events, output, summary} = await run([good, busy], {connections: 4, perMirror: 2})
+    expect(await fileSha256(output)).toBe(expected)
+    expect(events.of('mirror-rejected').map((event) => event.mirror)).toEqual([1])
+    expect(summary.mirrors[1]!.bytes).toBe(0)
+  })
+
   it('stops asking ranges of a mirror that answers 200, without writing its bytes', async () => {
     const good = await mirror()
     const whole = await mirror({ignoreRange: true})
