@@ -4,6 +4,8 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {readMirrorSetInput} from '../cli/input.js'
 import {renderRankTable} from '../cli/rank-table.js'
+import {transportFlags, transportOptionsFrom} from '../cli/transport-flags.js'
+import {loadUserConfig} from '../cli/user-config.js'
 import {ExitCode, UsageError} from '../core/errors.js'
 import {FILE_FORMATS, renderMirrorSet, type FileFormat} from '../core/formats/render-set.js'
 import type {MirrorSet} from '../core/model.js'
@@ -30,25 +32,27 @@ export default class Rank extends BaseCommand<typeof Rank> {
     parallel: Flags.integer({description: 'Mirrors measured at once (more is faster but the probes share your link).', default: 1, min: 1}),
     all: Flags.boolean({description: 'Also measure mirrors that verify found mismatched or unreachable.', default: false}),
     'rtt-samples': Flags.integer({description: 'Round trips timed per probe kind.', default: 5, min: 1}),
-    'max-time': Flags.integer({description: 'Milliseconds a throughput probe may run after its first byte.', default: 3000, min: 50}),
+    'max-time': Flags.integer({description: 'Milliseconds a throughput probe may run after its first byte [config: rankBudget; default: 3000].', min: 50}),
     'max-bytes': Flags.integer({description: 'Bytes a throughput probe may read.', default: 16 * 1024 * 1024, min: 1024}),
     timeout: Flags.integer({description: 'Seconds to wait for a connection or a first byte.', default: 10, min: 1}),
     history: Flags.boolean({description: 'Use and update the per-host history in the data directory (--no-history: neither).', default: true, allowNo: true}),
     format: Flags.string({description: 'Output format (default: table on a terminal, JSON otherwise).', options: ['table', ...FILE_FORMATS]}),
-    insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
+    config: Flags.string({description: 'Config file; default: config.json in the mirrorkit config directory.', env: 'MIRRORKIT_CONFIG'}),
+    ...transportFlags,
   }
 
   async run(): Promise<MirrorSet> {
     const {flags} = await this.parse(Rank)
+    const config = await loadUserConfig(this.config.configDir, flags.config)
     const set = await readMirrorSetInput(flags.input)
     if (!set) throw new UsageError('give a MirrorSet: --input FILE, or pipe one (e.g. from mirrorkit verify)')
     const ranked = await rankMirrors(
       set,
       {
         by: flags.by as (typeof RANK_BY)[number], top: flags.top, parallel: flags.parallel, includeAll: flags.all, rttSamples: flags['rtt-samples'],
-        throughput: {maxMs: flags['max-time'], maxBytes: flags['max-bytes'], firstByteTimeoutMs: flags.timeout * 1000},
+        throughput: {maxMs: flags['max-time'] ?? config.rankBudget ?? 3000, maxBytes: flags['max-bytes'], firstByteTimeoutMs: flags.timeout * 1000},
         timeoutMs: flags.timeout * 1000, historyPath: flags.history ? join(this.config.dataDir, 'host-history.json') : undefined,
-        transportOptions: {insecure: flags.insecure},
+        transportOptions: transportOptionsFrom(flags, config),
       },
       {signal: this.signal, onEvent: (event) => this.verbose && this.note(`measured ${event.url}: ${event.measurement.error?.code ?? formatRate(event.measurement.bytesPerSecond)}`)},
     )

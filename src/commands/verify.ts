@@ -2,6 +2,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {readMirrorSetInput} from '../cli/input.js'
+import {transportFlags, transportOptionsFrom} from '../cli/transport-flags.js'
+import {loadUserConfig} from '../cli/user-config.js'
 import {renderVerifyTable} from '../cli/verify-table.js'
 import {ExitCode, UsageError} from '../core/errors.js'
 import {emptyMirrorSet, type MirrorSet} from '../core/model.js'
@@ -21,18 +23,21 @@ export default class Verify extends BaseCommand<typeof Verify> {
     input: Flags.string({char: 'i', description: 'MirrorSet JSON file ("-" for stdin); default: stdin when piped.'}),
     primary: Flags.string({description: 'URL that defines the target (default: the MirrorSet\'s target.primary). Extra arguments are mirror URLs.'}),
     'ignore-name': Flags.boolean({description: 'Do not require the file name to match.', default: false}),
-    samples: Flags.integer({description: 'Ranges (or pieces) sampled per mirror; 0 disables sampling.', default: 4, min: 0}),
+    samples: Flags.integer({description: 'Ranges (or pieces) sampled per mirror; 0 disables sampling [config: verifySamples; default: 4].', min: 0}),
     'sample-size': Flags.integer({description: 'Bytes per sampled range.', default: 64 * 1024, min: 1}),
     seed: Flags.integer({description: 'Seed for the sample offsets, to repeat a run exactly (default: random, shown in each verdict).', min: 0}),
     full: Flags.boolean({description: 'Download each whole file and compare its hash.', default: false}),
     strict: Flags.boolean({description: `Exit with ${ExitCode.integrity} when any mirror serves different bytes.`, default: false}),
     concurrency: Flags.integer({description: 'Mirrors checked at once.', default: 4, min: 1}),
-    timeout: Flags.integer({description: 'Seconds allowed per mirror (default 60, or 3600 with --full).', min: 1}),
-    insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
+    timeout: Flags.integer({description: 'Seconds allowed per mirror [config: verifyTimeout; default: 60, or 3600 with --full].', min: 1}),
+    config: Flags.string({description: 'Config file; default: config.json in the mirrorkit config directory.', env: 'MIRRORKIT_CONFIG'}),
+    ...transportFlags,
   }
 
   async run(): Promise<MirrorSet> {
     const {flags, argv} = await this.parse(Verify)
+    const config = await loadUserConfig(this.config.configDir, flags.config)
+    const timeout = flags.timeout ?? config.verifyTimeout
     const mirrors = (argv as string[]).map((url) => ({url, foundBy: ['argument']}))
     let set = await readMirrorSetInput(flags.input)
     if (!set) {
@@ -43,8 +48,8 @@ export default class Verify extends BaseCommand<typeof Verify> {
     const verified = await verifyMirrors(
       set,
       {
-        primary: flags.primary, ignoreName: flags['ignore-name'], samples: flags.samples, sampleSize: flags['sample-size'], seed: flags.seed,
-        full: flags.full, concurrency: flags.concurrency, timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000, transportOptions: {insecure: flags.insecure},
+        primary: flags.primary, ignoreName: flags['ignore-name'], samples: flags.samples ?? config.verifySamples ?? 4, sampleSize: flags['sample-size'], seed: flags.seed,
+        full: flags.full, concurrency: flags.concurrency, timeoutMs: timeout === undefined ? undefined : timeout * 1000, transportOptions: transportOptionsFrom(flags, config),
       },
       {signal: this.signal, onEvent: (event) => this.verbose && this.note(`${event.verdict.status}: ${event.url} ${redactText(event.verdict.summary)}`)},
     )

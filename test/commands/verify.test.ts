@@ -69,4 +69,20 @@ describe('mirrorkit verify (CLI)', () => {
     expect(run.code).toBe(0)
     expect((JSON.parse(run.stdout) as MirrorSet).candidates.map((candidate) => candidate.verify?.status)).toEqual(['ok', 'ok'])
   }, 90_000)
+
+  it('takes its defaults from the config file, and flags override them', async () => {
+    const configFile = join(directory, 'config.json')
+    await writeFile(configFile, JSON.stringify({verifySamples: 0}))
+    const fromConfig = await cli('verify', '--input', setPath, '--config', configFile, '--seed', '1')
+    expect(fromConfig.code, fromConfig.stderr).toBe(0)
+    // With sampling off, the corrupt mirror cannot be told apart: its verdict honestly says it was not sampled.
+    const statuses = (JSON.parse(fromConfig.stdout) as MirrorSet).candidates.map((candidate) => candidate.verify?.checks.some((check) => check.name === 'sample'))
+    expect(statuses).toEqual([false, false, false])
+    const fromFlag = await cli('verify', '--input', setPath, '--config', configFile, '--samples', '4', '--seed', '1')
+    expect((JSON.parse(fromFlag.stdout) as MirrorSet).candidates.map((candidate) => candidate.verify?.status)).toEqual(['ok', 'ok', 'mismatch'])
+    await writeFile(configFile, JSON.stringify({verifySamples: 'many'}))
+    const broken = await cli('verify', '--input', setPath, '--config', configFile)
+    expect(broken.code).toBe(2)
+    expect(broken.stderr).toContain('ECONFIG')
+  }, 90_000)
 })

@@ -1,0 +1,19 @@
+// The shared transport flags: flags win over the config file, and unsafe options are only on when asked for.
+import {describe, expect, it} from 'vitest'
+import {transportOptionsFrom} from '../../src/cli/transport-flags.js'
+
+describe('transportOptionsFrom', () => {
+  it('is empty (all checks on) when nothing is set', () => {
+    expect(transportOptionsFrom({insecure: false, 'accept-unknown-host-keys': false})).toEqual({})
+  })
+
+  it('falls back to the config and lets flags override it', () => {
+    const config = {identity: '/keys/a', knownHosts: '/kh/a', connectTimeout: 7}
+    expect(transportOptionsFrom({}, config)).toEqual({identity: '/keys/a', knownHosts: '/kh/a', connectTimeout: 7000})
+    expect(transportOptionsFrom({identity: '/keys/b', 'connect-timeout': 2}, config)).toEqual({identity: '/keys/b', knownHosts: '/kh/a', connectTimeout: 2000})
+  })
+
+  it('passes the unsafe opt-outs through only when given', () => {
+    expect(transportOptionsFrom({insecure: true, 'accept-unknown-host-keys': true})).toEqual({insecure: true, acceptUnknownHostKeys: true})
+  })
+})
