@@ -50,7 +50,7 @@ afterAll(async () => {
   await engines?.close()
   await mirror?.close()
   await rm(directory, {recursive: true, force: true})
-  process.stdout.write(`hostile inputs tried (discovery): ${tried}\n`)
+  process.stdout.write(`hostile inputs tried: ${tried} (documents, headers, pages, lists, arguments and output paths)\n`)
 })
 
 describe('metalink file names that would escape the output directory are refused', () => {
