@@ -33,6 +33,8 @@ export type TransportOptions = {
   /** Accept sftp host keys that are unknown or changed. */
   acceptUnknownHostKeys?: boolean
   userAgent?: string
+  /** netrc file for URLs without a password (or with a redacted one); default $NETRC or ~/.netrc; false: none. */
+  netrc?: string | false
   /** Milliseconds to wait for a connection (and its handshake). */
   connectTimeout?: number
 }
