@@ -16,7 +16,7 @@ export async function run(context) {
       content,
       caps: CAPS,
       shaper: context.shaper,
-      timeoutMs: timeLimitMs(ideal),
+      timeoutMs: timeLimitMs(ideal, context.options.quick),
       keep: context.options.keep,
       extra: extraArguments(context, clientName),
     })

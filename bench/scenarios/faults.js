@@ -34,7 +34,7 @@ async function runFaultScenario(context, name, event, lost) {
       events: [event],
       faultClock: clock,
       shaper: context.shaper,
-      timeoutMs: timeLimitMs(ideal),
+      timeoutMs: timeLimitMs(ideal, context.options.quick),
       keep: context.options.keep,
       extra: extraArguments(context, clientName),
     })

@@ -10,14 +10,17 @@ export function shapedSize(options) {
 
 /** The scenario's default clients (fewer with --quick), or those named by --clients; only installed ones. */
 export function pickClients(context, defaults) {
-  const quick = ['mirrorkit', 'mirrorkitNoCheck', 'aria2Tuned', 'curl']
+  const quick = ['mirrorkit', 'aria2Tuned', 'curl']
   const wanted = context.options.clients ?? (context.options.quick ? defaults.filter((name) => quick.includes(name)) : defaults)
   return wanted.filter((name) => context.available.has(name))
 }
 
-/** Generous enough for aria2's 60 s stall timeout, bounded so a hung client never hangs the benchmark. */
-export function timeLimitMs(idealSeconds) {
-  return Math.round(Math.max(120, idealSeconds * 6) * 1000)
+/**
+ * Generous enough for aria2's 60 s stall timeout, bounded so a hung client never hangs the
+ * benchmark; --quick allows 45 s so a smoke run stays near two minutes even when a client hangs.
+ */
+export function timeLimitMs(idealSeconds, quick = false) {
+  return Math.round(Math.max(quick ? 45 : 120, idealSeconds * 6) * 1000)
 }
 
 export function extraArguments(context, clientName) {

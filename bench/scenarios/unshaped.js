@@ -17,7 +17,7 @@ export async function run(context) {
       caps: [undefined],
       shaper: undefined,
       // Loopback moves a GiB in seconds; a client slower than 10 MB/s has a problem worth a timeout.
-      timeoutMs: timeLimitMs(content.size / 10e6),
+      timeoutMs: timeLimitMs(content.size / 10e6, context.options.quick),
       keep: context.options.keep,
       extra: extraArguments(context, clientName),
     })
