@@ -22,6 +22,8 @@ class LazyTransport implements Transport {
   readonly protocols: readonly string[]
   readonly ping?: (url: URL, options: CallOptions) => Promise<number>
   private real?: Promise<Transport>
+  /** The loaded transport, so reads after the first stat go to it without an extra generator per chunk. */
+  private loaded?: Transport
   private closed = false
 
   constructor(
@@ -38,7 +40,12 @@ class LazyTransport implements Transport {
     return (await this.transport()).stat(url, options)
   }
 
-  async *read(url: URL, range: ByteRange | undefined, options: CallOptions & {etag?: string}): AsyncGenerator<Uint8Array> {
+  read(url: URL, range: ByteRange | undefined, options: CallOptions & {etag?: string}): AsyncIterable<Uint8Array> {
+    if (this.loaded && !this.closed) return this.loaded.read(url, range, options)
+    return this.readAfterLoading(url, range, options)
+  }
+
+  private async *readAfterLoading(url: URL, range: ByteRange | undefined, options: CallOptions & {etag?: string}): AsyncGenerator<Uint8Array> {
     yield* (await this.transport()).read(url, range, options)
   }
 
@@ -50,7 +57,7 @@ class LazyTransport implements Transport {
 
   private transport(): Promise<Transport> {
     if (this.closed) return Promise.reject(new Error(`the ${this.name} transport is closed`))
-    this.real ??= this.factory().then((factory) => factory.create(this.options))
+    this.real ??= this.factory().then((factory) => (this.loaded = factory.create(this.options)))
     return this.real
   }
 }
