@@ -54,7 +54,15 @@ export type Comparison = {
   ties: Array<[number, number]>
 }
 
-/** Compares each piece on disk with the same range from another mirror; on a mismatch, a third mirror votes when there is one. */
+/** Pieces compared at once: one request at a time made a 32-piece cross-check cost seconds of round trips. */
+const COMPARE_CONCURRENCY = 8
+
+type Outcome = {compared: boolean; blamed?: number; bad?: boolean; tie?: [number, number]}
+
+/**
+ * Compares each piece on disk with the same range from another mirror; on a mismatch, a third mirror
+ * votes when there is one. Several pieces are compared at once, each asked of the least busy voter.
+ */
 export async function comparePieces(
   pieces: readonly number[],
   map: PieceMap,
@@ -62,34 +70,68 @@ export async function comparePieces(
   mirrors: readonly MirrorState[],
   signal: AbortSignal,
 ): Promise<Comparison> {
-  const result: Comparison = {compared: 0, blamed: new Set(), badPieces: [], ties: []}
   const usable = mirrors.filter((mirror) => mirror.status === 'active' && !mirror.wholeOnly && !mirror.unverified)
-  for (const piece of pieces) {
-    const deliverer = map.deliveredBy[piece]!
-    // Voters must not have sent any of the bytes on disk; a hedge or a cut can mix two senders.
-    const contributors = map.contributors(piece)
-    // The fastest other mirrors answer first; the primary breaks ties, so it goes first among equals.
-    const others = usable.filter((mirror) => !contributors.includes(mirror.id)).sort((a, b) => b.linkRate - a.linkRate || a.id - b.id)
-    const [second, third] = others
-    if (!second) continue
-    const local = await sink.read(map.start(piece), map.lengthOf(piece))
-    let remote: Buffer
-    try {
-      remote = await readPiece(second, map, piece, signal)
-    } catch {
-      if (signal.aborted) throw signal.reason
-      continue
+  const busy = new Map<MirrorState, number>()
+  const outcomes: Outcome[] = []
+  let next = 0
+  const worker = async () => {
+    while (next < pieces.length) {
+      const index = next++
+      outcomes[index] = await comparePiece(pieces[index]!, map, sink, usable, busy, signal)
     }
-    result.compared++
-    if (local.equals(remote)) continue
-    const judge = third ? await readPiece(third, map, piece, signal).catch(() => undefined) : undefined
-    if (judge?.equals(remote)) {
-      // A mixed piece is refetched, but only a sole sender is blamed.
-      if (contributors.length === 1) result.blamed.add(deliverer)
-      result.badPieces.push(piece)
-    } else if (judge?.equals(local)) result.blamed.add(second.id)
-    else if (contributors.length <= 1) result.ties.push([deliverer, second.id])
-    else result.badPieces.push(piece)
+  }
+  await Promise.all(Array.from({length: Math.min(COMPARE_CONCURRENCY, pieces.length)}, worker))
+  // Folded in piece order, so the result does not depend on which request finished first.
+  const result: Comparison = {compared: 0, blamed: new Set(), badPieces: [], ties: []}
+  for (const [index, outcome] of outcomes.entries()) {
+    if (outcome.compared) result.compared++
+    if (outcome.blamed !== undefined) result.blamed.add(outcome.blamed)
+    if (outcome.bad) result.badPieces.push(pieces[index]!)
+    if (outcome.tie) result.ties.push(outcome.tie)
   }
   return result
+}
+
+async function comparePiece(
+  piece: number,
+  map: PieceMap,
+  sink: FileSink,
+  usable: readonly MirrorState[],
+  busy: Map<MirrorState, number>,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  const deliverer = map.deliveredBy[piece]!
+  // Voters must not have sent any of the bytes on disk; a hedge or a cut can mix two senders.
+  const contributors = map.contributors(piece)
+  // The least busy, then fastest, other mirrors answer; the primary breaks ties, so it goes first among equals.
+  const load = (mirror: MirrorState) => busy.get(mirror) ?? 0
+  const others = usable
+    .filter((mirror) => !contributors.includes(mirror.id))
+    .sort((a, b) => load(a) - load(b) || b.linkRate - a.linkRate || a.id - b.id)
+  const [second, third] = others
+  if (!second) return {compared: false}
+  const local = await sink.read(map.start(piece), map.lengthOf(piece))
+  const remote = await readCounted(second, map, piece, busy, signal).catch(() => {
+    if (signal.aborted) throw signal.reason
+    return undefined
+  })
+  if (!remote) return {compared: false}
+  if (local.equals(remote)) return {compared: true}
+  const judge = third ? await readCounted(third, map, piece, busy, signal).catch(() => undefined) : undefined
+  if (judge?.equals(remote)) {
+    // A mixed piece is refetched, but only a sole sender is blamed.
+    return contributors.length === 1 ? {compared: true, blamed: deliverer, bad: true} : {compared: true, bad: true}
+  }
+  if (judge?.equals(local)) return {compared: true, blamed: second.id}
+  if (contributors.length <= 1) return {compared: true, tie: [deliverer, second.id]}
+  return {compared: true, bad: true}
+}
+
+async function readCounted(mirror: MirrorState, map: PieceMap, piece: number, busy: Map<MirrorState, number>, signal: AbortSignal): Promise<Buffer> {
+  busy.set(mirror, (busy.get(mirror) ?? 0) + 1)
+  try {
+    return await readPiece(mirror, map, piece, signal)
+  } finally {
+    busy.set(mirror, busy.get(mirror)! - 1)
+  }
 }
