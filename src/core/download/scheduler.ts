@@ -66,7 +66,7 @@ function steal(map: PieceMap, mirror: MirrorState, links: readonly Link[], limit
 }
 
 /** A link younger than this is never hedged: its rate is still a guess, and small files would be fetched twice. */
-export const HEDGE_GRACE_MS = 3000
+export const HEDGE_GRACE_MS = 1500
 /** What a new request costs before its first byte, in seconds, counted against the hedge. */
 const HEDGE_SETUP_SECONDS = 0.5
 
