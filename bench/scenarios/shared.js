@@ -17,10 +17,10 @@ export function pickClients(context, defaults) {
 
 /**
  * Generous enough for aria2's 60 s stall timeout, bounded so a hung client never hangs the
- * benchmark; --quick allows 45 s so a smoke run stays near two minutes even when a client hangs.
+ * benchmark; --quick allows 30 s so a smoke run stays near two minutes even when a client hangs.
  */
 export function timeLimitMs(idealSeconds, quick = false) {
-  return Math.round(Math.max(quick ? 45 : 120, idealSeconds * 6) * 1000)
+  return Math.round(Math.max(quick ? 30 : 120, idealSeconds * 6) * 1000)
 }
 
 export function extraArguments(context, clientName) {
