@@ -60,7 +60,7 @@ export async function runTrial({clientName, content, caps, events = [], faultClo
       ...result,
       verified: sha256 === content.sha256,
       bytesPerMirror,
-      events: applied,
+      faultsApplied: applied,
       firstByteSeconds: firstByteAt === undefined ? undefined : (firstByteAt - result.startedAt) / 1000,
       eventsFile,
       phases: isMirrorkit ? mirrorkitPhases(result.stderr, result.spawnedAt, result.exitedAt) : undefined,

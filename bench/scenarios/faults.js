@@ -38,7 +38,7 @@ async function runFaultScenario(context, name, event, lost) {
       keep: context.options.keep,
       extra: extraArguments(context, clientName),
     })
-    const faultAt = row.events.find((applied) => applied.appliedAt !== undefined)?.appliedAt
+    const faultAt = row.faultsApplied.find((applied) => applied.appliedAt !== undefined)?.appliedAt
     // A client that finished before the fault hit had the whole capacity all along.
     const rowIdeal = faultAt === undefined ? content.size / CAPS_SUM : idealFor(faultAt)
     rows.push({...row, bytes: content.size, faultAt, idealSeconds: rowIdeal, fraction: row.verified ? rowIdeal / row.wallSeconds : 0})
