@@ -1,4 +1,5 @@
 // After the transfer: re-reads pieces from other mirrors to blame the mirror behind a bad file, or to cross-check when there is no reference hash.
+import {createHash} from 'node:crypto'
 import type {FileSink} from './file-sink.js'
 import type {MirrorState} from './mirror-state.js'
 import type {PieceMap} from './piece-map.js'
@@ -36,11 +37,15 @@ export function samplePieces(map: PieceMap, perMirror: number | 'all', seed: num
   return chosen.sort((a, b) => a - b)
 }
 
-async function readPiece(mirror: MirrorState, map: PieceMap, piece: number, signal: AbortSignal): Promise<Buffer> {
-  const chunks: Uint8Array[] = []
+/**
+ * The SHA-256 of a piece as a mirror serves it, hashed as it streams: comparing digests instead of
+ * buffers keeps a cross-check of several pieces at once from holding two copies of each in memory.
+ */
+async function remoteDigest(mirror: MirrorState, map: PieceMap, piece: number, signal: AbortSignal): Promise<string> {
+  const hash = createHash('sha256')
   const options = {signal: AbortSignal.any([signal, AbortSignal.timeout(READ_TIMEOUT_MS)]), ...(mirror.etag === undefined ? {} : {etag: mirror.etag})}
-  for await (const chunk of mirror.transport.read(mirror.url, {offset: map.start(piece), length: map.lengthOf(piece)}, options)) chunks.push(chunk)
-  return Buffer.concat(chunks)
+  for await (const chunk of mirror.transport.read(mirror.url, {offset: map.start(piece), length: map.lengthOf(piece)}, options)) hash.update(chunk)
+  return hash.digest('hex')
 }
 
 export type Comparison = {
@@ -110,27 +115,27 @@ async function comparePiece(
     .sort((a, b) => load(a) - load(b) || b.linkRate - a.linkRate || a.id - b.id)
   const [second, third] = others
   if (!second) return {compared: false}
-  const local = await sink.read(map.start(piece), map.lengthOf(piece))
+  const local = createHash('sha256').update(await sink.read(map.start(piece), map.lengthOf(piece))).digest('hex')
   const remote = await readCounted(second, map, piece, busy, signal).catch(() => {
     if (signal.aborted) throw signal.reason
     return undefined
   })
   if (!remote) return {compared: false}
-  if (local.equals(remote)) return {compared: true}
+  if (local === remote) return {compared: true}
   const judge = third ? await readCounted(third, map, piece, busy, signal).catch(() => undefined) : undefined
-  if (judge?.equals(remote)) {
+  if (judge === remote) {
     // A mixed piece is refetched, but only a sole sender is blamed.
     return contributors.length === 1 ? {compared: true, blamed: deliverer, bad: true} : {compared: true, bad: true}
   }
-  if (judge?.equals(local)) return {compared: true, blamed: second.id}
+  if (judge === local) return {compared: true, blamed: second.id}
   if (contributors.length <= 1) return {compared: true, tie: [deliverer, second.id]}
   return {compared: true, bad: true}
 }
 
-async function readCounted(mirror: MirrorState, map: PieceMap, piece: number, busy: Map<MirrorState, number>, signal: AbortSignal): Promise<Buffer> {
+async function readCounted(mirror: MirrorState, map: PieceMap, piece: number, busy: Map<MirrorState, number>, signal: AbortSignal): Promise<string> {
   busy.set(mirror, (busy.get(mirror) ?? 0) + 1)
   try {
-    return await readPiece(mirror, map, piece, signal)
+    return await remoteDigest(mirror, map, piece, signal)
   } finally {
     busy.set(mirror, busy.get(mirror)! - 1)
   }
