@@ -19,6 +19,7 @@ export type DiscoverFlags = {
   insecure: boolean
   identity?: string
   'known-hosts'?: string
+  'accept-unknown-host-keys'?: boolean
   'connect-timeout'?: number
 }
 
@@ -51,6 +52,7 @@ export function buildDiscoverRequest(argument: string, flags: DiscoverFlags, con
       ...(connectTimeout === undefined ? {} : {connectTimeout: connectTimeout * 1000}),
       ...(identity === undefined ? {} : {identity}),
       ...(knownHosts === undefined ? {} : {knownHosts}),
+      ...(flags['accept-unknown-host-keys'] ? {acceptUnknownHostKeys: true} : {}),
     },
   }
 }

@@ -36,6 +36,7 @@ export type GetFlags = {
   insecure: boolean
   identity?: string
   'known-hosts'?: string
+  'accept-unknown-host-keys'?: boolean
   'connect-timeout'?: number
 }
 
@@ -69,6 +70,7 @@ export function buildGetRequest(argument: string, flags: GetFlags, config: Confi
       insecure: flags.insecure,
       identity: flags.identity ?? config.identity,
       knownHosts: flags['known-hosts'] ?? config.knownHosts,
+      acceptUnknownHostKeys: flags['accept-unknown-host-keys'] || undefined,
       connectTimeout: connectTimeout === undefined ? undefined : connectTimeout * 1000,
     }),
     discover: {

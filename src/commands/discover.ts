@@ -47,6 +47,7 @@ export default class Discover extends BaseCommand<typeof Discover> {
     insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
     identity: Flags.string({description: 'SSH private key file for an sftp primary or lists [config: identity].'}),
     'known-hosts': Flags.string({description: 'known_hosts file for sftp host keys [config: knownHosts; default: ~/.ssh/known_hosts].'}),
+    'accept-unknown-host-keys': Flags.boolean({description: 'Accept sftp host keys that are unknown or changed (unsafe: allows a man in the middle).', default: false}),
     'connect-timeout': Flags.integer({description: 'Seconds to wait for a connection and its handshake [config: connectTimeout].', min: 1}),
   }
 

@@ -26,6 +26,11 @@ describe('buildDiscoverRequest', () => {
     expect(buildDiscoverRequest('f.iso', {insecure: false}, {engines: [], engineBases: {}}, []).timeoutMs).toBe(20_000)
   })
 
+  it('passes --accept-unknown-host-keys to the transports only when given', () => {
+    expect(buildDiscoverRequest('sftp://h/f.iso', {insecure: false, 'accept-unknown-host-keys': true}, config, []).transportOptions).toMatchObject({acceptUnknownHostKeys: true})
+    expect(buildDiscoverRequest('sftp://h/f.iso', {insecure: false}, config, []).transportOptions).not.toHaveProperty('acceptUnknownHostKeys')
+  })
+
   it('turns search on for a URL when engines are named, unless --source says otherwise', () => {
     expect(buildDiscoverRequest('https://x.example/f.iso', {engine: ['bing'], insecure: false}, config, []).sources).toEqual(['metalink', 'headers', 'neighbours', 'list', 'search'])
     expect(buildDiscoverRequest('https://x.example/f.iso', {engine: ['bing'], source: ['headers'], insecure: false}, config, []).sources).toEqual(['headers'])

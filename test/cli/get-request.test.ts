@@ -30,6 +30,11 @@ describe('buildGetRequest', () => {
     expect(request.discover?.sources).toBeUndefined()
   })
 
+  it('passes --accept-unknown-host-keys to the transports, and leaves it out otherwise', () => {
+    expect(buildGetRequest('sftp://h/f', {...base, 'accept-unknown-host-keys': true}, empty, '/d').transportOptions).toMatchObject({acceptUnknownHostKeys: true})
+    expect(buildGetRequest('sftp://h/f', base, empty, '/d').transportOptions).not.toHaveProperty('acceptUnknownHostKeys')
+  })
+
   it('turns search on when engines are named, and refuses malformed pairs', () => {
     expect(buildGetRequest('https://example.org/f', {...base, engine: ['searxng']}, empty, '/d').discover?.sources).toContain('search')
     expect(() => buildGetRequest('https://example.org/f', {...base, 'engine-base': ['nobase']}, empty, '/d')).toThrow(/name=value/)
