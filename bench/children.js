@@ -1,50 +1,63 @@
-// Tracks every child process the benchmark starts, so an exit, an error or Ctrl-C never leaves one running.
+// Tracks every process group the benchmark starts, so an exit, an error or Ctrl-C never leaves a process running.
 import {spawn} from 'node:child_process'
 import {addCleanup} from './cleanup.js'
 
-const running = new Set()
-let hooked = false
+/**
+ * Process group ids, kept until the whole group is gone: a client runs under /usr/bin/time, which
+ * dies at once on SIGTERM while the client it started may still be shutting down.
+ */
+const groups = new Set()
+const POLL_MS = 50
 
-/** Spawns a child in its own process group (so its own children die with it) and remembers it until it exits. */
+/** Spawns a child as the leader of a new process group and remembers the group until it is empty. */
 export function spawnTracked(command, args, options = {}) {
-  hookExit()
+  if (groups.size === 0) addCleanupOnce()
   const child = spawn(command, args, {stdio: ['ignore', 'pipe', 'pipe'], ...options, detached: true})
-  running.add(child)
-  child.once('exit', () => running.delete(child))
-  child.once('error', () => running.delete(child))
+  if (child.pid !== undefined) groups.add(child.pid)
   return child
 }
 
-/** Ends one child's process group: SIGTERM first, SIGKILL if it is still there after `graceMs`. */
+/** Ends a child's whole process group: SIGTERM, then SIGKILL for whatever is left after `graceMs`. */
 export async function stopChild(child, graceMs = 2000) {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  signalGroup(child, 'SIGTERM')
-  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs)
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, graceMs + 1000))])
-  clearTimeout(timer)
+  const group = child.pid
+  if (group === undefined) return
+  signalGroup(group, 'SIGTERM')
+  const deadline = Date.now() + graceMs
+  while (groupAlive(group) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+  if (groupAlive(group)) signalGroup(group, 'SIGKILL')
+  for (let attempt = 0; attempt < 20 && groupAlive(group); attempt++) await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+  groups.delete(group)
 }
 
-/** Stops every child still running; used between scenarios and on the way out. */
+/** Stops every group still running; used between scenarios and on the way out. */
 export async function stopAll() {
-  await Promise.all([...running].map((child) => stopChild(child)))
+  await Promise.all([...groups].map((group) => stopChild({pid: group})))
 }
 
-function signalGroup(child, signal) {
+function groupAlive(group) {
   try {
-    process.kill(-child.pid, signal)
+    process.kill(-group, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function signalGroup(group, signal) {
+  try {
+    process.kill(-group, signal)
   } catch {
     // Already gone.
   }
 }
 
-function killAllNow() {
-  for (const child of running) signalGroup(child, 'SIGKILL')
-  running.clear()
-}
-
-function hookExit() {
-  if (hooked) return
-  hooked = true
-  addCleanup(killAllNow)
+let registered = false
+function addCleanupOnce() {
+  if (registered) return
+  registered = true
+  // Clean-up steps run synchronously on exit, so this is the last-resort SIGKILL of whatever is left.
+  addCleanup(() => {
+    for (const group of groups) signalGroup(group, 'SIGKILL')
+    groups.clear()
+  })
 }

@@ -18,7 +18,8 @@ export async function contentFile(mebibytes) {
   if (existsSync(file) && existsSync(digestFile)) {
     return {path: file, size, sha256: (await readFile(digestFile, 'utf8')).trim()}
   }
-  const temporary = `${file}.tmp`
+  // Per process: two benchmark runs may generate the same file at once; the rename is atomic.
+  const temporary = `${file}.${process.pid}.tmp`
   const hash = createHash('sha256')
   const handle = await open(temporary, 'w')
   try {

@@ -37,6 +37,9 @@ export async function measure({command, args, namespace, timeoutMs, environment,
   const elapsed = (performance.now() - startedAt) / 1000
   const exitedAt = Date.now()
   clearTimeout(timer)
+  // /usr/bin/time exits at once on SIGTERM, so wait until the client under it is gone too:
+  // the next row must not share the machine (or an output file) with it.
+  await stopChild(child)
   scheduled?.cancel()
   const usage = await readUsage(timeFile)
   await rm(timeFile, {force: true})

@@ -6,6 +6,7 @@ export const benchDirectory = path.dirname(fileURLToPath(import.meta.url))
 export const projectDirectory = path.dirname(benchDirectory)
 /** Git-ignored: cached content files, per-run downloads and results-<date>.json. */
 export const outDirectory = path.join(benchDirectory, 'out')
-export const downloadDirectory = path.join(outDirectory, 'downloads')
+/** Per benchmark process, so two runs at once never share an output file (or its resume state). */
+export const downloadDirectory = path.join(outDirectory, 'downloads', String(process.pid))
 /** mirrorkit's --progress json events of every mirrorkit row, one file per row. */
 export const eventsDirectory = path.join(outDirectory, 'events')

@@ -1,5 +1,5 @@
 // One measured download: start the mirrors, shape them, run one client, apply timed faults, verify the bytes, clean up.
-import {mkdir, rm, writeFile} from 'node:fs/promises'
+import {mkdir, rm, rmdir, writeFile} from 'node:fs/promises'
 import {loadavg} from 'node:os'
 import path from 'node:path'
 import {clients} from './clients.js'
@@ -74,7 +74,10 @@ export async function runTrial({clientName, content, caps, events = [], faultClo
   } finally {
     await set.stop()
     if (shaper) shaper.reset()
-    if (!keep) await removeOutputs(output)
+    if (!keep) {
+      await removeOutputs(output)
+      await rmdir(downloadDirectory).catch(() => undefined)
+    }
   }
 }
 
