@@ -5,6 +5,8 @@ import type {MirrorState} from './mirror-state.js'
 import type {PieceMap} from './piece-map.js'
 
 const READ_TIMEOUT_MS = 30_000
+/** A voter that sends nothing for this long is given up on (a stalled mirror must not hold the check for the whole read timeout). */
+const QUIET_MS = 5000
 
 /** A seeded generator, so the same run samples the same pieces. */
 function random(seed: number): () => number {
@@ -43,8 +45,18 @@ export function samplePieces(map: PieceMap, perMirror: number | 'all', seed: num
  */
 async function remoteDigest(mirror: MirrorState, map: PieceMap, piece: number, signal: AbortSignal): Promise<string> {
   const hash = createHash('sha256')
-  const options = {signal: AbortSignal.any([signal, AbortSignal.timeout(READ_TIMEOUT_MS)]), ...(mirror.etag === undefined ? {} : {etag: mirror.etag})}
-  for await (const chunk of mirror.transport.read(mirror.url, {offset: map.start(piece), length: map.lengthOf(piece)}, options)) hash.update(chunk)
+  const quiet = new AbortController()
+  let timer = setTimeout(() => quiet.abort(new Error('no data')), QUIET_MS)
+  const options = {signal: AbortSignal.any([signal, quiet.signal, AbortSignal.timeout(READ_TIMEOUT_MS)]), ...(mirror.etag === undefined ? {} : {etag: mirror.etag})}
+  try {
+    for await (const chunk of mirror.transport.read(mirror.url, {offset: map.start(piece), length: map.lengthOf(piece)}, options)) {
+      hash.update(chunk)
+      clearTimeout(timer)
+      timer = setTimeout(() => quiet.abort(new Error('no data')), QUIET_MS)
+    }
+  } finally {
+    clearTimeout(timer)
+  }
   return hash.digest('hex')
 }
 
@@ -64,6 +76,9 @@ const COMPARE_CONCURRENCY = 8
 
 type Outcome = {compared: boolean; blamed?: number; bad?: boolean; tie?: [number, number]}
 
+/** Reads in flight per voter, and voters that failed a read and are not asked again in this round. */
+type Voters = {busy: Map<MirrorState, number>; failed: Set<MirrorState>}
+
 /**
  * Compares each piece on disk with the same range from another mirror; on a mismatch, a third mirror
  * votes when there is one. Several pieces are compared at once, each asked of the least busy voter.
@@ -75,14 +90,15 @@ export async function comparePieces(
   mirrors: readonly MirrorState[],
   signal: AbortSignal,
 ): Promise<Comparison> {
-  const usable = mirrors.filter((mirror) => mirror.status === 'active' && !mirror.wholeOnly && !mirror.unverified)
-  const busy = new Map<MirrorState, number>()
+  const now = Date.now()
+  const usable = mirrors.filter((mirror) => mirror.status === 'active' && !mirror.wholeOnly && !mirror.unverified && mirror.benchedUntil <= now)
+  const voters: Voters = {busy: new Map(), failed: new Set()}
   const outcomes: Outcome[] = []
   let next = 0
   const worker = async () => {
     while (next < pieces.length) {
       const index = next++
-      outcomes[index] = await comparePiece(pieces[index]!, map, sink, usable, busy, signal)
+      outcomes[index] = await comparePiece(pieces[index]!, map, sink, usable, voters, signal)
     }
   }
   await Promise.all(Array.from({length: Math.min(COMPARE_CONCURRENCY, pieces.length)}, worker))
@@ -102,27 +118,25 @@ async function comparePiece(
   map: PieceMap,
   sink: FileSink,
   usable: readonly MirrorState[],
-  busy: Map<MirrorState, number>,
+  voters: Voters,
   signal: AbortSignal,
 ): Promise<Outcome> {
   const deliverer = map.deliveredBy[piece]!
   // Voters must not have sent any of the bytes on disk; a hedge or a cut can mix two senders.
   const contributors = map.contributors(piece)
-  // The least busy, then fastest, other mirrors answer; the primary breaks ties, so it goes first among equals.
-  const load = (mirror: MirrorState) => busy.get(mirror) ?? 0
-  const others = usable
-    .filter((mirror) => !contributors.includes(mirror.id))
-    .sort((a, b) => load(a) - load(b) || b.linkRate - a.linkRate || a.id - b.id)
-  const [second, third] = others
-  if (!second) return {compared: false}
+  // The voter expected to answer first (fewest reads queued per unit of speed); the primary breaks ties, so it goes first among equals.
+  const wait = (mirror: MirrorState) => ((voters.busy.get(mirror) ?? 0) + 1) / Math.max(mirror.linkRate, 1)
+  const candidates = () =>
+    usable.filter((mirror) => !contributors.includes(mirror.id) && !voters.failed.has(mirror)).sort((a, b) => wait(a) - wait(b) || a.id - b.id)
   const local = createHash('sha256').update(await sink.read(map.start(piece), map.lengthOf(piece))).digest('hex')
-  const remote = await readCounted(second, map, piece, busy, signal).catch(() => {
-    if (signal.aborted) throw signal.reason
-    return undefined
-  })
-  if (!remote) return {compared: false}
+  let second: MirrorState | undefined
+  let remote: string | undefined
+  // A voter that fails is skipped for the rest of the round, and the next one is asked.
+  while (remote === undefined && (second = candidates()[0])) remote = await readCounted(second, map, piece, voters, signal)
+  if (!second || remote === undefined) return {compared: false}
   if (local === remote) return {compared: true}
-  const judge = third ? await readCounted(third, map, piece, busy, signal).catch(() => undefined) : undefined
+  const third = candidates().find((mirror) => mirror !== second)
+  const judge = third ? await readCounted(third, map, piece, voters, signal) : undefined
   if (judge === remote) {
     // A mixed piece is refetched, but only a sole sender is blamed.
     return contributors.length === 1 ? {compared: true, blamed: deliverer, bad: true} : {compared: true, bad: true}
@@ -132,11 +146,16 @@ async function comparePiece(
   return {compared: true, bad: true}
 }
 
-async function readCounted(mirror: MirrorState, map: PieceMap, piece: number, busy: Map<MirrorState, number>, signal: AbortSignal): Promise<string> {
-  busy.set(mirror, (busy.get(mirror) ?? 0) + 1)
+/** The voter's digest, or undefined when it failed (it is then not asked again this round). */
+async function readCounted(mirror: MirrorState, map: PieceMap, piece: number, voters: Voters, signal: AbortSignal): Promise<string | undefined> {
+  voters.busy.set(mirror, (voters.busy.get(mirror) ?? 0) + 1)
   try {
     return await remoteDigest(mirror, map, piece, signal)
+  } catch {
+    if (signal.aborted) throw signal.reason
+    voters.failed.add(mirror)
+    return undefined
   } finally {
-    busy.set(mirror, busy.get(mirror)! - 1)
+    voters.busy.set(mirror, voters.busy.get(mirror)! - 1)
   }
 }

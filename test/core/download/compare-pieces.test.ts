@@ -1,0 +1,54 @@
+// The cross-check's comparison on its own: several pieces at once, and a voter that stalls is given up on and replaced.
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {join} from 'node:path'
+import {FileSink} from '../../../src/core/download/file-sink.js'
+import {comparePieces} from '../../../src/core/download/integrity.js'
+import {MirrorState} from '../../../src/core/download/mirror-state.js'
+import {PieceMap} from '../../../src/core/download/piece-map.js'
+import {HttpTransport} from '../../../src/plugins/transports/http.js'
+import {makeContent} from '../../helpers/content.js'
+import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
+import {temporaryDirectory} from './helpers.js'
+
+const PIECE = 64 * 1024
+const content = makeContent(8 * PIECE, 41)
+
+describe('comparePieces', () => {
+  const transport = new HttpTransport()
+  let good: HttpMirror
+  let stalling: HttpMirror
+  let directory: Awaited<ReturnType<typeof temporaryDirectory>>
+  let sink: FileSink
+
+  beforeAll(async () => {
+    good = await startHttpMirror({files: {'/f.bin': content}})
+    stalling = await startHttpMirror({files: {'/f.bin': content}, faults: {stallAfter: 0}})
+    directory = await temporaryDirectory()
+    sink = await FileSink.open(join(directory.path, 'f.part'), content.length, false)
+    await sink.write(content, 0)
+  })
+  afterAll(async () => {
+    await sink.close()
+    await transport.close()
+    await Promise.all([good.close(), stalling.close()])
+    await directory.remove()
+  })
+
+  it('gives up on a voter that sends nothing and asks the next one, well before the read timeout', async () => {
+    const map = new PieceMap(content.length, PIECE)
+    for (let piece = 0; piece < map.count; piece++) {
+      map.addContributor(piece, 0)
+      map.markDone(piece, 0)
+    }
+    const deliverer = new MirrorState(0, new URL(`${good.url}f.bin`), transport, 0)
+    // The stalling voter looks fastest, so it is asked first.
+    const stalled = new MirrorState(1, new URL(`${stalling.url}f.bin`), transport, 1, 100_000_000)
+    const other = new MirrorState(2, new URL(`${good.url}f.bin?other`), transport, 2, 1_000_000)
+    const started = Date.now()
+    const result = await comparePieces([0, 3, 5, 7], map, sink, [deliverer, stalled, other], AbortSignal.timeout(25_000))
+    expect(result).toMatchObject({compared: 4, badPieces: [], ties: []})
+    expect(result.blamed.size).toBe(0)
+    // One quiet spell (5 s) for the stalled voter, not the 30 s read timeout per piece.
+    expect(Date.now() - started).toBeLessThan(15_000)
+  }, 30_000)
+})
