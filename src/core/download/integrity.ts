@@ -127,7 +127,10 @@ async function comparePiece(
   // The voter expected to answer first (fewest reads queued per unit of speed); the primary breaks ties, so it goes first among equals.
   const wait = (mirror: MirrorState) => ((voters.busy.get(mirror) ?? 0) + 1) / Math.max(mirror.linkRate, 1)
   const candidates = () =>
-    usable.filter((mirror) => !contributors.includes(mirror.id) && !voters.failed.has(mirror)).sort((a, b) => wait(a) - wait(b) || a.id - b.id)
+    usable
+      .filter((mirror) => !contributors.includes(mirror.id) && !voters.failed.has(mirror))
+      // A mirror that failed lately (a stall, a reset) is asked only when no healthy one is left.
+      .sort((a, b) => a.consecutiveFailures - b.consecutiveFailures || wait(a) - wait(b) || a.id - b.id)
   const local = createHash('sha256').update(await sink.read(map.start(piece), map.lengthOf(piece))).digest('hex')
   let second: MirrorState | undefined
   let remote: string | undefined

@@ -14,6 +14,12 @@ export type MonitorRules = {
   minRemaining: number
 }
 
+/**
+ * A hedge is a spare copy, so a quiet one is given up on sooner than the stall timeout: while it
+ * holds its partner, no other mirror may hedge that partner.
+ */
+export const HEDGE_QUIET_MS = 2000
+
 /** Rates react within about a second but ignore one late chunk. */
 const SMOOTHING_MS = 1000
 
@@ -57,7 +63,8 @@ export function decideCuts(links: readonly Link[], mirrors: readonly MirrorState
   const typical = median(settled.map((link) => link.rate))
   for (const link of links) {
     if (link.cutReason) continue
-    if (now - link.lastByteAt > rules.stallTimeoutMs) {
+    const quietFor = now - link.lastByteAt
+    if (quietFor > rules.stallTimeoutMs || (link.hedge && link.partner !== undefined && quietFor > HEDGE_QUIET_MS)) {
       cuts.push({link, reason: 'stall'})
       continue
     }

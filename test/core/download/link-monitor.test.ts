@@ -1,6 +1,6 @@
 // The link monitor: EWMA smoothing, stall, absolute floor, and the relative rule that needs a better mirror.
 import {describe, expect, it} from 'vitest'
-import {decideCuts, sampleRates, smooth} from '../../../src/core/download/link-monitor.js'
+import {decideCuts, HEDGE_QUIET_MS, sampleRates, smooth} from '../../../src/core/download/link-monitor.js'
 import {Link} from '../../../src/core/download/link.js'
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import type {Transport} from '../../../src/plugins/types.js'
@@ -47,6 +47,22 @@ describe('link monitor', () => {
     expect(decideCuts([crawling], [fast, slow], now, {...rules, lowestSpeed: 50_000})).toEqual([{link: crawling, reason: 'slow'}])
     crawling.lastByteAt = now - 6000
     expect(decideCuts([crawling], [fast, slow], now, rules)).toEqual([{link: crawling, reason: 'stall'}])
+  })
+
+  it('cuts a quiet hedge sooner than the stall timeout, so its partner can be hedged elsewhere', () => {
+    const now = Date.now()
+    const [a, b] = [mirror(0), mirror(1)]
+    const original = link(1, a, 100_000, now)
+    const spare = new Link(2, b, 500_000, 1_000_000, true, false)
+    spare.partner = original
+    original.partner = spare
+    spare.lastByteAt = now - HEDGE_QUIET_MS + 500
+    expect(decideCuts([original, spare], [a, b], now, rules)).toEqual([])
+    spare.lastByteAt = now - HEDGE_QUIET_MS - 1
+    expect(decideCuts([original, spare], [a, b], now, rules)).toEqual([{link: spare, reason: 'stall'}])
+    // The same quiet spell on a link that is not a hedge is not a stall yet.
+    original.lastByteAt = now - HEDGE_QUIET_MS - 1
+    expect(decideCuts([original], [a, b], now, rules)).toEqual([])
   })
 
   it('gives a new link its grace period', () => {
