@@ -7,7 +7,7 @@ import {renderRankTable} from '../cli/rank-table.js'
 import {renderPipelineReport} from '../cli/report.js'
 import {sizeFlag} from '../cli/size-flag.js'
 import {renderVerifyTable} from '../cli/verify-table.js'
-import {runDemo, type DemoResult} from '../core/demo/run-demo.js'
+import type {DemoResult} from '../core/demo/run-demo.js'
 import type {DemoMirror} from '../core/demo/demo-mirrors.js'
 import {ExitCode} from '../core/errors.js'
 import type {PipelineEvent} from '../core/pipeline.js'
@@ -55,6 +55,8 @@ export default class Demo extends BaseCommand<typeof Demo> {
     }
     let result: DemoResult
     try {
+      // Loaded here, not at the top: the demo's servers pull in ssh2, which every other command would pay for at start-up.
+      const {runDemo} = await import('../core/demo/run-demo.js')
       result = await runDemo({size: flags.size, keep: flags.keep}, {signal: this.signal, onEvent, onReady})
     } finally {
       progress.close()
