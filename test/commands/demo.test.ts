@@ -35,6 +35,8 @@ describe('mirrorkit demo (CLI)', () => {
     // The sneaky mirror passes verify's samples; the piece hashes catch it during the download.
     const sneaky = result.mirrors.find((mirror) => mirror.caughtByPieces)!
     expect(result.report.fetch.mirrors.find((mirror) => mirror.url === sneaky.url)?.state).toBe('quarantined')
+    // Honest mirrors that shared pieces with it (cuts, steals, hedges) are not blamed for its lies.
+    expect(result.report.fetch.mirrors.filter((mirror) => mirror.state === 'quarantined').map((mirror) => mirror.url)).toEqual([sneaky.url])
     expect(result.report.fetch.checks.find((check) => check.name === 'pieces')?.ok).toBe(true)
     // Found through two sources: the metalink next to the file, and the search page.
     const sources = new Set(result.report.discover.candidates.flatMap((candidate) => candidate.foundBy))

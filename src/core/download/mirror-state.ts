@@ -1,6 +1,7 @@
 // Per-mirror health during a download: usable, benched with back-off, quarantined, dropped by the user, or rejected.
 import type {Transport} from '../../plugins/types.js'
 import type {MirrorError} from '../errors.js'
+import type {Suspicion} from './blame.js'
 import {redactUrl} from '../redact.js'
 
 export type MirrorStatus = 'active' | 'quarantined' | 'dropped' | 'rejected'
@@ -22,8 +23,10 @@ export class MirrorState {
   consecutiveFailures = 0
   faults = 0
   cuts = 0
-  /** Bad pieces it sent together with another mirror, when the culprit was unclear. */
-  suspicions = 0
+  /** Bad pieces it sent together with other mirrors, when the culprit was unclear. */
+  suspicions: Suspicion[] = []
+  /** It sent bytes that failed a hash on its own: it explains any bad piece it had a part in. */
+  provenLiar = false
   links = 0
   bytes = 0
   /** Sum of its links' smoothed rates, updated by the monitor. */
@@ -79,6 +82,7 @@ export class MirrorState {
 
   quarantine(code: string, reason: string): void {
     this.faults++
+    if (code === 'EINTEGRITY') this.provenLiar = true
     this.lastError ??= {code, message: reason}
     if (this.status === 'active') {
       this.status = 'quarantined'

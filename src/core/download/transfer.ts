@@ -8,10 +8,10 @@ import {Link, runLink} from './link.js'
 import type {MirrorState} from './mirror-state.js'
 import type {ResolvedOptions} from './options.js'
 import {NO_OWNER, type PieceMap} from './piece-map.js'
+import {judgeBadPiece} from './blame.js'
 import type {PieceWriter} from './piece-writer.js'
 import {mirrorsWithRoom, nextSpan, type Assignment} from './scheduler.js'
 import {progressEvent} from './summary.js'
-
 
 export class Transfer {
   private readonly links: Link[] = []
@@ -78,18 +78,12 @@ export class Transfer {
     this.wake()
   }
 
-  /**
-   * Called by the piece writer; the piece is already back in the map. Its sole sender is
-   * quarantined; when a cut or hedge mixed senders, each becomes a suspect, and a second bad
-   * piece convicts it.
-   */
+  /** Called by the piece writer; the piece is already back in the map. Who pays is judged in blame.ts. */
   pieceBad(piece: number, contributors: number[]): void {
     this.emit({type: 'piece-bad', piece, mirrors: contributors})
-    for (const id of contributors) {
-      const mirror = this.mirrors[id]!
-      mirror.suspicions++
-      if (contributors.length === 1 || mirror.suspicions >= 2) this.quarantine(mirror, 'EINTEGRITY', `piece ${piece} did not match its hash`)
-    }
+    const verdicts = judgeBadPiece(piece, contributors, (id) => this.mirrors[id]!.provenLiar, (id) => this.mirrors[id]!.suspicions)
+    for (const id of verdicts.suspect) this.mirrors[id]!.suspicions.push({piece, partners: contributors.filter((other) => other !== id)})
+    for (const id of verdicts.convict) this.quarantine(this.mirrors[id]!, 'EINTEGRITY', `piece ${piece} did not match its hash`)
     this.wake()
   }
 
