@@ -64,7 +64,12 @@ export const fetchDefaults = {
   sampleMs: 250,
   checkpointMs: 1000,
   maxTries: 5,
-  crossCheck: 8,
+  /**
+   * Pieces per mirror re-read from another mirror when there is no reference hash. Two catch a mirror
+   * serving another file or a different version with near certainty; finding a few flipped bytes takes a
+   * reference hash, not a bigger sample. Measured: 8 cost 4.3 s of a 20.8 s 256 MiB run on capped mirrors.
+   */
+  crossCheck: 2,
   seed: 1,
   /** Do not split a span for stealing when the stolen half would be fewer pieces than this. */
   minSplitPieces: 2,
