@@ -1,5 +1,4 @@
 // The HTTP(S) transport on undici: HEAD-based stat, exact ranged reads with validators, and one connection pool per origin.
-import {readFileSync} from 'node:fs'
 import {Agent} from 'undici'
 import {remoteFileName} from '../../core/content-disposition.js'
 import {digestsFromHeaders} from '../../core/digests.js'
@@ -7,6 +6,7 @@ import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory, Tr
 import {errorForStatus, header} from './http-errors.js'
 import {checkIdentityEncoding, checkRangedResponse, parseContentRange, streamBody} from './http-range.js'
 import {discard, send, type HttpResponse} from './http-request.js'
+import {USER_AGENT} from '../../core/version.js'
 
 /** Connection limits and timeouts; each is a default the options may override. */
 const DEFAULTS = {
@@ -18,17 +18,7 @@ const DEFAULTS = {
   connectTimeout: 10_000,
 }
 
-function packageVersion(): string {
-  try {
-    // Three directories up from src/plugins/transports (or dist/plugins/transports) is the package root.
-    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')
-    return (JSON.parse(text) as {version?: string}).version ?? '0.0.0'
-  } catch {
-    return '0.0.0'
-  }
-}
-
-export const HTTP_USER_AGENT = `mirrorkit/${packageVersion()}`
+export const HTTP_USER_AGENT = USER_AGENT
 
 export class HttpTransport implements Transport {
   readonly name = 'http'
