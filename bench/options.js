@@ -2,14 +2,14 @@
 export const scenarioNames = ['caps', 'degrade', 'stall', 'unshaped']
 
 const usage = `usage: npm run bench -- [options]
-  --quick               64 MiB files, mirrorkit, tuned aria2c and curl only, unshaped at 512 MiB (a smoke run, < 2 min)
+  --quick               64 MiB files, mirrorkit, tuned aria2c and curl only, 30 s per client, unshaped at 512 MiB (a smoke run, ~2 min)
   --scenario NAME       run only NAME (${scenarioNames.join(', ')}); repeatable
   --size MiB            file size for the shaped scenarios (default 256)
   --shaper server|tc    who enforces the caps: the mirrors' token buckets (default) or kernel HTB in a network namespace
   --fault-clock C       when the degrade/stall 3 s start: first-byte (default: when any mirror sends data) or spawn
-  --clients a,b,...     only these clients (mirrorkit, aria2Tuned, aria2Defaults, axel, curl)
+  --clients a,b,...     only these (mirrorkit, mirrorkitNoCheck, aria2Tuned, aria2Defaults, axel, curl)
   --mirrorkit-args "…"  extra arguments for \`mirrorkit fetch\` (e.g. "--connections 16")
-  --keep                keep the downloaded files in bench/out/downloads/
+  --keep                keep the downloaded files in bench/out/downloads/<pid>/
   --help`
 
 export function parseOptions(argv) {
