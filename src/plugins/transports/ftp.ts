@@ -4,10 +4,11 @@ import {FTPError} from 'basic-ftp'
 import {TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
 import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
-import {ftpPath} from './ftp-connect.js'
+import {ftpPath, type FtpConnection} from './ftp-connect.js'
 import {ftpDigests} from './ftp-digests.js'
 import {ftpError} from './ftp-errors.js'
-import {FtpPool} from './ftp-pool.js'
+import {createFtpPool} from './ftp-pool.js'
+import type {IdlePool} from './idle-pool.js'
 
 /** Bytes buffered between the data socket and the reader; enough to keep the socket busy, small enough to push back. */
 const READ_BUFFER_BYTES = 256 * 1024
@@ -16,10 +17,10 @@ class FtpTransport implements Transport {
   readonly name = 'ftp'
   readonly protocols = ['ftp:', 'ftps:'] as const
 
-  private readonly pool: FtpPool
+  private readonly pool: IdlePool<FtpConnection>
 
   constructor(options: TransportOptions) {
-    this.pool = new FtpPool(options)
+    this.pool = createFtpPool(options)
   }
 
   async stat(url: URL, {signal}: CallOptions): Promise<RemoteInfo> {

@@ -3,9 +3,10 @@ import type {SFTPWrapper, Stats} from 'ssh2'
 import {TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
 import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
-import {sftpPath} from './sftp-connect.js'
+import {sftpPath, type SftpConnection} from './sftp-connect.js'
 import {sftpError} from './sftp-errors.js'
-import {SftpPool} from './sftp-pool.js'
+import {createSftpPool} from './sftp-pool.js'
+import type {IdlePool} from './idle-pool.js'
 
 /** Bytes per READ request: under the ~32 KiB every server accepts, so ssh2 never splits one request in two. */
 const CHUNK_BYTES = 30 * 1024
@@ -42,18 +43,18 @@ class SftpTransport implements Transport {
   readonly name = 'sftp'
   readonly protocols = ['sftp:'] as const
 
-  private readonly pool: SftpPool
+  private readonly pool: IdlePool<SftpConnection>
 
   constructor(options: TransportOptions) {
-    this.pool = new SftpPool(options)
+    this.pool = createSftpPool(options)
   }
 
   async stat(url: URL, {signal}: CallOptions): Promise<RemoteInfo> {
     const path = sftpPath(url)
-    const connection = await this.pool.acquire(url, signal, 'stat')
+    const lease = await this.pool.acquire(url, signal, 'stat')
     let reusable = false
     try {
-      const stats = await unlessAborted(call<Stats>((done) => connection.sftp.stat(path, done)), signal)
+      const stats = await unlessAborted(call<Stats>((done) => lease.connection.sftp.stat(path, done)), signal)
       reusable = true
       const segments = url.pathname.split('/')
       return {
@@ -70,15 +71,15 @@ class SftpTransport implements Transport {
       reusable = isStatusReply(error)
       throw sftpError(error, url, 'stat')
     } finally {
-      await connection.release(reusable)
+      await lease.release(reusable)
     }
   }
 
   async *read(url: URL, range: ByteRange | undefined, {signal}: CallOptions): AsyncIterable<Uint8Array> {
     if (range?.length === 0) return
     const path = sftpPath(url)
-    const connection = await this.pool.acquire(url, signal, 'read')
-    const {sftp} = connection
+    const lease = await this.pool.acquire(url, signal, 'read')
+    const {sftp} = lease.connection
     const slots: Slot[] = []
     let reusable = false
     try {
@@ -123,17 +124,17 @@ class SftpTransport implements Transport {
       throw sftpError(error, url, 'read')
     } finally {
       // A read stopped early ends its connection, which cancels the outstanding READs on both sides.
-      await connection.release(reusable)
+      await lease.release(reusable)
     }
   }
 
   async ping(url: URL, {signal}: CallOptions): Promise<number> {
     const path = sftpPath(url)
-    const connection = await this.pool.acquire(url, signal, 'ping')
+    const lease = await this.pool.acquire(url, signal, 'ping')
     let reusable = false
     try {
       const started = performance.now()
-      await unlessAborted(call<Stats>((done) => connection.sftp.stat(path, done)), signal)
+      await unlessAborted(call<Stats>((done) => lease.connection.sftp.stat(path, done)), signal)
       reusable = true
       return performance.now() - started
     } catch (error) {
@@ -141,7 +142,7 @@ class SftpTransport implements Transport {
       reusable = isStatusReply(error)
       throw sftpError(error, url, 'ping')
     } finally {
-      await connection.release(reusable)
+      await lease.release(reusable)
     }
   }
 
