@@ -2,20 +2,10 @@
 import {FTPError} from 'basic-ftp'
 import {ExitCode, MirrorError, TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
+import {SOCKET_CODES} from './socket-codes.js'
 
 /** Seconds to back off after "421 too many connections": servers rarely say, and a short pause usually frees a slot. */
 const BUSY_RETRY_SECONDS = 2
-
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: 'ECONNREFUSED',
-  ECONNRESET: 'ECONNRESET',
-  EPIPE: 'ECONNRESET',
-  ECONNABORTED: 'ECONNRESET',
-  ETIMEDOUT: 'ETIMEDOUT',
-  EHOSTUNREACH: 'ECONNREFUSED',
-  ENETUNREACH: 'ECONNREFUSED',
-  EADDRNOTAVAIL: 'ECONNREFUSED',
-}
 
 /** Whether a socket-level error is a TLS certificate problem rather than a network one. */
 function isTlsFailure(code: string | undefined, message: string): boolean {
@@ -40,7 +30,7 @@ export function ftpError(error: unknown, url: URL, during: string): MirrorError 
   const failure = error as NodeJS.ErrnoException
   const message = String(failure?.message ?? error)
   if (isTlsFailure(failure?.code, message)) return new TransportError(`${where}: TLS failure: ${message}`, 'ETLS', {cause: error})
-  const network = failure?.code ? NETWORK_CODES[failure.code] : undefined
+  const network = failure?.code ? SOCKET_CODES[failure.code] : undefined
   if (network) return new TransportError(`${where}: ${network.toLowerCase()}`, network, {retryable: true, cause: error})
   if (/timeout/i.test(message)) return new TransportError(`${where}: timed out`, 'ETIMEDOUT', {retryable: true, cause: error})
   if (/closed|socket|end of stream|ended|FIN packet/i.test(message)) {

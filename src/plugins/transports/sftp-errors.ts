@@ -2,18 +2,9 @@
 import ssh2 from 'ssh2'
 import {ExitCode, MirrorError, TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
+import {SOCKET_CODES} from './socket-codes.js'
 
 const {STATUS_CODE} = ssh2.utils.sftp
-
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: 'ECONNREFUSED',
-  ECONNRESET: 'ECONNRESET',
-  EPIPE: 'ECONNRESET',
-  ECONNABORTED: 'ECONNRESET',
-  ETIMEDOUT: 'ETIMEDOUT',
-  EHOSTUNREACH: 'ECONNREFUSED',
-  ENETUNREACH: 'ECONNREFUSED',
-}
 
 type Ssh2Failure = Error & {code?: string | number; level?: string}
 
@@ -36,7 +27,7 @@ export function sftpError(error: unknown, url: URL, during: string): MirrorError
   if (failure?.level === 'client-timeout' || /timed out/i.test(message)) {
     return new TransportError(`${where}: timed out`, 'ETIMEDOUT', {retryable: true, cause: error})
   }
-  const network = typeof failure?.code === 'string' ? NETWORK_CODES[failure.code] : undefined
+  const network = typeof failure?.code === 'string' ? SOCKET_CODES[failure.code] : undefined
   if (network) return new TransportError(`${where}: ${network.toLowerCase()}`, network, {retryable: true, cause: error})
   if (/no response from server|connection lost|closed|not connected|end of stream/i.test(message)) {
     return new TransportError(`${where}: connection dropped (${message})`, 'ECONNRESET', {retryable: true, cause: error})
