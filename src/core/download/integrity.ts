@@ -3,6 +3,7 @@ import {createHash} from 'node:crypto'
 import type {FileSink} from './file-sink.js'
 import type {MirrorState} from './mirror-state.js'
 import type {PieceMap} from './piece-map.js'
+import type {ByteRange} from '../../plugins/types.js'
 
 const READ_TIMEOUT_MS = 30_000
 /** A voter that sends nothing for this long is given up on (a stalled mirror must not hold the check for the whole read timeout). */
@@ -43,13 +44,13 @@ export function samplePieces(map: PieceMap, perMirror: number | 'all', seed: num
  * The SHA-256 of a piece as a mirror serves it, hashed as it streams: comparing digests instead of
  * buffers keeps a cross-check of several pieces at once from holding two copies of each in memory.
  */
-async function remoteDigest(mirror: MirrorState, map: PieceMap, piece: number, signal: AbortSignal): Promise<string> {
+async function remoteDigest(mirror: MirrorState, range: ByteRange, signal: AbortSignal): Promise<string> {
   const hash = createHash('sha256')
   const quiet = new AbortController()
   let timer = setTimeout(() => quiet.abort(new Error('no data')), QUIET_MS)
   const options = {signal: AbortSignal.any([signal, quiet.signal, AbortSignal.timeout(READ_TIMEOUT_MS)]), ...(mirror.etag === undefined ? {} : {etag: mirror.etag})}
   try {
-    for await (const chunk of mirror.transport.read(mirror.url, {offset: map.start(piece), length: map.lengthOf(piece)}, options)) {
+    for await (const chunk of mirror.transport.read(mirror.url, range, options)) {
       hash.update(chunk)
       clearTimeout(timer)
       timer = setTimeout(() => quiet.abort(new Error('no data')), QUIET_MS)
@@ -80,8 +81,20 @@ type Outcome = {compared: boolean; blamed?: number; bad?: boolean; tie?: [number
 type Voters = {busy: Map<MirrorState, number>; failed: Set<MirrorState>}
 
 /**
- * Compares each piece on disk with the same range from another mirror; on a mismatch, a third mirror
- * votes when there is one. Several pieces are compared at once, each asked of the least busy voter.
+ * The bytes of `piece` to compare: the whole piece, or a `window`-byte slice of it at an offset fixed by
+ * the piece index, so a cheap cross-check still touches every sampled piece and repeats exactly.
+ */
+export function compareRange(map: PieceMap, piece: number, window?: number): ByteRange {
+  const start = map.start(piece)
+  const length = map.lengthOf(piece)
+  if (window === undefined || window >= length) return {offset: start, length}
+  const offset = (Math.imul(piece + 1, 2_654_435_761) >>> 0) % (length - window + 1)
+  return {offset: start + offset, length: window}
+}
+
+/**
+ * Compares each piece on disk (or a window of it) with the same range from another mirror; on a mismatch,
+ * a third mirror votes when there is one. Several pieces are compared at once, each asked of the least busy voter.
  */
 export async function comparePieces(
   pieces: readonly number[],
@@ -89,6 +102,7 @@ export async function comparePieces(
   sink: FileSink,
   mirrors: readonly MirrorState[],
   signal: AbortSignal,
+  window?: number,
 ): Promise<Comparison> {
   const now = Date.now()
   const usable = mirrors.filter((mirror) => mirror.status === 'active' && !mirror.wholeOnly && !mirror.unverified && mirror.benchedUntil <= now)
@@ -98,7 +112,7 @@ export async function comparePieces(
   const worker = async () => {
     while (next < pieces.length) {
       const index = next++
-      outcomes[index] = await comparePiece(pieces[index]!, map, sink, usable, voters, signal)
+      outcomes[index] = await comparePiece(pieces[index]!, compareRange(map, pieces[index]!, window), map, sink, usable, voters, signal)
     }
   }
   await Promise.all(Array.from({length: Math.min(COMPARE_CONCURRENCY, pieces.length)}, worker))
@@ -115,6 +129,7 @@ export async function comparePieces(
 
 async function comparePiece(
   piece: number,
+  range: ByteRange,
   map: PieceMap,
   sink: FileSink,
   usable: readonly MirrorState[],
@@ -131,15 +146,15 @@ async function comparePiece(
       .filter((mirror) => !contributors.includes(mirror.id) && !voters.failed.has(mirror))
       // A mirror that failed lately (a stall, a reset) is asked only when no healthy one is left.
       .sort((a, b) => a.consecutiveFailures - b.consecutiveFailures || wait(a) - wait(b) || a.id - b.id)
-  const local = createHash('sha256').update(await sink.read(map.start(piece), map.lengthOf(piece))).digest('hex')
+  const local = createHash('sha256').update(await sink.read(range.offset, range.length)).digest('hex')
   let second: MirrorState | undefined
   let remote: string | undefined
   // A voter that fails is skipped for the rest of the round, and the next one is asked.
-  while (remote === undefined && (second = candidates()[0])) remote = await readCounted(second, map, piece, voters, signal)
+  while (remote === undefined && (second = candidates()[0])) remote = await readCounted(second, range, voters, signal)
   if (!second || remote === undefined) return {compared: false}
   if (local === remote) return {compared: true}
   const third = candidates().find((mirror) => mirror !== second)
-  const judge = third ? await readCounted(third, map, piece, voters, signal) : undefined
+  const judge = third ? await readCounted(third, range, voters, signal) : undefined
   if (judge === remote) {
     // A mixed piece is refetched, but only a sole sender is blamed.
     return contributors.length === 1 ? {compared: true, blamed: deliverer, bad: true} : {compared: true, bad: true}
@@ -150,10 +165,10 @@ async function comparePiece(
 }
 
 /** The voter's digest, or undefined when it failed (it is then not asked again this round). */
-async function readCounted(mirror: MirrorState, map: PieceMap, piece: number, voters: Voters, signal: AbortSignal): Promise<string | undefined> {
+async function readCounted(mirror: MirrorState, range: ByteRange, voters: Voters, signal: AbortSignal): Promise<string | undefined> {
   voters.busy.set(mirror, (voters.busy.get(mirror) ?? 0) + 1)
   try {
-    return await remoteDigest(mirror, map, piece, signal)
+    return await remoteDigest(mirror, range, signal)
   } catch {
     if (signal.aborted) throw signal.reason
     voters.failed.add(mirror)

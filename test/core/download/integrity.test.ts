@@ -4,6 +4,8 @@ import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {fetchFile} from '../../../src/core/download/engine.js'
+import {compareRange} from '../../../src/core/download/integrity.js'
+import type {PieceMap} from '../../../src/core/download/piece-map.js'
 import type {FetchOptions} from '../../../src/core/download/options.js'
 import {IntegrityError} from '../../../src/core/errors.js'
 import type {MirrorSet} from '../../../src/core/model.js'
@@ -92,6 +94,36 @@ describe('fetchFile integrity', () => {
     expect(await fileSha256(output)).toBe(expected)
     expect(events.of('mirror-quarantined')[0]).toMatchObject({mirror: 1})
     expect(summary.checks.at(-1)).toMatchObject({name: 'cross-check', ok: true})
+  })
+
+  it('catches a mirror serving other bytes with a cheap windowed cross-check, and repairs its pieces', async () => {
+    const good = await mirror({bandwidth: 1024 * 1024})
+    const other = await mirror({corrupt: [{offset: 0, length: SIZE}]})
+    const {result, events, output} = await run([good, other], {crossCheck: 2, pieceLength: 256 * 1024})
+    const summary = await result
+    expect(await fileSha256(output)).toBe(expected)
+    expect(events.of('mirror-quarantined')[0]).toMatchObject({mirror: 1})
+    // The first round blames the mirror; with only one mirror left, the second round says honestly that it could not compare.
+    expect(summary.checks[0]).toMatchObject({name: 'cross-check', ok: false})
+    expect(summary.checks[0]!.detail).toContain('served different bytes')
+    expect(summary.checks.at(-1)).toMatchObject({name: 'cross-check', ok: true, detail: 'no second mirror to compare with: bytes unchecked'})
+  })
+
+  it('says what a windowed cross-check compared when the mirrors agree', async () => {
+    const {result} = await run([await mirror(), await mirror()], {crossCheck: 2, pieceLength: 256 * 1024})
+    expect((await result).checks.at(-1)).toMatchObject({name: 'cross-check', ok: true, detail: expect.stringContaining('(64 KiB of each): identical')})
+  })
+
+  it('compares a fixed 64 KiB window of large pieces and whole small ones', () => {
+    const map = {start: (piece: number) => piece * 1_048_576, lengthOf: (piece: number) => (piece === 3 ? 1000 : 1_048_576)} as unknown as PieceMap
+    const first = compareRange(map, 1, 65_536)
+    expect(first.length).toBe(65_536)
+    expect(first.offset).toBeGreaterThanOrEqual(1_048_576)
+    expect(first.offset + first.length).toBeLessThanOrEqual(2 * 1_048_576)
+    expect(compareRange(map, 1, 65_536)).toEqual(first)
+    expect(compareRange(map, 2, 65_536).offset - 2 * 1_048_576).not.toBe(first.offset - 1_048_576)
+    expect(compareRange(map, 3, 65_536)).toEqual({offset: 3 * 1_048_576, length: 1000})
+    expect(compareRange(map, 1)).toEqual({offset: 1_048_576, length: 1_048_576})
   })
 
   it('fails with EINTEGRITY and leaves no output when the checksum cannot be met', async () => {
