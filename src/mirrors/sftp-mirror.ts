@@ -4,6 +4,7 @@ import ssh2 from 'ssh2'
 import {servedPath, type MirrorFaults} from './ftp-mirror-faults.js'
 import {serveSftp, type SftpServerState} from './sftp-mirror-session.js'
 import {Throttle} from './throttle.js'
+import {generateSshKeyPair} from './ssh-keys.js'
 
 const {Server, utils} = ssh2
 
@@ -41,7 +42,7 @@ export type SftpMirror = {
 }
 
 export async function startSftpMirror(options: SftpMirrorOptions): Promise<SftpMirror> {
-  const hostKey = utils.generateKeyPairSync('ed25519')
+  const hostKey = generateSshKeyPair()
   const user = options.user ?? 'mirror'
   const allowedKeys = (options.publicKeys ?? []).map((line) => {
     const parsed = utils.parseKey(line)

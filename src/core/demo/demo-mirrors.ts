@@ -1,7 +1,6 @@
 // Starts the demo's local mirrors on 127.0.0.1 (HTTP at three speeds, FTP, SFTP, a corrupt one, a search page, a metalink) and stops them all.
 import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import ssh2 from 'ssh2'
 import {writeMetalink} from '../formats/metalink-write.js'
 import type {EngineDefinition} from '../discovery/engine-definition.js'
 import {startFtpMirror} from '../../mirrors/ftp-mirror.js'
@@ -10,6 +9,7 @@ import {startSftpMirror} from '../../mirrors/sftp-mirror.js'
 import {MIRRORSET_VERSION} from '../model.js'
 import {planSamplePieces} from '../verification/sample-plan.js'
 import {sha256Hex} from '../../mirrors/content.js'
+import {generateSshKeyPair} from '../../mirrors/ssh-keys.js'
 
 const MB = 1_000_000
 
@@ -84,7 +84,7 @@ export async function startDemoMirrors(options: DemoMirrorOptions): Promise<Demo
     const {pieces, lies} = pieceFacts(content, options.verifySamples)
     const sneaky = await started(startHttpMirror({files, faults: {bandwidth: speeds.medium, corrupt: lies}}))
     const ftp = await started(startFtpMirror({files, faults: {bytesPerSecond: 3 * MB}}))
-    const clientKey = ssh2.utils.generateKeyPairSync('ed25519')
+    const clientKey = generateSshKeyPair()
     const sftp = await started(startSftpMirror({files, faults: {bytesPerSecond: 3 * MB}, publicKeys: [clientKey.public]}))
     const identityPath = join(directory, 'id_ed25519')
     const knownHostsPath = join(directory, 'known_hosts')

@@ -1,11 +1,11 @@
 // known_hosts matching: plain, hashed, [host]:port, wildcards, negation, changed and revoked keys.
 import {createHmac, randomBytes} from 'node:crypto'
-import ssh2 from 'ssh2'
 import {describe, expect, it} from 'vitest'
 import {checkHostKey, fingerprint, hostFieldMatches, keyType, knownHostName} from '../../../src/plugins/transports/sftp-known-hosts.js'
+import {generateSshKeyPair} from '../../../src/mirrors/ssh-keys.js'
 
 function keyLine(): {line: string; blob: Buffer} {
-  const publicKey = ssh2.utils.generateKeyPairSync('ed25519').public
+  const publicKey = generateSshKeyPair().public
   const [type, base64] = publicKey.split(' ')
   return {line: `${type} ${base64}`, blob: Buffer.from(base64 as string, 'base64')}
 }

@@ -3,7 +3,6 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {createServer, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import ssh2 from 'ssh2'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {MirrorError} from '../../../src/core/errors.js'
 import type {Transport, TransportOptions} from '../../../src/plugins/types.js'
@@ -11,9 +10,10 @@ import {sftpTransport} from '../../../src/plugins/transports/sftp.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
 import {startSftpMirror, type SftpMirror} from '../../helpers/sftp-mirror.js'
 import {describeTransportContract} from './contract.js'
+import {generateSshKeyPair} from '../../../src/mirrors/ssh-keys.js'
 
 const content = makeContent(400 * 1024 + 3, 5)
-const clientKey = ssh2.utils.generateKeyPairSync('ed25519')
+const clientKey = generateSshKeyPair()
 let mirror: SftpMirror
 let keyed: SftpMirror
 let directory: string
@@ -118,7 +118,7 @@ describe('sftp transport', () => {
 
   it('refuses a changed host key', async () => {
     const changed = join(directory, 'changed_known_hosts')
-    const other = ssh2.utils.generateKeyPairSync('ed25519').public
+    const other = generateSshKeyPair().public
     await writeFile(changed, `[127.0.0.1]:${mirror.port} ${other}\n`)
     const error = await failure(create({...options, knownHosts: changed}).stat(fileUrl(mirror), {signal: signal()}))
     expect(error.code).toBe('EHOSTKEY')
