@@ -6,16 +6,12 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {ftpTransport} from '../../src/plugins/transports/ftp.js'
 import {makeContent} from '../helpers/content.js'
 import {startFtpMirror, type FtpMirror} from '../helpers/ftp-mirror.js'
+import {collect} from '../helpers/transport-calls.js'
 
 const content = makeContent(200 * 1024, 3)
 const transport = ftpTransport.create({connectTimeout: 5000})
 let mirror: FtpMirror
 
-async function collect(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Uint8Array[] = []
-  for await (const chunk of iterable) chunks.push(chunk)
-  return Buffer.concat(chunks)
-}
 
 const url = () => new URL(`${mirror.url}file.bin`)
 const signal = () => AbortSignal.timeout(10_000)

@@ -4,16 +4,12 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {sftpTransport} from '../../src/plugins/transports/sftp.js'
 import {makeContent} from '../helpers/content.js'
 import {startSftpMirror, type SftpMirror} from '../helpers/sftp-mirror.js'
+import {collect} from '../helpers/transport-calls.js'
 
 const content = makeContent(200 * 1024, 9)
 const transport = sftpTransport.create({acceptUnknownHostKeys: true, connectTimeout: 5000})
 let mirror: SftpMirror
 
-async function collect(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Uint8Array[] = []
-  for await (const chunk of iterable) chunks.push(chunk)
-  return Buffer.concat(chunks)
-}
 
 const url = () => new URL(`sftp://mirror:pw@127.0.0.1:${mirror.port}/file.bin`)
 const signal = () => AbortSignal.timeout(10_000)

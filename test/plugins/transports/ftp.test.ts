@@ -1,33 +1,19 @@
 // The FTP transport against the local FTP mirror: stat, exact ranged reads, clean aborts and error codes.
 import {createServer} from 'node:net'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
-import {MirrorError} from '../../../src/core/errors.js'
 import {ftpTransport} from '../../../src/plugins/transports/ftp.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
 import {startFtpMirror, type FtpMirror} from '../../helpers/ftp-mirror.js'
 import {describeTransportContract} from './contract.js'
+import {collect, failure, socketsSettle} from '../../helpers/transport-calls.js'
 
 const content = makeContent(300 * 1024 + 7, 11)
 const transport = ftpTransport.create({connectTimeout: 5000})
 let mirror: FtpMirror
 let secured: FtpMirror
 
-async function collect(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Uint8Array[] = []
-  for await (const chunk of iterable) chunks.push(chunk)
-  return Buffer.concat(chunks)
-}
 
-async function failure(promise: Promise<unknown>): Promise<MirrorError> {
-  const error = await promise.then(() => undefined, (reason: unknown) => reason)
-  expect(error).toBeInstanceOf(MirrorError)
-  return error as MirrorError
-}
 
-async function socketsSettle(server: FtpMirror): Promise<number> {
-  for (let attempt = 0; attempt < 100 && server.stats.openSockets > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
-  return server.stats.openSockets
-}
 
 const signal = () => AbortSignal.timeout(10_000)
 

@@ -4,13 +4,13 @@ import {createServer, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
-import {MirrorError} from '../../../src/core/errors.js'
 import type {Transport, TransportOptions} from '../../../src/plugins/types.js'
 import {sftpTransport} from '../../../src/plugins/transports/sftp.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
 import {startSftpMirror, type SftpMirror} from '../../helpers/sftp-mirror.js'
 import {describeTransportContract} from './contract.js'
 import {generateSshKeyPair} from '../../../src/mirrors/ssh-keys.js'
+import {collect, failure, socketsSettle} from '../../helpers/transport-calls.js'
 
 const content = makeContent(400 * 1024 + 3, 5)
 const clientKey = generateSshKeyPair()
@@ -19,22 +19,8 @@ let keyed: SftpMirror
 let directory: string
 let options: TransportOptions
 
-async function collect(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Uint8Array[] = []
-  for await (const chunk of iterable) chunks.push(chunk)
-  return Buffer.concat(chunks)
-}
 
-async function failure(promise: Promise<unknown>): Promise<MirrorError> {
-  const error = await promise.then(() => undefined, (reason: unknown) => reason)
-  expect(error).toBeInstanceOf(MirrorError)
-  return error as MirrorError
-}
 
-async function socketsSettle(server: SftpMirror): Promise<number> {
-  for (let attempt = 0; attempt < 100 && server.stats.openSockets > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
-  return server.stats.openSockets
-}
 
 const signal = () => AbortSignal.timeout(10_000)
 const made: Transport[] = []
