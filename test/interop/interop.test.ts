@@ -126,7 +126,7 @@ if (missing.length > 0) {
     })
 
     it('fetches one file from nginx, vsftpd and sshd at once with the CLI, checksum verified', async (context) => {
-      if (!existsSync(join(binary, '..', '..', 'dist', 'commands.js'))) return context.skip()
+      if (!existsSync(join(binary, '..', '..', 'dist', 'commands', 'fetch.js'))) return context.skip()
       const {http, ftp, ssh, dataDir} = await daemons()
       const output = await mkdtemp(join(tmpdir(), 'mirrorkit-interop-fetch-'))
       try {
