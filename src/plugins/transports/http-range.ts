@@ -1,5 +1,4 @@
 // Checks that a response to a ranged GET really carries the bytes asked for, and streams exactly that many.
-import type {Readable} from 'node:stream'
 import {TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
 import type {ByteRange} from '../types.js'
@@ -55,11 +54,11 @@ export async function* streamBody(
   length: number | undefined,
   signal: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
-  const body = response.body as unknown as Readable
+  const body = response.body
   const declared = Number(header(response.headers, 'content-length'))
   let received = 0
   try {
-    for await (const chunk of body as AsyncIterable<Uint8Array>) {
+    for await (const chunk of body) {
       if (signal.aborted) throw signal.reason
       if (length !== undefined && received + chunk.byteLength > length) {
         const last = chunk.subarray(0, length - received)
@@ -77,7 +76,7 @@ export async function* streamBody(
     if (error instanceof TransportError) throw error
     throw errorForFailure(error, response.url, true)
   } finally {
-    if (!body.readableEnded) discard(response)
+    if (!body.ended) discard(response)
   }
   if (signal.aborted) throw signal.reason
   const expected = length ?? declared

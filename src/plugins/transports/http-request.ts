@@ -1,14 +1,16 @@
 // Sends one HTTP request through undici and follows redirects by hand, only to http(s), at most five hops.
+import type {IncomingHttpHeaders} from 'node:http'
 import type {Dispatcher} from 'undici'
 import {TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
 import {errorForFailure, header} from './http-errors.js'
+import {exchange, type Exchange} from './http-exchange.js'
 
 export const MAX_REDIRECTS = 5
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 
 /** The final response, its URL, and the headers of the redirects on the way (MirrorBrain puts Link and Digest there). */
-export type HttpResponse = Dispatcher.ResponseData & {url: URL; redirectHeaders: Dispatcher.ResponseData['headers'][]}
+export type HttpResponse = Exchange & {url: URL; redirectHeaders: IncomingHttpHeaders[]}
 
 export type SendOptions = {
   method: 'GET' | 'HEAD'
@@ -21,7 +23,7 @@ export type SendOptions = {
 /** The final response (any status but a redirect), with the URL it came from. */
 export async function send(dispatcher: Dispatcher, start: URL, options: SendOptions): Promise<HttpResponse> {
   const seen = new Set<string>()
-  const redirectHeaders: Dispatcher.ResponseData['headers'][] = []
+  const redirectHeaders: IncomingHttpHeaders[] = []
   let url = start
   for (let hop = 0; ; hop++) {
     seen.add(url.href)
@@ -42,7 +44,7 @@ export async function send(dispatcher: Dispatcher, start: URL, options: SendOpti
   }
 }
 
-async function sendOnce(dispatcher: Dispatcher, url: URL, options: SendOptions): Promise<Dispatcher.ResponseData> {
+async function sendOnce(dispatcher: Dispatcher, url: URL, options: SendOptions): Promise<Exchange> {
   const headers = {...options.headers}
   // Credentials travel only to the URL that carries them, never to wherever it redirects.
   if (url.username || url.password) {
@@ -50,7 +52,7 @@ async function sendOnce(dispatcher: Dispatcher, url: URL, options: SendOptions):
     headers.authorization = `Basic ${Buffer.from(user).toString('base64')}`
   }
   try {
-    return await dispatcher.request({
+    return await exchange(dispatcher, {
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method: options.method,
@@ -75,8 +77,7 @@ function redirectError(message: string): TransportError {
   return new TransportError(message, 'EREDIRECT')
 }
 
-/** Drops a body we will not read; the listener keeps undici's abort error from surfacing as unhandled. */
-export function discard(response: Dispatcher.ResponseData): void {
-  response.body.on('error', () => undefined)
+/** Drops a body we will not read, closing its connection. */
+export function discard(response: Exchange): void {
   response.body.destroy()
 }

@@ -1,0 +1,10 @@
+// The HTTP transport imports undici's Agent by file path; this proves it is the class the package exports, so an undici upgrade that moves it fails here.
+import {describe, expect, it} from 'vitest'
+
+describe('undici Agent import', () => {
+  it('is the same class as undici exports', async () => {
+    const byPath = (await import('undici/lib/dispatcher/agent.js')).default
+    const {Agent} = await import('undici')
+    expect(byPath).toBe(Agent)
+  })
+})
