@@ -8,16 +8,17 @@ import {projectDirectory} from './paths.js'
  * (quiet output, overwrite, no renaming) are added to the "defaults" rows.
  */
 export const clients = {
+  // Run as an installed command runs (its shebang sets Node's heap flags), not as `node bin/run.js`.
   mirrorkit: {
     label: 'mirrorkit',
-    command: process.execPath,
-    args: ({urls, output, extra = []}) => [path.join(projectDirectory, 'bin', 'run.js'), 'fetch', ...urls, '-o', output, ...extra],
+    command: path.join(projectDirectory, 'bin', 'run.js'),
+    args: ({urls, output, extra = []}) => ['fetch', ...urls, '-o', output, ...extra],
   },
   /** Without the end-of-download cross-check (re-reading sample pieces from a second mirror): the transfer alone. */
   mirrorkitNoCheck: {
     label: 'mirrorkit --cross-check 0',
-    command: process.execPath,
-    args: ({urls, output, extra = []}) => [path.join(projectDirectory, 'bin', 'run.js'), 'fetch', ...urls, '-o', output, '--cross-check', '0', ...extra],
+    command: path.join(projectDirectory, 'bin', 'run.js'),
+    args: ({urls, output, extra = []}) => ['fetch', ...urls, '-o', output, '--cross-check', '0', ...extra],
   },
   aria2Tuned: {
     label: 'aria2c -s16 -x4 -k1M',

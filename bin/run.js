@@ -1,5 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 // Entry point of the installed CLI: runs the compiled commands in dist/.
+//
+// Why the flag: every socket read is a new 64 KiB buffer outside the JS heap. With V8's default
+// 16 MiB young generation those buffers pile up until external-memory pressure forces a full
+// mark-compact (about 40 per GiB downloaded); a 1 MiB young generation frees them in cheap
+// scavenges instead. Measured on 1 GiB from one local mirror: 3.65 -> 2.58 CPU s, 114 -> 87 MB
+// peak RSS. The flag only takes effect on the command line, hence the shebang; `node bin/run.js`
+// still works, with the default heap.
 import {setFlagsFromString} from 'node:v8'
 
 // undici parses HTTP with a WebAssembly module that V8 would also recompile with its optimising tier

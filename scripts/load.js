@@ -120,7 +120,7 @@ const timeFile = path.join(directory, 'time.txt')
 let report
 try {
   const args = [
-    '-f', '%M %e %U %S', '-o', timeFile, process.execPath, build.binary, 'fetch', ...urls, '-o', output,
+    '-f', '%M %e %U %S', '-o', timeFile, build.binary, 'fetch', ...urls, '-o', output,
     '--connections', values.connections, '--per-mirror', values['per-mirror'], '--checksum', `sha256:${sha256}`, '--progress', 'json', '--json',
   ]
   const started = Date.now()
