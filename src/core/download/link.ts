@@ -93,7 +93,10 @@ export async function runLink(link: Link, write: ChunkWriter, spanDone: (link: L
     try {
       for await (const chunk of stream) {
         const now = Date.now()
-        link.firstByteAt ??= now
+        if (link.firstByteAt === undefined) {
+          link.firstByteAt = now
+          mirror.noteSetup(now - link.startedAt)
+        }
         link.lastByteAt = now
         const room = link.end - link.position
         const data = chunk.length > room ? chunk.subarray(0, room) : chunk

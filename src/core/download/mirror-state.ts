@@ -8,6 +8,8 @@ export type MirrorStatus = 'active' | 'quarantined' | 'dropped' | 'rejected'
 
 const BACKOFF_BASE_MS = 500
 const BACKOFF_MAX_MS = 30_000
+/** Weight of the newest time-to-first-byte sample. */
+const SETUP_WEIGHT = 0.3
 
 export class MirrorState {
   status: MirrorStatus = 'active'
@@ -33,6 +35,8 @@ export class MirrorState {
   rate = 0
   /** Best smoothed per-link rate seen, to predict a new link's speed. */
   linkRate = 0
+  /** Smoothed milliseconds from a request to its first byte: what a new link costs before it moves data. */
+  setupMs: number | undefined
   lastError?: {code: string; message: string}
   lastFailure?: MirrorError
   etag?: string
@@ -88,6 +92,11 @@ export class MirrorState {
       this.status = 'quarantined'
       this.reason = reason
     }
+  }
+
+  /** Records one request's time to first byte. */
+  noteSetup(milliseconds: number): void {
+    this.setupMs = this.setupMs === undefined ? milliseconds : this.setupMs + SETUP_WEIGHT * (milliseconds - this.setupMs)
   }
 
   succeeded(): void {

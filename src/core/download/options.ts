@@ -72,8 +72,8 @@ export const fetchDefaults = {
    */
   crossCheck: 8,
   seed: 1,
-  /** Do not split a span for stealing when the stolen half would be fewer pieces than this. */
-  minSplitPieces: 2,
+  /** Do not split a span for stealing when the stolen part would be fewer pieces than this. */
+  minSplitPieces: 1,
 } as const
 
 export type ResolvedOptions = Required<Omit<FetchOptions, 'urls' | 'mirrorSet' | 'output' | 'directory' | 'checksums' | 'transport' | 'transportFactories' | 'pieceLength'>> & {

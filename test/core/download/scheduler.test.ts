@@ -1,14 +1,17 @@
-// The scheduler: mirror choice, sharing a free run, stealing the back half of the slowest span, and hedging the tail.
+// The scheduler: mirror choice, sharing a free run, stealing a rate-sized part of the slowest span, and hedging the tail.
 import {describe, expect, it} from 'vitest'
 import {Link} from '../../../src/core/download/link.js'
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import {PieceMap} from '../../../src/core/download/piece-map.js'
-import {HEDGE_GRACE_MS, mirrorsWithRoom, nextSpan} from '../../../src/core/download/scheduler.js'
+import {HEDGE_GRACE_MS} from '../../../src/core/download/endgame.js'
+import {mirrorsWithRoom, nextSpan} from '../../../src/core/download/scheduler.js'
 import type {Transport} from '../../../src/plugins/types.js'
 
 const transport = {} as Transport
-const limits = {perMirror: 2, maxTries: 5, minSplitPieces: 2}
+const limits = {perMirror: 2, maxTries: 5, minSplitPieces: 1}
 const mirror = (id: number) => new MirrorState(id, new URL(`http://m${id}.test/f`), transport, id)
+/** A link that has run long enough for its own rate to count. */
+const settled = (link: Link) => Object.assign(link, {startedAt: Date.now() - HEDGE_GRACE_MS - 1})
 
 describe('scheduler', () => {
   it('prefers mirrors with fewer links, then faster ones, then rank order; skips benched and full ones', () => {
@@ -37,16 +40,53 @@ describe('scheduler', () => {
     expect(span).toMatchObject({offset: 0, end: 400, first: 0, endPiece: 4})
   })
 
-  it('steals the back half of the span that would take longest, at a piece boundary', () => {
+  it('steals from the span that would take longest, sized so both links end together, at a piece boundary', () => {
     const map = new PieceMap(20 * 100, 100)
     map.setOwner(0, 20, 1)
     const slow = new Link(1, mirror(1), 250, 2000, false, false)
     slow.rate = 10
     map.filled[2] = 50
+    // A thief of unknown speed counts as fast as its victim: 1750 bytes left split near the middle.
     const span = nextSpan(map, mirror(0), [slow], 1, limits)
-    // 17 pieces (3..19) lie ahead of the slow link's current piece: it keeps 3..11, the new link takes the back 8.
-    expect(span).toMatchObject({first: 12, endPiece: 20, offset: 1200, end: 2000, stealFrom: slow})
-    expect(slow.end).toBe(1200)
+    expect(span).toMatchObject({first: 11, endPiece: 20, offset: 1100, end: 2000, stealFrom: slow})
+    expect(slow.end).toBe(1100)
+  })
+
+  it('gives a fast thief most of a slow span, never the piece the victim is writing', () => {
+    const map = new PieceMap(20 * 100, 100)
+    map.setOwner(0, 20, 1)
+    const slow = settled(new Link(1, mirror(1), 250, 2000, false, false))
+    slow.rate = 10
+    map.filled[2] = 50
+    const fast = mirror(0)
+    fast.linkRate = 90
+    fast.setupMs = 500
+    expect(nextSpan(map, fast, [slow], 1, limits)).toMatchObject({first: 4, endPiece: 20, stealFrom: slow})
+    expect(slow.end).toBe(400)
+    const tail = settled(new Link(2, mirror(1), 1850, 2000, false, false))
+    tail.rate = 10
+    map.filled[18] = 50
+    // Only the piece it is writing and one more: the thief may take the last piece.
+    expect(nextSpan(map, fast, [tail], 1, limits)).toMatchObject({first: 19, endPiece: 20, stealFrom: tail})
+  })
+
+  it('does not let a slow thief take work that the others will be free to do sooner', () => {
+    const map = new PieceMap(20 * 100, 100)
+    map.setOwner(0, 20, 1)
+    const busy = settled(new Link(1, mirror(1), 250, 2000, false, false))
+    busy.rate = 10
+    map.filled[2] = 50
+    const slow = mirror(0)
+    slow.linkRate = 1
+    slow.setupMs = 500
+    // Alone, taking the last piece would end the download sooner.
+    expect(nextSpan(map, slow, [busy], 1, limits)).toMatchObject({first: 19, stealFrom: busy})
+    busy.end = 2000
+    // With a fast link about to finish everything in under two seconds, a piece at 1 byte/s is not worth taking.
+    const quick = settled(new Link(2, mirror(2), 0, 100, false, false))
+    quick.rate = 1000
+    expect(nextSpan(map, slow, [busy, quick], 1, limits)).toBeUndefined()
+    expect(busy.end).toBe(2000)
   })
 
   it('hedges the tail of the slowest link from its current byte when nothing is left to split', () => {

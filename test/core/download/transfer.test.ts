@@ -36,7 +36,8 @@ describe('transfer', () => {
   it('hedges the tail of a slow link on a fast mirror; the first to finish wins and bytes are written once', async () => {
     const fast = await mirror({bandwidth: 2 * 1024 * 1024})
     const slow = await mirror({bandwidth: 48 * 1024})
-    const {events, output, start} = await setup([fast, slow], {relativeSpeed: 0})
+    // Pieces large enough that the slow link's current piece (which stealing never splits) needs a hedge.
+    const {events, output, start} = await setup([fast, slow], {relativeSpeed: 0, pieceLength: 256 * 1024})
     const summary = await start().result
     expect(await fileSha256(output)).toBe(expected)
     const hedge = events.of('hedge-start')[0]

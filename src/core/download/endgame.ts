@@ -1,0 +1,127 @@
+// When no free pieces are left: which busy span an idle link takes part of, or which tail it duplicates, judged by when each would finish.
+import type {Link} from './link.js'
+import type {MirrorState} from './mirror-state.js'
+import type {PieceMap} from './piece-map.js'
+import type {Assignment, SchedulerLimits} from './scheduler.js'
+
+/** A link younger than this is judged by its mirror's speed, not its own: its own is still a guess. */
+export const HEDGE_GRACE_MS = 1500
+/** What a new request costs before its first byte, when the mirror has not been measured yet. */
+const DEFAULT_SETUP_SECONDS = 0.5
+
+function setupSeconds(mirror: MirrorState): number {
+  return mirror.setupMs === undefined ? DEFAULT_SETUP_SECONDS : mirror.setupMs / 1000
+}
+
+/** A link's speed: its own once it has run for the grace period, before that its mirror's per-link speed. */
+function expectedRate(link: Link, now: number): number | undefined {
+  if (now - link.startedAt >= HEDGE_GRACE_MS && link.rate > 0) return link.rate
+  return link.mirror.linkRate > 0 ? link.mirror.linkRate : undefined
+}
+
+/**
+ * Seconds until `bytes` more would be done by a new link on `mirror`. A server's bandwidth is often
+ * shared by all its connections, so new work is counted behind what its other links still hold, at
+ * the mirror's total rate; for servers that limit each connection instead this is pessimistic,
+ * which only makes the thief take less now and more later.
+ */
+function thiefSeconds(mirror: MirrorState, bytes: number, links: readonly Link[]): number | undefined {
+  const rate = mirror.links > 0 && mirror.rate > 0 ? mirror.rate : mirror.linkRate
+  if (!(rate > 0)) return undefined
+  let backlog = 0
+  for (const link of links) if (link.mirror === mirror && !link.cutReason && !link.hedge) backlog += link.remaining
+  return setupSeconds(mirror) + (bytes + backlog) / rate
+}
+
+/** Seconds until all links together would finish what they hold, at their current speeds. */
+function horizon(links: readonly Link[]): number {
+  let remaining = 0
+  let rate = 0
+  for (const link of links) {
+    if (link.cutReason || link.hedge) continue
+    remaining += link.remaining
+    rate += link.rate
+  }
+  return rate > 0 ? remaining / rate : Infinity
+}
+
+/**
+ * The back part of the span that would finish last, sized so that it and the new link end together:
+ * a fast thief takes most of a slow link's span, a slow thief little or nothing. Never more than the
+ * thief can finish before all links together would be done, so a slow mirror that frees a link near
+ * the end does not take pieces a fast one will be free to take a moment later. Splits fall on piece
+ * boundaries, the victim keeps the piece it is writing, and a split that does not bring the finish
+ * closer by more than a request costs is not made.
+ */
+export function steal(map: PieceMap, mirror: MirrorState, links: readonly Link[], limits: SchedulerLimits): Assignment | undefined {
+  const now = Date.now()
+  let victim: Link | undefined
+  let victimRate = 0
+  let worst = 0
+  for (const link of links) {
+    if (link.whole || link.partner || link.cutReason) continue
+    if (Math.ceil(link.end / map.pieceLength) - map.pieceAt(link.position) - 1 < limits.minSplitPieces) continue
+    const rate = expectedRate(link, now)
+    // Unmeasured links and mirrors (the first seconds of a run): split the largest span in half.
+    const seconds = rate === undefined ? link.remaining : link.remaining / rate
+    if (seconds > worst) {
+      worst = seconds
+      victim = link
+      victimRate = rate ?? 0
+    }
+  }
+  if (!victim) return undefined
+  const endPiece = Math.ceil(victim.end / map.pieceLength)
+  const lowest = map.pieceAt(victim.position) + 1
+  const pieceAfter = (bytes: number) => Math.round((victim.end - bytes) / map.pieceLength)
+  let first: number
+  const alone = thiefSeconds(mirror, 0, links)
+  if (victimRate > 0 && alone !== undefined) {
+    const capacity = mirror.links > 0 && mirror.rate > 0 ? mirror.rate : mirror.linkRate
+    // Equal finish: (remaining - x) / victimRate = alone + x / capacity.
+    const share = (victim.remaining / victimRate - alone) / (1 / victimRate + 1 / capacity)
+    const limit = capacity * (horizon(links) - alone)
+    if (!(share > 0) || !(limit > 0)) return undefined
+    first = Math.max(lowest, pieceAfter(share), Math.ceil((victim.end - limit) / map.pieceLength))
+    if (first > endPiece - limits.minSplitPieces) return undefined
+    const kept = (map.start(first) - victim.position) / victimRate
+    const taken = thiefSeconds(mirror, victim.end - map.start(first), links)!
+    if (Math.max(kept, taken) >= worst - setupSeconds(mirror)) return undefined
+  } else {
+    first = Math.max(lowest, pieceAfter(victim.remaining / 2))
+    if (first > endPiece - limits.minSplitPieces) return undefined
+  }
+  victim.end = map.start(first)
+  return {mirror, offset: map.frontier(first), end: map.end(endPiece - 1), first, endPiece, whole: false, stealFrom: victim}
+}
+
+/**
+ * The last resort: duplicate the tail of the link that would finish last, from its current byte, when
+ * that link has gone quiet or would take well over twice as long as this mirror. The first to reach
+ * the end wins; each byte is written once, by whichever link brings it first.
+ */
+export function hedge(map: PieceMap, mirror: MirrorState, links: readonly Link[]): Assignment | undefined {
+  const now = Date.now()
+  let victim: Link | undefined
+  let worst = 0
+  for (const link of links) {
+    if (link.partner || link.cutReason || link.whole || link.remaining === 0 || link.mirror === mirror) continue
+    const quiet = now - link.lastByteAt > 1000 && now - link.startedAt >= HEDGE_GRACE_MS
+    const rate = expectedRate(link, now)
+    if (!quiet && rate === undefined) continue
+    const seconds = quiet ? Infinity : link.remaining / rate!
+    if (!victim || seconds > worst) {
+      victim = link
+      worst = seconds
+    }
+  }
+  if (!victim) return undefined
+  if (worst !== Infinity) {
+    const fast = thiefSeconds(mirror, victim.remaining, links)
+    if (fast === undefined || worst < 2 * fast) return undefined
+  }
+  const piece = map.pieceAt(victim.position)
+  const offset = Math.max(victim.position, map.frontier(piece))
+  if (offset >= victim.end) return undefined
+  return {mirror, offset, end: victim.end, first: piece, endPiece: Math.ceil(victim.end / map.pieceLength), whole: false, hedgeOf: victim}
+}
