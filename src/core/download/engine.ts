@@ -19,7 +19,10 @@ import {controlState, loadResumeState} from './resume.js'
 import {streamWhole, verifyWhole} from './stream-whole.js'
 import {mirrorSummaries, type FetchSummary} from './summary.js'
 import {Transfer} from './transfer.js'
-import {verifyDownload} from './verify-phase.js'
+import {crossCheckEarly, verifyDownload, type EarlyCrossCheck} from './verify-phase.js'
+
+/** Share of the bytes done when the cross-check of a download without reference hash begins. */
+const EARLY_CHECK_FRACTION = 0.75
 
 export type FetchHooks = {signal?: AbortSignal; onEvent?: FetchEventListener}
 
@@ -62,8 +65,10 @@ async function run(
   const settings = resolveOptions(options)
   const started = Date.now()
   let linkCount = 0
+  let onProgress: (() => void) | undefined
   const emit = (event: FetchEvent) => {
     if (event.type === 'link-start') linkCount++
+    else if (event.type === 'progress') onProgress?.()
     hooks.onEvent?.(event)
   }
   // Checkpoint failures (disk full) stop the transfer through this controller.
@@ -115,6 +120,16 @@ async function run(
     cleanups.push(async () => clearInterval(timer))
 
     const verifier = pieceHashes ? new PieceVerifier(pieceHashes) : undefined
+    // Without any reference hash, the sampled cross-check starts while the last quarter still downloads,
+    // so its round trips overlap the transfer instead of adding to the end.
+    let early: Promise<EarlyCrossCheck> | undefined
+    if (checksums.length === 0 && !verifier && typeof settings.crossCheck === 'number' && settings.crossCheck > 0) {
+      onProgress = () => {
+        if (early || map.doneBytes < EARLY_CHECK_FRACTION * map.size) return
+        early = crossCheckEarly({map, sink, mirrors, crossCheck: settings.crossCheck, seed: settings.seed, signal})
+        early.catch(() => undefined)
+      }
+    }
     const runTransfer = async () => {
       const current: Transfer = new Transfer(map, mirrors, writerFor(), settings, emit, signal)
       transferRef = current
@@ -129,7 +144,9 @@ async function run(
     const writerFor = () => new PieceWriter(map, sink, verifier, {pieceDone: () => undefined, pieceBad: (piece, contributors) => transferRef?.pieceBad(piece, contributors)})
     try {
       await runTransfer()
-      const checks = await verifyDownload({map, sink, mirrors, checksums, pieceHashes: verifier !== undefined, crossCheck: settings.crossCheck, seed: settings.seed, emit, refetch: runTransfer, signal})
+      // Refetch rounds after the checks must not start a cross-check of their own.
+      onProgress = undefined
+      const checks = await verifyDownload({map, sink, mirrors, checksums, pieceHashes: verifier !== undefined, crossCheck: settings.crossCheck, seed: settings.seed, emit, refetch: runTransfer, signal, ...(early ? {early} : {})})
       if (verifier) checks.unshift({name: 'pieces', ok: true, detail: `${verifier.checked} piece ${pieceHashes!.algorithm} hashes checked as pieces arrived, ${verifier.failed} failed and were refetched`})
       clearInterval(timer)
       await saving

@@ -20,22 +20,32 @@ function random(seed: number): () => number {
   }
 }
 
-/** Up to `perMirror` pieces delivered by each mirror (every piece for 'all'), in seeded random order. */
-export function samplePieces(map: PieceMap, perMirror: number | 'all', seed: number): number[] {
+/**
+ * Up to `perMirror` done pieces delivered by each mirror (every one for 'all'), in seeded random order,
+ * minus what `covered` (pieces compared earlier) already holds for that mirror.
+ */
+export function samplePieces(map: PieceMap, perMirror: number | 'all', seed: number, covered: ReadonlySet<number> = new Set()): number[] {
   const byMirror = new Map<number, number[]>()
+  const coveredBy = new Map<number, number>()
   for (let piece = 0; piece < map.count; piece++) {
-    const list = byMirror.get(map.deliveredBy[piece]!) ?? []
+    if (!map.done[piece]) continue
+    const mirror = map.deliveredBy[piece]!
+    if (covered.has(piece)) {
+      coveredBy.set(mirror, (coveredBy.get(mirror) ?? 0) + 1)
+      continue
+    }
+    const list = byMirror.get(mirror) ?? []
     list.push(piece)
-    byMirror.set(map.deliveredBy[piece]!, list)
+    byMirror.set(mirror, list)
   }
   const next = random(seed)
   const chosen: number[] = []
-  for (const list of byMirror.values()) {
+  for (const [mirror, list] of byMirror) {
     for (let i = list.length - 1; i > 0; i--) {
       const j = Math.floor(next() * (i + 1))
       ;[list[i], list[j]] = [list[j]!, list[i]!]
     }
-    chosen.push(...(perMirror === 'all' ? list : list.slice(0, perMirror)))
+    chosen.push(...(perMirror === 'all' ? list : list.slice(0, Math.max(0, perMirror - (coveredBy.get(mirror) ?? 0)))))
   }
   return chosen.sort((a, b) => a - b)
 }
@@ -70,6 +80,11 @@ export type Comparison = {
   badPieces: number[]
   /** Two mirrors disagree and nobody else could vote: [deliverer, other]. */
   ties: Array<[number, number]>
+}
+
+/** One comparison made of two: an early one during the transfer and the rest at the end. */
+export function mergeComparisons(a: Comparison, b: Comparison): Comparison {
+  return {compared: a.compared + b.compared, blamed: new Set([...a.blamed, ...b.blamed]), badPieces: [...a.badPieces, ...b.badPieces], ties: [...a.ties, ...b.ties]}
 }
 
 /** Pieces compared at once: one request at a time made a 32-piece cross-check cost seconds of round trips. */

@@ -4,7 +4,7 @@ import {hashFile, strongest} from '../hashing.js'
 import type {Checksum} from '../model.js'
 import type {FetchEvent} from './events.js'
 import type {FileSink} from './file-sink.js'
-import {comparePieces, samplePieces} from './integrity.js'
+import {comparePieces, mergeComparisons, samplePieces, type Comparison} from './integrity.js'
 import type {MirrorState} from './mirror-state.js'
 import type {PieceMap} from './piece-map.js'
 import type {IntegrityCheck} from './summary.js'
@@ -33,6 +33,33 @@ export type VerifyContext = {
   /** Fetches the pieces that are missing again (a new transfer). */
   refetch: () => Promise<void>
   signal: AbortSignal
+  /** A cross-check already made while the transfer ran (crossCheckEarly). */
+  early?: Promise<EarlyCrossCheck>
+}
+
+/** Pieces compared during the transfer, with who had delivered each, so a later change voids the result. */
+export type EarlyCrossCheck = {pieces: number[]; deliverers: number[]; comparison: Comparison}
+
+type EarlyContext = Pick<VerifyContext, 'map' | 'sink' | 'mirrors' | 'crossCheck' | 'seed' | 'signal'>
+
+/**
+ * The cross-check of the pieces done so far, run while the last links are still busy (the engine
+ * starts it when no free piece is left), so its round trips overlap the transfer's tail instead of
+ * adding to the end. Only for a numeric --cross-check: "all" re-reads every byte at the end.
+ */
+export async function crossCheckEarly(context: EarlyContext): Promise<EarlyCrossCheck> {
+  const pieces = samplePieces(context.map, context.crossCheck, context.seed + 1)
+  const deliverers = pieces.map((piece) => context.map.deliveredBy[piece]!)
+  const comparison = await comparePieces(pieces, context.map, context.sink, context.mirrors, context.signal, CROSS_CHECK_WINDOW)
+  return {pieces, deliverers, comparison}
+}
+
+/** The early cross-check, unless it failed or a piece it compared was refetched since. */
+async function stillValid(context: VerifyContext): Promise<EarlyCrossCheck | undefined> {
+  const early = await context.early?.catch(() => undefined)
+  if (!early) return undefined
+  const unchanged = early.pieces.every((piece, index) => context.map.done[piece] && context.map.deliveredBy[piece] === early.deliverers[index])
+  return unchanged ? early : undefined
 }
 
 function record(context: VerifyContext, checks: IntegrityCheck[], check: IntegrityCheck): void {
@@ -111,10 +138,12 @@ export async function verifyDownload(context: VerifyContext): Promise<IntegrityC
     } else if (context.pieceHashes) {
       return checks
     } else {
-      const sample = samplePieces(context.map, context.crossCheck, context.seed + round)
+      const early = round === 1 ? await stillValid(context) : undefined
+      const sample = samplePieces(context.map, context.crossCheck, context.seed + round, new Set(early?.pieces))
       // A number asks for a cheap sample, a window of each piece; "all" re-reads every byte of the file.
       const window = context.crossCheck === 'all' ? undefined : CROSS_CHECK_WINDOW
-      const comparison = await comparePieces(sample, context.map, context.sink, context.mirrors, context.signal, window)
+      const late = await comparePieces(sample, context.map, context.sink, context.mirrors, context.signal, window)
+      const comparison = early ? mergeComparisons(early.comparison, late) : late
       // Without a reference, a two-way disagreement is settled for the primary, which defines the target.
       for (const [deliverer, other] of comparison.ties) {
         if (deliverer === 0) comparison.blamed.add(other)
@@ -124,7 +153,8 @@ export async function verifyDownload(context: VerifyContext): Promise<IntegrityC
         }
       }
       if (comparison.blamed.size === 0 && comparison.badPieces.length === 0) {
-        const detail = comparison.compared === 0 ? 'no second mirror to compare with: bytes unchecked' : `${comparison.compared} of ${context.map.count} pieces re-read from a second mirror (${window === undefined ? 'whole pieces' : `${window / 1024} KiB of each`}): identical`
+        const during = early && early.comparison.compared > 0 ? `, ${early.comparison.compared} of them while the download ran` : ''
+        const detail = comparison.compared === 0 ? 'no second mirror to compare with: bytes unchecked' : `${comparison.compared} of ${context.map.count} pieces re-read from a second mirror (${window === undefined ? 'whole pieces' : `${window / 1024} KiB of each`}${during}): identical`
         record(context, checks, {name: 'cross-check', ok: true, detail})
         return checks
       }

@@ -4,8 +4,8 @@ import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {fetchFile} from '../../../src/core/download/engine.js'
-import {compareRange} from '../../../src/core/download/integrity.js'
-import type {PieceMap} from '../../../src/core/download/piece-map.js'
+import {compareRange, samplePieces} from '../../../src/core/download/integrity.js'
+import {PieceMap} from '../../../src/core/download/piece-map.js'
 import type {FetchOptions} from '../../../src/core/download/options.js'
 import {IntegrityError} from '../../../src/core/errors.js'
 import type {MirrorSet} from '../../../src/core/model.js'
@@ -112,6 +112,36 @@ describe('fetchFile integrity', () => {
   it('says what a windowed cross-check compared when the mirrors agree', async () => {
     const {result} = await run([await mirror(), await mirror()], {crossCheck: 2, pieceLength: 256 * 1024})
     expect((await result).checks.at(-1)).toMatchObject({name: 'cross-check', ok: true, detail: expect.stringContaining('(64 KiB of each): identical')})
+  })
+
+  it('starts the cross-check while the last quarter downloads and says so', async () => {
+    const {result} = await run([await mirror({bandwidth: 256 * 1024}), await mirror({bandwidth: 256 * 1024})], {crossCheck: 2})
+    const check = (await result).checks.at(-1)!
+    expect(check).toMatchObject({name: 'cross-check', ok: true})
+    expect(check.detail).toMatch(/^\d+ of 17 pieces re-read from a second mirror \(64 KiB of each, [1-9]\d* of them while the download ran\): identical$/)
+  })
+
+  it('blames a mirror serving other bytes when the early cross-check finds it, and repairs its pieces', async () => {
+    const good = await mirror({bandwidth: 256 * 1024})
+    const other = await mirror({bandwidth: 256 * 1024, corrupt: [{offset: 0, length: SIZE}]})
+    const {result, events, output} = await run([good, other], {crossCheck: 2})
+    const summary = await result
+    expect(await fileSha256(output)).toBe(expected)
+    expect(events.of('mirror-quarantined')).toEqual([expect.objectContaining({mirror: 1})])
+    expect(summary.checks[0]).toMatchObject({name: 'cross-check', ok: false, detail: expect.stringContaining('served different bytes')})
+  })
+
+  it('samples done pieces only, and counts pieces compared earlier toward each mirror\'s quota', () => {
+    const map = new PieceMap(10 * 100, 100)
+    for (let piece = 0; piece < 8; piece++) map.markDone(piece, piece % 2)
+    const all = samplePieces(map, 2, 7)
+    expect(all).toHaveLength(4)
+    expect(all.every((piece) => piece < 8)).toBe(true)
+    const evens = [0, 2]
+    const rest = samplePieces(map, 2, 7, new Set(evens))
+    // Mirror 0 has its two already; mirror 1 still needs two.
+    expect(rest).toHaveLength(2)
+    expect(rest.every((piece) => piece % 2 === 1)).toBe(true)
   })
 
   it('compares a fixed 64 KiB window of large pieces and whole small ones', () => {
