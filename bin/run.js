@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
-// Entry point of the installed CLI: runs the compiled commands in dist/.
+// Entry point of the installed CLI: runs the bundled commands in dist/bundle/.
 //
 // Why the flag: every socket read is a new 64 KiB buffer outside the JS heap. With V8's default
 // 16 MiB young generation those buffers pile up until external-memory pressure forces a full
@@ -14,5 +14,5 @@ import {setFlagsFromString} from 'node:v8'
 // and ~0.25 s of CPU. The baseline tier parses response headers fast enough.
 setFlagsFromString('--liftoff-only')
 
-const {execute} = await import('@oclif/core')
-await execute({dir: import.meta.url})
+const {run} = await import('../dist/bundle/entry.js')
+await run(import.meta.url)

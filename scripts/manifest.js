@@ -1,4 +1,4 @@
-// Writes oclif.manifest.json (every command's flags and help) so a run imports only the command it runs, not all seven.
+// Writes oclif.manifest.json (every command's flags and help), so oclif does not rebuild it from the command classes at every start.
 import {writeFileSync, renameSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'

@@ -1,0 +1,24 @@
+// The CLI's entry point, bundled into dist/bundle/entry.js: the command list oclif loads (strategy "explicit") and the function bin/run.js calls.
+import {execute} from '@oclif/core'
+import ConfigCommand from '../commands/config.js'
+import Demo from '../commands/demo.js'
+import Discover from '../commands/discover.js'
+import Fetch from '../commands/fetch.js'
+import Get from '../commands/get.js'
+import Rank from '../commands/rank.js'
+import Verify from '../commands/verify.js'
+
+export const commands = {
+  config: ConfigCommand,
+  demo: Demo,
+  discover: Discover,
+  fetch: Fetch,
+  get: Get,
+  rank: Rank,
+  verify: Verify,
+}
+
+/** Runs the command line; `root` is any file URL inside the package (oclif finds package.json from it). */
+export async function run(root: string): Promise<void> {
+  await execute({dir: root})
+}
