@@ -124,7 +124,7 @@ export function exchange(dispatcher: Dispatcher, request: ExchangeRequest): Prom
         if (signal.aborted) started.abort(signal.reason instanceof Error ? signal.reason : new Error('aborted'))
       },
       onResponseStart(_controller, statusCode, headers) {
-        // 1xx answers are interim; the real response follows on the same request.
+        // Interim answers (103 Early Hints) precede the real response on the same request.
         if (statusCode < 200 || answered) return
         answered = true
         resolve({statusCode, headers, body})

@@ -84,6 +84,9 @@ export class HttpTransport implements Transport {
   async ping(url: URL, {signal}: CallOptions): Promise<number> {
     const warm = await send(this.agent, url, {method: 'GET', headers: this.headers({range: 'bytes=0-0'}), signal, follow: false})
     await warm.body.dump().catch(() => undefined)
+    // undici frees a finished connection on the next turn of the event loop; a request sent before
+    // that opens a new one, and the timed HEAD would include a TCP (and TLS) connect.
+    await new Promise((resolve) => setImmediate(resolve))
     const started = performance.now()
     const response = await send(this.agent, url, {method: 'HEAD', headers: this.headers(), signal, follow: false})
     const elapsed = performance.now() - started

@@ -1,5 +1,7 @@
 // The http transport passes the contract and handles what real servers do: ignored ranges, redirects, throttling, changed files.
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+import {createServer} from 'node:http'
+import type {AddressInfo, Socket} from 'node:net'
 import {HttpTransport, httpTransport} from '../../../src/plugins/transports/http.js'
 import {makeContent} from '../../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
@@ -231,5 +233,26 @@ describe('http transport', () => {
     expect(ms).toBeLessThan(1000)
     mirror.setFaults({firstByteDelayMs: 150})
     expect(await transport.ping(url(), {signal: signal()})).toBeGreaterThanOrEqual(140)
+  })
+
+  it('times the HEAD of a ping on the connection its warm-up GET opened, not on a new one', async () => {
+    const seen: Array<{method: string; socket: Socket}> = []
+    const server = createServer((request, response) => {
+      seen.push({method: request.method!, socket: request.socket})
+      response.setHeader('content-length', '1')
+      response.end(request.method === 'HEAD' ? undefined : 'x')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const fresh = new HttpTransport()
+    try {
+      const {port} = server.address() as AddressInfo
+      await fresh.ping(new URL(`http://127.0.0.1:${port}/f`), {signal: signal()})
+      expect(seen.map((entry) => entry.method)).toEqual(['GET', 'HEAD'])
+      expect(seen[1]!.socket).toBe(seen[0]!.socket)
+    } finally {
+      await fresh.close()
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })
