@@ -1,4 +1,4 @@
-// Parses the benchmark's command line: --quick, --scenario, --size, --shaper, --fault-clock, --clients, --mirrorkit-args, --keep.
+// Parses the benchmark's command line: --quick, --scenario, --size, --shaper, --fault-clock, --clients, --mirrorkit-args, --repeat, --keep.
 export const scenarioNames = ['caps', 'degrade', 'stall', 'unshaped']
 
 const usage = `usage: npm run bench -- [options]
@@ -9,11 +9,12 @@ const usage = `usage: npm run bench -- [options]
   --fault-clock C       when the degrade/stall 3 s start: first-byte (default: when any mirror sends data) or spawn
   --clients a,b,...     only these (mirrorkit, mirrorkitNoCheck, aria2Tuned, aria2Defaults, axel, curl)
   --mirrorkit-args "…"  extra arguments for \`mirrorkit fetch\` (e.g. "--connections 16")
+  --repeat N            run every client N times, taking turns, and report each one's median run (default 1)
   --keep                keep the downloaded files in bench/out/downloads/<pid>/
   --help`
 
 export function parseOptions(argv) {
-  const options = {quick: false, scenarios: [], size: undefined, shaper: 'server', faultClock: 'first-byte', clients: undefined, mirrorkitArgs: [], keep: false}
+  const options = {quick: false, scenarios: [], size: undefined, shaper: 'server', faultClock: 'first-byte', clients: undefined, mirrorkitArgs: [], keep: false, repeat: 1}
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]
     const value = () => {
@@ -24,6 +25,7 @@ export function parseOptions(argv) {
     switch (argument) {
       case '--quick': options.quick = true; break
       case '--keep': options.keep = true; break
+      case '--repeat': options.repeat = Number(value()); break
       case '--scenario': options.scenarios.push(value()); break
       case '--size': options.size = Number(value()); break
       case '--shaper': options.shaper = value(); break
@@ -36,6 +38,7 @@ export function parseOptions(argv) {
   }
   for (const name of options.scenarios) if (!scenarioNames.includes(name)) fail(`unknown scenario ${name}`)
   if (options.size !== undefined && !(options.size > 0)) fail('--size must be a positive number of MiB')
+  if (!Number.isInteger(options.repeat) || options.repeat < 1 || options.repeat > 20) fail('--repeat must be a whole number from 1 to 20')
   if (!['server', 'tc'].includes(options.shaper)) fail('--shaper must be server or tc')
   if (!['first-byte', 'spawn'].includes(options.faultClock)) fail('--fault-clock must be first-byte or spawn')
   if (options.scenarios.length === 0) options.scenarios = [...scenarioNames]

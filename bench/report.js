@@ -18,10 +18,12 @@ function columns(scenario) {
     ['peak RSS MB', (row) => fixed(row.peakRssMB, 0)],
   ]
   const phases = ['mirrorkit start/transfer/checks/exit s', (row) => renderPhases(row.phases)]
-  if (scenario === 'unshaped') return [...common, ['MB/CPU s', (row) => fixed(row.megabytesPerCpuSecond, 0)], phases]
+  // With --repeat, each row is the client's median run; the spread is of the measure the median is taken on.
+  const spread = (name, digits) => [`runs (${name} range)`, (row) => (row.runs > 1 && row.spread ? `${row.runs} (${fixed(row.spread[0], digits)}-${fixed(row.spread[1], digits)})` : '')]
+  if (scenario === 'unshaped') return [...common, ['MB/CPU s', (row) => fixed(row.megabytesPerCpuSecond, 0)], spread('CPU s', 2), phases]
   const label = scenario === 'caps' ? 'of caps' : 'of ideal'
   const faulted = scenario === 'caps' ? [] : [['ideal s', (row) => fixed(row.idealSeconds)], ['fault at s', (row) => fixed(row.faultAt)]]
-  return [...common, ...faulted, [label, (row) => fixed(row.fraction, 3)], ['bytes per mirror %', (row) => sharePercent(row)], phases]
+  return [...common, ...faulted, [label, (row) => fixed(row.fraction, 3)], ['bytes per mirror %', (row) => sharePercent(row)], spread(label, 3), phases]
 }
 
 function renderPhases(phases) {

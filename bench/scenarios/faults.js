@@ -2,7 +2,7 @@
 import {contentFile} from '../content-file.js'
 import {idealSeconds} from '../ideal.js'
 import {runTrial} from '../trial.js'
-import {CAPS, CAPS_SUM, extraArguments, pickClients, shapedSize, timeLimitMs} from './shared.js'
+import {CAPS, CAPS_SUM, extraArguments, interleaved, medianRows, pickClients, shapedSize, timeLimitMs} from './shared.js'
 
 const FAULT_AT_SECONDS = 3
 const DEGRADED_FACTOR = 0.01
@@ -24,9 +24,9 @@ async function runFaultScenario(context, name, event, lost) {
   const clock = context.options.faultClock
   const idealFor = (faultAt) => idealSeconds(content.size, [{from: 0, rate: CAPS_SUM}, {from: faultAt, rate: CAPS_SUM - lost}])
   const ideal = idealFor(event.at)
-  const rows = []
-  for (const clientName of pickClients(context, ['mirrorkit', 'mirrorkitNoCheck', 'aria2Tuned'])) {
-    context.log(`${name}: ${clientName} (${content.size / 2 ** 20} MiB, fault ${event.at} s after ${clock === 'spawn' ? 'the spawn' : 'the first byte'})`)
+  const clientNames = pickClients(context, ['mirrorkit', 'mirrorkitNoCheck', 'aria2Tuned'])
+  const runs = await interleaved(context, clientNames, async (clientName, round) => {
+    context.log(`${name}: ${clientName} (${content.size / 2 ** 20} MiB, fault ${event.at} s after ${clock === 'spawn' ? 'the spawn' : 'the first byte'}, round ${round} of ${context.options.repeat})`)
     const row = await runTrial({
       clientName,
       content,
@@ -41,7 +41,8 @@ async function runFaultScenario(context, name, event, lost) {
     const faultAt = row.faultsApplied.find((applied) => applied.appliedAt !== undefined)?.appliedAt
     // A client that finished before the fault hit had the whole capacity all along.
     const rowIdeal = faultAt === undefined ? content.size / CAPS_SUM : idealFor(faultAt)
-    rows.push({...row, bytes: content.size, faultAt, idealSeconds: rowIdeal, fraction: row.verified ? rowIdeal / row.wallSeconds : 0})
-  }
-  return {bytes: content.size, faultClock: clock, idealSecondsIfFaultAtSpawnPlus3: ideal, rows}
+    return {...row, bytes: content.size, faultAt, idealSeconds: rowIdeal, fraction: row.verified ? rowIdeal / row.wallSeconds : 0}
+  })
+  const rows = medianRows(runs, 'fraction')
+  return {bytes: content.size, faultClock: clock, idealSecondsIfFaultAtSpawnPlus3: ideal, rows, runs}
 }

@@ -26,3 +26,39 @@ export function timeLimitMs(idealSeconds, quick = false) {
 export function extraArguments(context, clientName) {
   return clientName.startsWith('mirrorkit') ? context.options.mirrorkitArgs : []
 }
+
+/**
+ * Runs `trial(clientName)` for every client, `--repeat` rounds, the clients taking turns within each
+ * round so that a slow moment of a shared machine hits all of them alike. Returns every run.
+ */
+export async function interleaved(context, clientNames, trial) {
+  const runs = []
+  for (let round = 1; round <= context.options.repeat; round++) {
+    for (const clientName of clientNames) runs.push({...(await trial(clientName, round)), round})
+  }
+  return runs
+}
+
+/**
+ * One row per client and file size: the run with the median `key`, noting the spread over the rounds
+ * and, for memory, the highest peak of any round (a target on peak RSS must hold in every run).
+ */
+export function medianRows(runs, key) {
+  const groups = new Map()
+  for (const run of runs) {
+    const id = `${run.client}\u0000${run.bytes}`
+    groups.set(id, [...(groups.get(id) ?? []), run])
+  }
+  return [...groups.values()].map((group) => {
+    const sorted = [...group].sort((a, b) => (a[key] ?? Infinity) - (b[key] ?? Infinity))
+    const median = sorted[(sorted.length - 1) >> 1]
+    const values = group.map((run) => run[key]).filter((value) => typeof value === 'number')
+    const peaks = group.map((run) => run.peakRssMB).filter((value) => typeof value === 'number')
+    return {
+      ...median,
+      runs: group.length,
+      spread: values.length > 1 ? [Math.min(...values), Math.max(...values)] : undefined,
+      ...(peaks.length > 0 ? {peakRssMB: Math.max(...peaks)} : {}),
+    }
+  })
+}

@@ -1,16 +1,15 @@
 // Scenario "unshaped": one uncapped local mirror; CPU per byte of each client, and whether mirrorkit's memory stays flat as files grow.
 import {contentFile} from '../content-file.js'
 import {runTrial} from '../trial.js'
-import {extraArguments, pickClients, timeLimitMs} from './shared.js'
+import {extraArguments, interleaved, medianRows, pickClients, timeLimitMs} from './shared.js'
 
 export const description = 'one uncapped mirror: MB per CPU second, and mirrorkit peak RSS at a small and a big file'
 
 export async function run(context) {
   const big = await contentFile(context.options.quick ? 512 : 1024)
   const small = await contentFile(context.options.quick ? 64 : 256)
-  const rows = []
-  const trial = async (clientName, content) => {
-    context.log(`unshaped: ${clientName} (${content.size / 2 ** 20} MiB)`)
+  const trial = async (clientName, content, round) => {
+    context.log(`unshaped: ${clientName} (${content.size / 2 ** 20} MiB, round ${round} of ${context.options.repeat})`)
     const row = await runTrial({
       clientName,
       content,
@@ -22,17 +21,18 @@ export async function run(context) {
       extra: extraArguments(context, clientName),
     })
     const megabytes = content.size / 1e6
-    rows.push({
+    return {
       ...row,
       bytes: content.size,
       megabytesPerSecond: row.verified ? megabytes / row.wallSeconds : 0,
       megabytesPerCpuSecond: row.verified && row.cpuSeconds ? megabytes / row.cpuSeconds : 0,
       cpuSecondsPerGibibyte: row.cpuSeconds !== undefined ? row.cpuSeconds / (content.size / 2 ** 30) : undefined,
-    })
+    }
   }
   const clientNames = pickClients(context, ['mirrorkit', 'aria2Tuned', 'curl'])
-  for (const clientName of clientNames) await trial(clientName, big)
-  if (clientNames.includes('mirrorkit')) await trial('mirrorkit', small)
+  const runs = await interleaved(context, clientNames, (clientName, round) => trial(clientName, big, round))
+  if (clientNames.includes('mirrorkit')) runs.push(...(await interleaved(context, ['mirrorkit'], (clientName, round) => trial(clientName, small, round))))
+  const rows = medianRows(runs, 'cpuSeconds')
   const rss = rows.filter((row) => row.client === 'mirrorkit').map((row) => ({bytes: row.bytes, peakRssMB: row.peakRssMB}))
-  return {rows, mirrorkitRss: rss}
+  return {rows, runs, mirrorkitRss: rss}
 }
