@@ -2,7 +2,7 @@
 import {open, readFile, rename, rm} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import {DiskError} from '../errors.js'
-import {toDiskError} from './file-sink.js'
+import {toDiskError, WRITE_NEW} from './file-sink.js'
 
 export const CONTROL_VERSION = 1
 
@@ -59,7 +59,7 @@ export async function readControl(path: string): Promise<ControlState | undefine
 export async function writeControl(path: string, state: ControlState): Promise<void> {
   const temporary = `${path}.tmp`
   try {
-    const handle = await open(temporary, 'w')
+    const handle = await open(temporary, WRITE_NEW, 0o666)
     try {
       await handle.writeFile(JSON.stringify(state))
       await handle.sync()

@@ -1,14 +1,23 @@
 // Positional writes into `<out>.part` through one FileHandle, with fsync, and disk errors mapped to exit code 6.
+import {constants} from 'node:fs'
 import {open, type FileHandle} from 'node:fs/promises'
 import {DiskError} from '../errors.js'
+
+/**
+ * Flags for files the engine writes next to the output: a symbolic link planted under their name
+ * (by another user of a shared directory) makes the open fail instead of being written through.
+ * Windows has no O_NOFOLLOW; there the flag is 0.
+ */
+export const WRITE_NEW = constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0)
+export const WRITE_KEEP = constants.O_RDWR | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0)
 
 /** ENOSPC and EACCES keep their own codes so scripts can tell "disk full" from "not allowed". */
 export function toDiskError(error: unknown, path: string): DiskError {
   if (error instanceof DiskError) return error
   const code = (error as NodeJS.ErrnoException)?.code
   const known = code === 'ENOSPC' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EDQUOT'
-  const stable = code === 'ENOSPC' || code === 'EDQUOT' ? 'ENOSPC' : code === 'EACCES' || code === 'EPERM' ? 'EACCES' : 'EDISK'
-  const what = known ? code : (error as Error)?.message ?? String(error)
+  const stable = code === 'ENOSPC' || code === 'EDQUOT' ? 'ENOSPC' : code === 'EACCES' || code === 'EPERM' ? 'EACCES' : code === 'ELOOP' ? 'ESYMLINK' : 'EDISK'
+  const what = code === 'ELOOP' ? 'it is a symbolic link, which mirrorkit does not write through' : known ? code : (error as Error)?.message ?? String(error)
   return new DiskError(`cannot write ${path}: ${what}`, stable, error)
 }
 
@@ -18,10 +27,7 @@ export class FileSink {
   /** Opens (creating when missing) the part file; `size` sets its length so writes land anywhere. */
   static async open(path: string, size: number | undefined, keep: boolean): Promise<FileSink> {
     try {
-      const handle = await open(path, keep ? 'r+' : 'w+').catch(async (error: NodeJS.ErrnoException) => {
-        if (keep && error.code === 'ENOENT') return open(path, 'w+')
-        throw error
-      })
+      const handle = await open(path, keep ? WRITE_KEEP : WRITE_NEW, 0o666)
       if (size !== undefined) {
         const {size: current} = await handle.stat()
         if (current !== size) await handle.truncate(size)

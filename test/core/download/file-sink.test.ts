@@ -1,10 +1,11 @@
-// The part file: positional writes, and disk failures (a full tmpfs, a missing directory) that end with exit code 6 and the state kept.
+// The part file: positional writes, and disk failures (a full tmpfs, a missing directory, a planted symlink) that end with exit code 6 and the state kept.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {execFileSync} from 'node:child_process'
-import {existsSync, mkdirSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {fetchFile} from '../../../src/core/download/engine.js'
+import {writeControl, type ControlState} from '../../../src/core/download/control-file.js'
 import {FileSink} from '../../../src/core/download/file-sink.js'
 import {makeContent} from '../../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
@@ -47,6 +48,22 @@ describe('FileSink and disk failures', () => {
     expect((await sink.read(0, 10)).toString()).toBe('helloworld')
     await sink.close()
     expect((await readFile(path)).toString()).toBe('helloworld')
+  })
+
+  it('refuses to write through a symbolic link planted as the part file or the control file\'s temp file', async () => {
+    const victim = join(directory.path, 'victim.txt')
+    writeFileSync(victim, 'precious')
+    const output = join(directory.path, 'linked.bin')
+    symlinkSync(victim, `${output}.part`)
+    await expect(fetchFile({urls: [`${mirror.url}f.bin`], output, transportFactories})).rejects.toMatchObject({code: 'ESYMLINK', exitCode: 6})
+    expect(readFileSync(victim, 'utf8')).toBe('precious')
+    const kept = join(directory.path, 'kept.part')
+    symlinkSync(victim, kept)
+    await expect(FileSink.open(kept, 10, true)).rejects.toMatchObject({code: 'ESYMLINK'})
+    const control = join(directory.path, 'state.mirrorkit')
+    symlinkSync(victim, `${control}.tmp`)
+    await expect(writeControl(control, {} as ControlState)).rejects.toMatchObject({code: 'ESYMLINK'})
+    expect(readFileSync(victim, 'utf8')).toBe('precious')
   })
 
   it('ends with EDISK (exit 6) when the output directory does not exist', async () => {
