@@ -23,7 +23,9 @@ function columns(scenario) {
   if (scenario === 'unshaped') return [...common, ['MB/CPU s', (row) => fixed(row.megabytesPerCpuSecond, 0)], spread('CPU s', 2), phases]
   const label = scenario === 'caps' ? 'of caps' : 'of ideal'
   const faulted = scenario === 'caps' ? [] : [['ideal s', (row) => fixed(row.idealSeconds)], ['fault at s', (row) => fixed(row.faultAt)]]
-  return [...common, ...faulted, [label, (row) => fixed(row.fraction, 3)], ['bytes per mirror %', (row) => sharePercent(row)], spread(label, 3), phases]
+  // The servers' view: first request received to last byte sent, without the client's start-up.
+  const transfer = [['transfer s', (row) => fixed(row.transferSeconds)], ...(scenario === 'caps' ? [['of caps in transfer', (row) => fixed(row.transferFraction, 3)]] : [])]
+  return [...common, ...faulted, [label, (row) => fixed(row.fraction, 3)], ...transfer, ['bytes per mirror %', (row) => sharePercent(row)], spread(label, 3), phases]
 }
 
 function renderPhases(phases) {
@@ -49,7 +51,8 @@ export function renderTable(scenario, result) {
 }
 
 export function renderTargets(targets) {
-  return ['targets', ...targets.map((target) => `  [${target.met ? 'met' : 'MISSED'}] ${target.name}: ${target.detail}`)].join('\n')
+  const mark = (target) => (target.met === null ? 'info' : target.met ? 'met' : 'MISSED')
+  return ['targets', ...targets.map((target) => `  [${mark(target)}] ${target.name}: ${target.detail}`)].join('\n')
 }
 
 /** Writes results-<UTC timestamp>.json and returns its path. */

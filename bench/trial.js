@@ -50,10 +50,9 @@ export async function runTrial({clientName, content, caps, events = [], faultClo
     const firstByteAt = faults?.firstByteAt()
     const eventsFile = isMirrorkit ? await saveEvents(clientName, content, result.stderr) : undefined
     const sha256 = result.exitCode === 0 && !result.timedOut ? await fileSha256(output).catch(() => undefined) : undefined
+    const serverStats = await Promise.all(set.mirrors.map((mirror) => mirror.stats().catch(() => undefined)))
     // Under tc the servers' own counts include bytes still queued in socket buffers when a client hung up.
-    const bytesPerMirror = shaper
-      ? set.mirrors.map((mirror) => shaper.sentBytes(mirror.port))
-      : await Promise.all(set.mirrors.map((mirror) => mirror.stats().then((stats) => stats.bytesSent, () => undefined)))
+    const bytesPerMirror = shaper ? set.mirrors.map((mirror) => shaper.sentBytes(mirror.port)) : serverStats.map((stats) => stats?.bytesSent)
     return {
       client: clientName,
       label: client.label,
@@ -62,6 +61,7 @@ export async function runTrial({clientName, content, caps, events = [], faultClo
       bytesPerMirror,
       faultsApplied: applied,
       firstByteSeconds: firstByteAt === undefined ? undefined : (firstByteAt - result.startedAt) / 1000,
+      transferSeconds: transferWindow(serverStats),
       eventsFile,
       phases: isMirrorkit ? mirrorkitPhases(result.stderr, result.spawnedAt, result.exitedAt) : undefined,
       load: [loadBefore, loadavg()[0]],
@@ -105,4 +105,15 @@ async function saveEvents(clientName, content, stderr) {
 
 async function removeOutputs(output) {
   await Promise.all(SIDE_SUFFIXES.map((suffix) => rm(`${output}${suffix}`, {force: true})))
+}
+
+/**
+ * Seconds from the first request any mirror received to the last body byte any mirror sent: the
+ * download as the servers saw it, the same for every client, without the client's own start-up.
+ */
+function transferWindow(serverStats) {
+  const first = serverStats.map((stats) => stats?.firstRequestAt).filter((value) => typeof value === 'number')
+  const last = serverStats.map((stats) => stats?.lastByteAt).filter((value) => typeof value === 'number')
+  if (first.length === 0 || last.length === 0) return undefined
+  return (Math.max(...last) - Math.min(...first)) / 1000
 }

@@ -1,4 +1,5 @@
 // Bundles the compiled CLI (dist/cli/entry.js and all it imports, oclif and undici's Agent included) into dist/bundle/, so a run loads a few files instead of ~200 modules.
+import {rmSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {build} from 'esbuild'
@@ -11,6 +12,8 @@ const root = fileURLToPath(new URL('..', import.meta.url))
  */
 const external = ['ssh2', 'ssh2-sftp-client', 'basic-ftp', 'cheerio', 'tinybench', 'cpu-features', '@oclif/plugin-autocomplete', 'typescript']
 
+// Chunk names change with their content; a stale chunk from an earlier build must not linger.
+rmSync(path.join(root, 'dist/bundle'), {recursive: true, force: true})
 await build({
   entryPoints: {entry: path.join(root, 'dist/cli/entry.js')},
   outdir: path.join(root, 'dist/bundle'),

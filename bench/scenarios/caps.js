@@ -20,7 +20,13 @@ export async function run(context) {
       keep: context.options.keep,
       extra: extraArguments(context, clientName),
     })
-    return {...row, bytes: content.size, idealSeconds: ideal, fraction: row.verified ? ideal / row.wallSeconds : 0}
+    return {
+      ...row,
+      bytes: content.size,
+      idealSeconds: ideal,
+      fraction: row.verified ? ideal / row.wallSeconds : 0,
+      transferFraction: row.verified && row.transferSeconds ? ideal / row.transferSeconds : undefined,
+    }
   })
   return {bytes: content.size, idealSeconds: ideal, rows: medianRows(runs, 'fraction'), runs}
 }

@@ -78,7 +78,8 @@ export async function startHttpMirror(options: HttpMirrorOptions): Promise<HttpM
   const pathThrottles = new Map<string, Throttle>()
   const servedCache = new Map<string, {scope: [HttpFaults, HttpFaults | undefined]; served: Served}>()
   const sockets = new Set<Socket>()
-  const stats = {requests: 0, bytesSent: 0, get openConnections() { return sockets.size }}
+  /** Times are Date.now() values, so a benchmark can compare them across processes on one machine. */
+  const stats = {requests: 0, bytesSent: 0, firstRequestAt: undefined as number | undefined, lastByteAt: undefined as number | undefined, get openConnections() { return sockets.size }}
 
   const faultsFor = (path: string): HttpFaults => ({...serverFaults, ...pathFaults.get(path)})
   const throttlesFor = (path: string): Throttle[] => {
@@ -102,6 +103,7 @@ export async function startHttpMirror(options: HttpMirrorOptions): Promise<HttpM
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     stats.requests++
+    stats.firstRequestAt ??= Date.now()
     const closed = new AbortController()
     response.on('close', () => closed.abort())
     let path: string
@@ -161,7 +163,10 @@ export async function startHttpMirror(options: HttpMirrorOptions): Promise<HttpM
       throttles: throttlesFor(path),
       faults: () => faultsFor(path),
       signal: closed.signal,
-      onSent: (bytes) => (stats.bytesSent += bytes),
+      onSent: (bytes) => {
+        stats.bytesSent += bytes
+        stats.lastByteAt = Date.now()
+      },
     })
   }
 
