@@ -61,6 +61,15 @@ export function mirrorUrls(urls: readonly string[], set: MirrorSet | undefined):
   return list
 }
 
+/**
+ * Once the primary has answered, the other mirrors' stats may hold up the start this long (or three
+ * times the primary's own stat, if longer); a mirror still silent then joins later, after a stat
+ * during the transfer, instead of making every download wait for the slowest or dead host.
+ */
+export const STAT_GRACE_MS = 1000
+
+type Outcome = PromiseSettledResult<RemoteInfo> | 'late'
+
 /** Stats every mirror at once; the first that answers (in order) is the primary and defines the target. */
 export async function setUpMirrors(
   urls: readonly string[],
@@ -71,19 +80,46 @@ export async function setUpMirrors(
 ): Promise<{mirrors: MirrorState[]; target: TargetInfo}> {
   const entries = mirrorUrls(urls, set)
   const statSignal = AbortSignal.any([signal, AbortSignal.timeout(STAT_TIMEOUT_MS)])
-  const results = await Promise.allSettled(entries.map(({url}) => transports.for(url).stat(url, {signal: statSignal})))
+  const late = new AbortController()
+  const started = Date.now()
+  const outcomes: Array<Outcome | undefined> = entries.map(() => undefined)
+  const attempts = entries.map(({url}, index) =>
+    transports
+      .for(url)
+      .stat(url, {signal: AbortSignal.any([statSignal, late.signal])})
+      .then(
+        (value) => (outcomes[index] ??= {status: 'fulfilled', value}),
+        (reason: unknown) => (outcomes[index] ??= {status: 'rejected', reason}),
+      ),
+  )
+  let primaryIndex = -1
+  for (const [index, attempt] of attempts.entries()) {
+    const outcome = await attempt
+    if (outcome !== 'late' && outcome.status === 'fulfilled') {
+      primaryIndex = index
+      break
+    }
+  }
   if (signal.aborted) throw signal.reason
-  const primaryIndex = results.findIndex((result) => result.status === 'fulfilled')
-  if (primaryIndex < 0) throw primaryFailure(results.map((result) => (result as PromiseRejectedResult).reason))
-  const info = (results[primaryIndex] as PromiseFulfilledResult<RemoteInfo>).value
+  if (primaryIndex < 0) throw primaryFailure(outcomes.map((outcome) => (outcome as PromiseRejectedResult).reason))
+  const grace = Math.max(STAT_GRACE_MS, 3 * (Date.now() - started))
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([Promise.all(attempts), new Promise((resolve) => (timer = setTimeout(resolve, grace)))])
+  clearTimeout(timer)
+  for (const index of outcomes.keys()) outcomes[index] ??= 'late'
+  late.abort(new Error('stat still pending after the grace period'))
+  const info = (outcomes[primaryIndex] as PromiseFulfilledResult<RemoteInfo>).value
   // The primary gets id 0, the tie-breaker of cross-checks.
   const order = [primaryIndex, ...entries.keys()].filter((index, position) => position === 0 || index !== primaryIndex)
   const mirrors = order.map((index, id) => {
     const {url, rankedRate} = entries[index]!
     const mirror = new MirrorState(id, url, transports.for(url), index, rankedRate)
-    const result = results[index]!
-    if (result.status === 'rejected') {
-      const error = result.reason as MirrorError
+    const outcome = outcomes[index]!
+    if (outcome === 'late') {
+      // Not a failure: stated again as the transfer starts, and used once it answers.
+      mirror.unverified = true
+    } else if (outcome.status === 'rejected') {
+      const error = outcome.reason as MirrorError
       if (error instanceof MirrorError && error.retryable) {
         // Busy (503), reset or slow right now is not "unusable for the whole run": bench it and stat it again later.
         mirror.unverified = true
@@ -96,7 +132,7 @@ export async function setUpMirrors(
         mirror.lastError = {code: error?.code ?? 'ERROR', message: String(error?.message ?? error)}
       }
     } else {
-      const mismatch = applyStat(mirror, result.value, info.size)
+      const mismatch = applyStat(mirror, outcome.value, info.size)
       if (mismatch) {
         mirror.status = 'rejected'
         mirror.reason = mismatch

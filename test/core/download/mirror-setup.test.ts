@@ -1,11 +1,14 @@
-// Mirror setup: MirrorSet candidates in rank order without rejected ones, safe output names, and mirrors whose size differs.
+// Mirror setup: MirrorSet candidates in rank order without rejected ones, safe output names, mirrors whose size differs, and mirrors slow to answer.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {orderCandidates, sanitiseName, setUpMirrors} from '../../../src/core/download/mirror-setup.js'
 import type {MirrorSet} from '../../../src/core/model.js'
 import {TransportSet} from '../../../src/core/transports.js'
-import {makeContent} from '../../helpers/content.js'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fetchFile} from '../../../src/core/download/engine.js'
+import {makeContent, sha256Hex} from '../../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
-import {collector, transportFactories} from './helpers.js'
+import {collector, temporaryDirectory, transportFactories} from './helpers.js'
 
 const verdict = (status: 'ok' | 'mismatch' | 'unreachable') => ({status, checks: [], checkedAt: '', summary: ''})
 
@@ -51,6 +54,39 @@ describe('mirror setup', () => {
       expect(mirrors[1]!.reason).toMatch(/size 999 differs/)
       expect(mirrors[2]!.reason).toMatch(/ENOTFOUND/)
       expect(events.of('mirror-rejected')).toHaveLength(2)
+    })
+
+    it('starts without a mirror that is slow to answer its stat, and asks it again while downloading', async () => {
+      const content = makeContent(1024 * 1024, 4)
+      const fast = await startHttpMirror({files: {'/f.bin': content}, faults: {bandwidth: 1024 * 1024}})
+      const slow = await startHttpMirror({files: {'/f.bin': content}, faults: {firstByteDelayMs: 2000}})
+      servers.push(fast, slow)
+      const urls = [`${fast.url}f.bin`, `${slow.url}f.bin`]
+      const transports = new TransportSet({}, transportFactories)
+      let began = Date.now()
+      const {mirrors} = await setUpMirrors(urls, undefined, transports, collector().onEvent, AbortSignal.timeout(10_000))
+      await transports.close()
+      // The grace is one second; waiting for the slow stat would take two.
+      expect(Date.now() - began).toBeLessThan(1700)
+      expect(mirrors.map((mirror) => [mirror.status, mirror.unverified])).toEqual([['active', false], ['active', true]])
+      const directory = await temporaryDirectory()
+      try {
+        const output = join(directory.path, 'out.bin')
+        let startedAfter = Infinity
+        began = Date.now()
+        const requestsBefore = slow.stats.requests
+        const summary = await fetchFile(
+          {urls, output, pieceLength: 64 * 1024, sampleMs: 100, transportFactories},
+          {onEvent: (event) => void (event.type === 'start' && (startedAfter = Date.now() - began)), signal: AbortSignal.timeout(20_000)},
+        )
+        expect(startedAfter).toBeLessThan(1700)
+        expect(sha256Hex(readFileSync(output))).toBe(sha256Hex(content))
+        expect(summary.mirrors[1]!.state).not.toBe('rejected')
+        // Its first stat was given up on at the grace; a second one was sent during the transfer.
+        expect(slow.stats.requests - requestsBefore).toBeGreaterThanOrEqual(2)
+      } finally {
+        await directory.remove()
+      }
     })
   })
 })
