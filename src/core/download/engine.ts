@@ -19,10 +19,7 @@ import {controlState, loadResumeState} from './resume.js'
 import {streamWhole, verifyWhole} from './stream-whole.js'
 import {mirrorSummaries, type FetchSummary} from './summary.js'
 import {Transfer} from './transfer.js'
-import {crossCheckEarly, verifyDownload, type EarlyCrossCheck} from './verify-phase.js'
-
-/** Share of the bytes done when the cross-check of a download without reference hash begins. */
-const EARLY_CHECK_FRACTION = 0.75
+import {earlyCrossCheck, verifyDownload} from './verify-phase.js'
 
 export type FetchHooks = {signal?: AbortSignal; onEvent?: FetchEventListener}
 
@@ -120,16 +117,9 @@ async function run(
     cleanups.push(async () => clearInterval(timer))
 
     const verifier = pieceHashes ? new PieceVerifier(pieceHashes) : undefined
-    // Without any reference hash, the sampled cross-check starts while the last quarter still downloads,
-    // so its round trips overlap the transfer instead of adding to the end.
-    let early: Promise<EarlyCrossCheck> | undefined
-    if (checksums.length === 0 && !verifier && typeof settings.crossCheck === 'number' && settings.crossCheck > 0) {
-      onProgress = () => {
-        if (early || map.doneBytes < EARLY_CHECK_FRACTION * map.size) return
-        early = crossCheckEarly({map, sink, mirrors, crossCheck: settings.crossCheck, seed: settings.seed, signal})
-        early.catch(() => undefined)
-      }
-    }
+    // Without any reference hash, the sampled cross-check starts while the last quarter still downloads.
+    const early = checksums.length === 0 && !verifier ? earlyCrossCheck({map, sink, mirrors, crossCheck: settings.crossCheck, seed: settings.seed, signal}) : undefined
+    onProgress = early?.poll
     const runTransfer = async () => {
       const current: Transfer = new Transfer(map, mirrors, writerFor(), settings, emit, signal)
       transferRef = current
@@ -146,7 +136,8 @@ async function run(
       await runTransfer()
       // Refetch rounds after the checks must not start a cross-check of their own.
       onProgress = undefined
-      const checks = await verifyDownload({map, sink, mirrors, checksums, pieceHashes: verifier !== undefined, crossCheck: settings.crossCheck, seed: settings.seed, emit, refetch: runTransfer, signal, ...(early ? {early} : {})})
+      const compared = early?.started()
+      const checks = await verifyDownload({map, sink, mirrors, checksums, pieceHashes: verifier !== undefined, crossCheck: settings.crossCheck, seed: settings.seed, emit, refetch: runTransfer, signal, ...(compared ? {early: compared} : {})})
       if (verifier) checks.unshift({name: 'pieces', ok: true, detail: `${verifier.checked} piece ${pieceHashes!.algorithm} hashes checked as pieces arrived, ${verifier.failed} failed and were refetched`})
       clearInterval(timer)
       await saving

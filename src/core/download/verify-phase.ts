@@ -42,16 +42,26 @@ export type EarlyCrossCheck = {pieces: number[]; deliverers: number[]; compariso
 
 type EarlyContext = Pick<VerifyContext, 'map' | 'sink' | 'mirrors' | 'crossCheck' | 'seed' | 'signal'>
 
+/** Share of the bytes done when the cross-check of a download without reference hash begins. */
+const EARLY_CHECK_FRACTION = 0.75
+
 /**
- * The cross-check of the pieces done so far, run while the last links are still busy (the engine
- * starts it when no free piece is left), so its round trips overlap the transfer's tail instead of
- * adding to the end. Only for a numeric --cross-check: "all" re-reads every byte at the end.
+ * The cross-check of the pieces done so far, begun by `poll()` (on each progress tick) once three
+ * quarters of the bytes are done, so its round trips overlap the transfer's tail instead of adding to
+ * the end. Only for a numeric --cross-check: "all" re-reads every byte at the end.
  */
-export async function crossCheckEarly(context: EarlyContext): Promise<EarlyCrossCheck> {
-  const pieces = samplePieces(context.map, context.crossCheck, context.seed + 1)
-  const deliverers = pieces.map((piece) => context.map.deliveredBy[piece]!)
-  const comparison = await comparePieces(pieces, context.map, context.sink, context.mirrors, context.signal, CROSS_CHECK_WINDOW)
-  return {pieces, deliverers, comparison}
+export function earlyCrossCheck(context: EarlyContext): {poll: () => void; started: () => Promise<EarlyCrossCheck> | undefined} | undefined {
+  const {map, crossCheck} = context
+  if (typeof crossCheck !== 'number' || crossCheck <= 0) return undefined
+  let running: Promise<EarlyCrossCheck> | undefined
+  const poll = () => {
+    if (running || map.doneBytes < EARLY_CHECK_FRACTION * map.size) return
+    const pieces = samplePieces(map, crossCheck, context.seed + 1)
+    const deliverers = pieces.map((piece) => map.deliveredBy[piece]!)
+    running = comparePieces(pieces, map, context.sink, context.mirrors, context.signal, CROSS_CHECK_WINDOW).then((comparison) => ({pieces, deliverers, comparison}))
+    running.catch(() => undefined)
+  }
+  return {poll, started: () => running}
 }
 
 /** The early cross-check, unless it failed or a piece it compared was refetched since. */

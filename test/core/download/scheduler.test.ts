@@ -13,6 +13,16 @@ const mirror = (id: number) => new MirrorState(id, new URL(`http://m${id}.test/f
 /** A link that has run long enough for its own rate to count. */
 const settled = (link: Link) => Object.assign(link, {startedAt: Date.now() - HEDGE_GRACE_MS - 1})
 
+/** Twenty 100-byte pieces held by one link at 10 bytes/s, halfway through piece 2: 1750 bytes to go. */
+function busySpan(old = true) {
+  const map = new PieceMap(20 * 100, 100)
+  map.setOwner(0, 20, 1)
+  const link = new Link(1, mirror(1), 250, 2000, false, false)
+  link.rate = 10
+  map.filled[2] = 50
+  return {map, link: old ? settled(link) : link}
+}
+
 describe('scheduler', () => {
   it('prefers mirrors with fewer links, then faster ones, then rank order; skips benched and full ones', () => {
     const [a, b, c, d] = [mirror(0), mirror(1), mirror(2), mirror(3)]
@@ -41,11 +51,7 @@ describe('scheduler', () => {
   })
 
   it('steals from the span that would take longest, sized so both links end together, at a piece boundary', () => {
-    const map = new PieceMap(20 * 100, 100)
-    map.setOwner(0, 20, 1)
-    const slow = new Link(1, mirror(1), 250, 2000, false, false)
-    slow.rate = 10
-    map.filled[2] = 50
+    const {map, link: slow} = busySpan(false)
     // A thief of unknown speed counts as fast as its victim: 1750 bytes left split near the middle.
     const span = nextSpan(map, mirror(0), [slow], 1, limits)
     expect(span).toMatchObject({first: 11, endPiece: 20, offset: 1100, end: 2000, stealFrom: slow})
@@ -53,11 +59,7 @@ describe('scheduler', () => {
   })
 
   it('gives a fast thief most of a slow span, never the piece the victim is writing', () => {
-    const map = new PieceMap(20 * 100, 100)
-    map.setOwner(0, 20, 1)
-    const slow = settled(new Link(1, mirror(1), 250, 2000, false, false))
-    slow.rate = 10
-    map.filled[2] = 50
+    const {map, link: slow} = busySpan()
     const fast = mirror(0)
     fast.linkRate = 90
     fast.setupMs = 500
@@ -71,11 +73,7 @@ describe('scheduler', () => {
   })
 
   it('does not let a slow thief take work that the others will be free to do sooner', () => {
-    const map = new PieceMap(20 * 100, 100)
-    map.setOwner(0, 20, 1)
-    const busy = settled(new Link(1, mirror(1), 250, 2000, false, false))
-    busy.rate = 10
-    map.filled[2] = 50
+    const {map, link: busy} = busySpan()
     const slow = mirror(0)
     slow.linkRate = 1
     slow.setupMs = 500
