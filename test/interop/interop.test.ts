@@ -17,7 +17,7 @@ import {describeTransportContract} from '../plugins/transports/contract.js'
 type InteropEnv = {
   dir: string
   dataDir: string
-  http: {port: number}
+  http: {port: number; auth: boolean}
   ftp: {port: number; tls: boolean; certificate: string}
   ssh: {port: number; user: string; identity: string; knownHosts: string}
 }
@@ -69,7 +69,15 @@ if (missing.length > 0) {
   describeTransportContract('http via nginx', async () => {
     const {http} = await daemons()
     const base = `http://127.0.0.1:${http.port}/`
-    return {transport: httpTransport.create({}), fileUrl: new URL(base + encoded), content, missingUrl: new URL(`${base}missing.bin`), teardown: noop}
+    return {
+      transport: httpTransport.create({}),
+      fileUrl: new URL(base + encoded),
+      content,
+      missingUrl: new URL(`${base}missing.bin`),
+      // start.sh puts the same tree behind basic auth at /private/ when openssl could make the password file.
+      ...(http.auth ? {badCredentialsUrl: new URL(`http://mirrorkit:wrong@127.0.0.1:${http.port}/private/${encoded}`)} : {}),
+      teardown: noop,
+    }
   })
 
   describeTransportContract('ftp via vsftpd', async () => {
@@ -101,6 +109,18 @@ if (missing.length > 0) {
 
   describe('interop details', () => {
     const signal = () => AbortSignal.timeout(15_000)
+
+    it('serves nginx\'s /private/ with the right password, so the bad-credentials case fails for the password alone', async (context) => {
+      const {http} = await daemons()
+      if (!http.auth) return context.skip()
+      const transport = httpTransport.create({})
+      try {
+        const info = await transport.stat(new URL(`http://mirrorkit:right@127.0.0.1:${http.port}/private/${encoded}`), {signal: signal()})
+        expect(info.size).toBe(content.length)
+      } finally {
+        await transport.close()
+      }
+    })
 
     it('reads vsftpd modification times and REST STREAM support', async () => {
       const {ftp} = await daemons()

@@ -28,7 +28,16 @@ const free = (port) => new Promise((resolve) => { const s = net.createServer(); 
 pasv_max=$((pasv_min + 19))
 user="$(id -un)"
 
-# nginx: plain HTTP, ranges on by default.
+# nginx: plain HTTP, ranges on by default. With openssl at hand, /private/ serves the same tree behind
+# basic auth (user "mirrorkit", password "right"), so the contract's bad-credentials case runs too.
+auth=false
+private_location=""
+if command -v openssl >/dev/null 2>&1; then
+  printf 'mirrorkit:%s\n' "$(openssl passwd -apr1 right)" >"$dir/htpasswd"
+  chmod 644 "$dir/htpasswd"
+  auth=true
+  private_location="location /private/ { alias $data/; auth_basic \"mirrorkit\"; auth_basic_user_file $dir/htpasswd; }"
+fi
 cat >"$dir/nginx.conf" <<CONF
 daemon off;
 worker_processes 1;
@@ -47,6 +56,7 @@ http {
   server {
     listen 127.0.0.1:$http_port;
     root $data;
+    $private_location
   }
 }
 CONF
@@ -146,7 +156,7 @@ cat >"$dir/env.json" <<JSON
 {
   "dir": "$dir",
   "dataDir": "$data",
-  "http": {"port": $http_port},
+  "http": {"port": $http_port, "auth": $auth},
   "ftp": {"port": $ftp_port, "tls": $ftps, "certificate": "$dir/ftps.pem"},
   "ssh": {"port": $ssh_port, "user": "$user", "identity": "$dir/client_key", "knownHosts": "$dir/known_hosts"}
 }
