@@ -5,9 +5,10 @@ import type {FtpFaults} from './ftp-mirror-state.js'
 /** HASH algorithm names as FEAT lists them, and node's names for them. */
 export const HASH_ALGORITHMS: Record<string, string> = {'SHA-256': 'sha256', 'SHA-1': 'sha1', MD5: 'md5'}
 
-/** The FEAT lines, shaped by the noRest and digests knobs; `selected` is starred in the HASH line. */
+/** The FEAT lines, shaped by the noSize, noMdtm, mlst, noRest and digests knobs; `selected` is starred in the HASH line. */
 export function featureLines(faults: FtpFaults, selected: string): string[] {
-  const lines = ['SIZE', 'MDTM', 'EPSV', 'PASV', 'UTF8']
+  const lines = ['SIZE', 'MDTM', 'EPSV', 'PASV', 'UTF8'].filter((line) => !(line === 'SIZE' && faults.noSize) && !(line === 'MDTM' && faults.noMdtm))
+  if (faults.mlst) lines.push('MLST type*;size*;modify*;')
   if (!faults.noRest) lines.push('REST STREAM')
   const digests = faults.digests ?? 'hash'
   if (digests === 'hash') lines.push(`HASH ${Object.keys(HASH_ALGORITHMS).map((name) => (name === selected ? `${name}*` : name)).join(';')}`)

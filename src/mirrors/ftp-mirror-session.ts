@@ -2,6 +2,7 @@
 import type {Socket} from 'node:net'
 import {servedPath} from './ftp-mirror-faults.js'
 import {digestReply, featureLines, HASH_ALGORITHMS} from './ftp-mirror-digests.js'
+import {factTime, listingOf, listLines, mlsdLines, mlstReply} from './ftp-mirror-listing.js'
 import {openPassive} from './ftp-mirror-passive.js'
 import type {FtpServerState} from './ftp-mirror-state.js'
 import {sendFile} from './ftp-mirror-transfer.js'
@@ -35,8 +36,10 @@ export class FtpSession {
     while ((newline = this.buffer.indexOf('\n')) >= 0) {
       const line = this.buffer.slice(0, newline).replace(/\r$/, '')
       this.buffer = this.buffer.slice(newline + 1)
+      const verb = /^\S*/.exec(line)?.[0].toUpperCase() ?? ''
+      this.state.stats.commands[verb] = (this.state.stats.commands[verb] ?? 0) + 1
       // ABOR must interrupt a running transfer, so it skips the queue.
-      if (/^ABOR\b/i.test(line)) this.abort()
+      if (verb === 'ABOR') this.abort()
       else this.queue = this.queue.then(() => this.handle(line)).catch(() => this.reply('451 Local error'))
     }
   }
@@ -95,11 +98,15 @@ export class FtpSession {
       case 'CWD':
         return this.reply(servedPath(argument) === '/' ? '250 OK' : '550 No such directory')
       case 'SIZE': {
+        if (faults.noSize) return this.reply('502 Command not implemented')
         const content = this.file(argument)
         return this.reply(content ? `213 ${faults.size ?? content.length}` : '550 No such file')
       }
       case 'MDTM':
-        return this.reply(this.file(argument) ? `213 ${mdtm(this.state.modifiedAt)}` : '550 No such file')
+        if (faults.noMdtm) return this.reply('502 Command not implemented')
+        return this.reply(this.file(argument) ? `213 ${factTime(this.state.modifiedAt)}` : '550 No such file')
+      case 'MLST':
+        return this.reply(faults.mlst ? mlstReply(listingOf(this.state), argument) : '502 Command not implemented')
       case 'XSHA256':
       case 'XSHA1':
       case 'XMD5':
@@ -122,7 +129,9 @@ export class FtpSession {
         return this.retrieve(argument)
       case 'LIST':
       case 'NLST':
-        return this.list(verb)
+      case 'MLSD':
+        if (verb === 'MLSD' && !faults.mlst) return this.reply('502 Command not implemented')
+        return this.list(verb, argument)
       case 'QUIT':
         this.reply('221 Goodbye')
         this.control.end()
@@ -168,14 +177,19 @@ export class FtpSession {
     else this.reply('426 Connection closed; transfer aborted')
   }
 
-  private async list(verb: string): Promise<void> {
+  private async list(verb: 'LIST' | 'NLST' | 'MLSD', argument: string): Promise<void> {
+    const listing = listingOf(this.state)
+    const answer = verb === 'MLSD' ? mlsdLines(listing, argument) : {lines: listLines(listing, verb, argument)}
+    if ('reply' in answer) {
+      // Refused before any transfer: the data connection the client opened is closed unused.
+      void this.passive?.then((socket) => socket.destroy())
+      this.passive = undefined
+      return this.reply(answer.reply)
+    }
     const socket = await this.dataSocket()
     if (!socket) return
     this.reply('150 Here comes the directory listing')
-    const lines = [...this.state.files].map(([name, content]) =>
-      verb === 'NLST' ? name.slice(1) : `-rw-r--r-- 1 ftp ftp ${content.length} Jan 01 2024 ${name.slice(1)}`,
-    )
-    socket.end(lines.map((line) => `${line}\r\n`).join(''), () => this.reply('226 Directory send OK'))
+    socket.end(answer.lines.map((line) => `${line}\r\n`).join(''), () => this.reply('226 Directory send OK'))
   }
 
   private abort(): void {
@@ -187,8 +201,4 @@ export class FtpSession {
     this.reply('426 Transfer aborted')
     this.reply('226 ABOR successful')
   }
-}
-
-function mdtm(date: Date): string {
-  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14)
 }

@@ -10,6 +10,12 @@ export type FtpFaults = MirrorFaults & {
   reply550?: string[]
   /** Behave like a server without restart support: no "REST STREAM" in FEAT, and REST answered "502". */
   noRest?: boolean
+  /** Behave like a server without SIZE (RFC 3659): no "SIZE" in FEAT, and SIZE answered "502". */
+  noSize?: boolean
+  /** Behave like a server without MDTM: no "MDTM" in FEAT, and MDTM answered "502". */
+  noMdtm?: boolean
+  /** Announce MLST in FEAT and answer MLST and MLSD (RFC 3659 machine-readable listings); off by default. */
+  mlst?: boolean
   /** Which digest commands FEAT announces: the HASH draft (default), the legacy XSHA256/XSHA1/XMD5, or none. */
   digests?: 'hash' | 'legacy' | 'none'
 }
@@ -20,6 +26,8 @@ export type FtpMirrorStats = {
   transfers: number
   aborts: number
   bytesSent: number
+  /** Commands received, by upper-case verb ("SIZE": 2), ABOR included. */
+  commands: Record<string, number>
   /** Sockets (control and data) open right now; 0 once every client has gone. */
   readonly openSockets: number
 }

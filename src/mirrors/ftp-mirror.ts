@@ -40,6 +40,7 @@ export async function startFtpMirror(options: FtpMirrorOptions): Promise<FtpMirr
     transfers: 0,
     aborts: 0,
     bytesSent: 0,
+    commands: Object.create(null) as Record<string, number>,
     get openSockets() {
       return sockets.size
     },

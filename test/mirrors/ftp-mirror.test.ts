@@ -48,6 +48,38 @@ async function rawControl(port: number): Promise<{socket: Socket; next(): Promis
   return {socket, next}
 }
 
+/** A raw session, logged in, that can send a command and return its whole reply (every line of a multi-line one). */
+async function rawSession(port: number): Promise<{command(line: string): Promise<string[]>; listing(line: string): Promise<{data: string; replies: string[]}>; close(): void}> {
+  const {socket, next} = await rawControl(port)
+  const reply = async () => {
+    const lines = [await next()]
+    if (/^\d{3}-/.test(lines[0] ?? '')) while (!/^\d{3} /.test(lines[lines.length - 1] ?? '')) lines.push(await next())
+    return lines
+  }
+  const command = async (line: string) => {
+    socket.write(`${line}\r\n`)
+    return reply()
+  }
+  expect(await reply()).toEqual([expect.stringMatching(/^220/)])
+  await command('USER anonymous')
+  expect(await command('PASS x')).toEqual([expect.stringMatching(/^230/)])
+  return {
+    command,
+    /** Runs a LIST-like command over a passive data connection: what came over it, and the control replies. */
+    async listing(line) {
+      const port = Number(/\|\|\|(\d+)\|/.exec((await command('EPSV'))[0] ?? '')?.[1])
+      const data = connect(port, '127.0.0.1')
+      const chunks: Buffer[] = []
+      const ended = new Promise<void>((resolve) => data.on('data', (chunk: Buffer) => chunks.push(chunk)).once('close', () => resolve()))
+      const replies = await command(line)
+      if (/^150/.test(replies[0] ?? '')) replies.push(...(await reply()))
+      await ended
+      return {data: Buffer.concat(chunks).toString('utf8'), replies}
+    },
+    close: () => socket.destroy(),
+  }
+}
+
 beforeAll(async () => {
   mirror = await startFtpMirror({files: {'file.bin': content, 'other.bin': content.subarray(0, 10)}})
 })
@@ -70,6 +102,81 @@ describe('local FTP mirror', () => {
       expect(hash.message).toMatch(/^213 SHA-256 0-204799 [0-9a-f]{64} file\.bin$/)
     } finally {
       client.close()
+    }
+  })
+
+  it('without SIZE (noSize, noMdtm): 502 replies, both left out of FEAT, and LIST still shows each file with its size and date', async () => {
+    mirror.setFaults({noSize: true, noMdtm: true})
+    const session = await rawSession(mirror.port)
+    try {
+      const features = await session.command('FEAT')
+      expect(features).toContain(' REST STREAM')
+      expect(features.filter((line) => /^ (SIZE|MDTM|MLST)/.test(line))).toEqual([])
+      expect(await session.command('SIZE file.bin')).toEqual(['502 Command not implemented'])
+      expect(await session.command('MDTM file.bin')).toEqual(['502 Command not implemented'])
+      const file = await session.listing('LIST file.bin')
+      expect(file.data).toBe(`-rw-r--r--    1 ftp      ftp        ${content.length} Jan 01  2024 file.bin\r\n`)
+      expect(file.replies).toEqual([expect.stringMatching(/^150/), expect.stringMatching(/^226/)])
+      expect((await session.listing('LIST -a other.bin')).data).toMatch(/^-rw-r--r-- +1 ftp +ftp +10 Jan 01 {2}2024 other\.bin\r\n$/)
+      const missing = await session.listing('LIST nope.bin')
+      expect([missing.data, missing.replies.at(-1)]).toEqual(['', expect.stringMatching(/^226/)])
+      // The knobs off again: SIZE and MDTM answer as before, on the same session.
+      mirror.setFaults({})
+      expect(await session.command('SIZE file.bin')).toEqual([`213 ${content.length}`])
+      expect(await session.command('MDTM file.bin')).toEqual(['213 20240101000000'])
+      expect((await session.command('FEAT')).filter((line) => /^ (SIZE|MDTM)$/.test(line))).toEqual([' SIZE', ' MDTM'])
+    } finally {
+      session.close()
+      mirror.setFaults({})
+    }
+  })
+
+  it("lists a directory's files and subdirectories, a file alone, nothing for a missing path, and a recent file's time of day", async () => {
+    const recent = new Date(Date.now() - 3600_000)
+    const own = await startFtpMirror({files: {'pub/f.iso': content.subarray(0, 3000), 'pub/sub/x.bin': content.subarray(0, 5)}, modifiedAt: recent})
+    const client = new Client(5000)
+    try {
+      await client.access({host: '127.0.0.1', port: own.port})
+      const entries = await client.list('pub')
+      expect(entries.map((entry) => [entry.name, entry.isDirectory, entry.isDirectory ? 0 : entry.size])).toEqual([['f.iso', false, 3000], ['sub', true, 0]])
+      const time = `${recent.toUTCString().slice(8, 11)} ${recent.toISOString().slice(8, 10)} ${recent.toISOString().slice(11, 16)}`
+      expect(entries[0]?.rawModifiedAt).toBe(time)
+      expect((await client.list('/pub/f.iso')).map((entry) => [entry.name, entry.size])).toEqual([['f.iso', 3000]])
+      expect(await client.list('pub/nope.iso')).toEqual([])
+    } finally {
+      client.close()
+      await own.close()
+    }
+  })
+
+  it('answers MLST and MLSD only under the mlst knob, and counts the commands it receives', async () => {
+    const client = new Client(5000)
+    try {
+      await client.access({host: '127.0.0.1', port: mirror.port})
+      expect((await client.features()).has('MLST')).toBe(false)
+      await expect(client.send('MLST file.bin')).rejects.toMatchObject({code: 502})
+      client.close()
+      mirror.setFaults({mlst: true, noSize: true})
+      await client.access({host: '127.0.0.1', port: mirror.port})
+      expect((await client.features()).get('MLST')).toBe('type*;size*;modify*;')
+      const mlst = await client.send('MLST file.bin')
+      expect(mlst.message.split('\n')).toEqual(['250-Listing file.bin', ` type=file;size=${content.length};modify=20240101000000; /file.bin`, '250 End'])
+      await expect(client.send('MLST nope.bin')).rejects.toMatchObject({code: 550})
+      const before = {...mirror.stats.commands}
+      // basic-ftp lists with MLSD once FEAT offers MLST.
+      const listed = await client.list()
+      expect(listed.map((entry) => [entry.name, entry.size, entry.modifiedAt?.toISOString()]).sort()).toEqual([
+        ['file.bin', content.length, '2024-01-01T00:00:00.000Z'],
+        ['other.bin', 10, '2024-01-01T00:00:00.000Z'],
+      ])
+      // MLSD of a file is refused before any transfer (RFC 3659: 501), and the session carries on.
+      await expect(client.list('file.bin')).rejects.toMatchObject({code: 501})
+      expect((await client.list()).length).toBe(2)
+      const counted = (verb: string) => (mirror.stats.commands[verb] ?? 0) - (before[verb] ?? 0)
+      expect([counted('MLSD'), counted('LIST'), counted('EPSV')]).toEqual([3, 0, 3])
+    } finally {
+      client.close()
+      mirror.setFaults({})
     }
   })
 

@@ -12,6 +12,11 @@ function isTlsFailure(code: string | undefined, message: string): boolean {
   return Boolean(code && (/^ERR_TLS|^ERR_SSL|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code))) || /certificate/i.test(message)
 }
 
+/** The "no such file" error (exit 3), for a "550" reply and for a path a listing shows missing or as a directory. */
+export function ftpNotFound(url: URL, during: string, why: string, cause?: unknown): TransportError {
+  return new TransportError(`ftp ${during} ${redactUrl(url)}: no such file (${why})`, 'ENOTFOUND', {exitCode: ExitCode.noMirror, cause})
+}
+
 /** A MirrorError for `error`; `during` names the step ("stat", "read") for the message. */
 export function ftpError(error: unknown, url: URL, during: string): MirrorError {
   if (error instanceof MirrorError) return error
@@ -20,7 +25,7 @@ export function ftpError(error: unknown, url: URL, during: string): MirrorError 
     const reply = error.code
     const text = `${where}: server replied ${error.message.trim().replace(/\s+/g, ' ')}`
     if (reply === 550 || reply === 450 || reply === 553) {
-      return new TransportError(`${where}: no such file (${reply})`, 'ENOTFOUND', {exitCode: ExitCode.noMirror, cause: error})
+      return ftpNotFound(url, during, String(reply), error)
     }
     if (reply === 530 || reply === 331 || reply === 332) return new TransportError(`${where}: login refused (${reply})`, 'EAUTH', {cause: error})
     if (reply === 421) return new TransportError(text, 'ETHROTTLED', {retryable: true, retryAfter: BUSY_RETRY_SECONDS, cause: error})

@@ -1,13 +1,14 @@
-// The FTP(S) transport: SIZE/MDTM/HASH for stat, and REST + RETR reads that stop after exactly the bytes asked for, on pooled logins.
+// The FTP(S) transport: SIZE (else MLST or LIST)/MDTM/HASH for stat, and REST + RETR reads that stop after exactly the bytes asked for, on pooled logins.
 import {PassThrough} from 'node:stream'
 import {FTPError} from 'basic-ftp'
-import {TransportError} from '../../core/errors.js'
+import {MirrorError, TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
 import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
 import {ftpPath, type FtpConnection} from './ftp-connect.js'
 import {ftpDigests} from './ftp-digests.js'
 import {ftpError} from './ftp-errors.js'
 import {createFtpPool} from './ftp-pool.js'
+import {ftpSize} from './ftp-size.js'
 import type {IdlePool} from './idle-pool.js'
 
 /** Bytes buffered between the data socket and the reader; enough to keep the socket busy, small enough to push back. */
@@ -30,15 +31,17 @@ class FtpTransport implements Transport {
     try {
       const {client} = lease.connection
       const features = (lease.connection.features ??= await client.features())
-      const size = await client.size(path)
-      const modifiedAt = await client.lastMod(path).catch(() => undefined)
+      const found = await ftpSize(client, features, path, url)
+      // MDTM is optional: without it, a time that came with the size (an MLST "modify" fact) is the next best.
+      const mdtm = await client.lastMod(path).catch(() => undefined)
+      const modifiedAt = mdtm && !Number.isNaN(mdtm.getTime()) ? mdtm : found.modifiedAt
       const digests = await ftpDigests(client, features, path)
       reusable = true
       const segments = url.pathname.split('/')
       return {
-        size,
+        size: found.size,
         name: decodeURIComponent(segments[segments.length - 1] ?? '') || undefined,
-        modifiedAt: modifiedAt && !Number.isNaN(modifiedAt.getTime()) ? modifiedAt : undefined,
+        modifiedAt,
         acceptsRanges: /\bSTREAM\b/i.test(features.get('REST') ?? ''),
         digests,
         links: [],
@@ -46,7 +49,8 @@ class FtpTransport implements Transport {
       }
     } catch (error) {
       if (signal.aborted) throw signal.reason
-      reusable = isFileReply(error)
+      // Our own verdicts on a complete answer (no such entry in a listing, an unusable size) leave the connection as healthy as a "550" does.
+      reusable = isFileReply(error) || error instanceof MirrorError
       throw ftpError(error, url, 'stat')
     } finally {
       await lease.release(reusable)

@@ -210,6 +210,117 @@ describe('ftp transport', () => {
   })
 })
 
+describe('ftp transport on a server without SIZE', () => {
+  const listedAt = new Date('2023-05-06T07:08:09Z')
+  let bare: FtpMirror
+  const at = (path: string) => new URL(`${bare.url}${path}`)
+  const counted = (verb: string) => bare.stats.commands[verb] ?? 0
+
+  beforeAll(async () => {
+    bare = await startFtpMirror({
+      files: {'file.bin': content, 'pub/f.iso': content.subarray(0, 3000), 'dir name/a b.bin': content.subarray(0, 100), 'iso/iso/x.bin': content.subarray(0, 5)},
+      faults: {noSize: true},
+      modifiedAt: listedAt,
+    })
+  })
+
+  afterEach(() => {
+    bare.setFaults({noSize: true})
+  })
+
+  afterAll(async () => {
+    await transport.close()
+    await bare?.close()
+  })
+
+  it('stats a file from its LIST line after SIZE answers 502: exact size, MDTM time, digest, one listing', async () => {
+    const [sizes, lists, data] = [counted('SIZE'), counted('LIST'), bare.stats.dataConnections]
+    const info = await transport.stat(at('file.bin'), {signal: signal()})
+    expect(info.size).toBe(content.length)
+    expect(info.name).toBe('file.bin')
+    expect(info.modifiedAt?.toISOString()).toBe(listedAt.toISOString())
+    expect(info.digests).toEqual([{algorithm: 'sha256', hex: sha256Hex(content)}])
+    expect([counted('SIZE') - sizes, counted('LIST') - lists, bare.stats.dataConnections - data]).toEqual([1, 1, 1])
+    expect((await transport.stat(at('pub/f.iso'), {signal: signal()})).size).toBe(3000)
+    expect((await transport.stat(at('dir%20name/a%20b.bin'), {signal: signal()})).size).toBe(100)
+  })
+
+  it('still stats the file when MDTM is missing too, with no modification time', async () => {
+    bare.setFaults({noSize: true, noMdtm: true})
+    const info = await transport.stat(at('pub/f.iso'), {signal: signal()})
+    expect([info.size, info.modifiedAt]).toEqual([3000, undefined])
+  })
+
+  it('reads the whole file, and a range, byte for byte from a server without SIZE', async () => {
+    const whole = await collect(transport.read(at('file.bin'), undefined, {signal: signal()}))
+    expect(whole.length).toBe(content.length)
+    expect(whole.equals(content)).toBe(true)
+    const middle = await collect(transport.read(at('file.bin'), {offset: 4321, length: 100_000}, {signal: signal()}))
+    expect(middle.equals(content.subarray(4321, 104_321))).toBe(true)
+  })
+
+  it('reports a missing file, a hidden file and a directory as ENOTFOUND (exit 3), on one reused login', async () => {
+    const before = bare.stats.connections
+    const missing = await failure(transport.stat(at('nope.bin'), {signal: signal()}))
+    expect([missing.code, missing.retryable, missing.exitCode]).toEqual(['ENOTFOUND', false, 3])
+    expect(missing.message).toMatch(/no such file \(not in the LIST reply\)/)
+    expect((await failure(transport.stat(at('pub'), {signal: signal()}))).code).toBe('ENOTFOUND')
+    // "LIST iso" shows the directory's one entry, itself a directory named "iso": not the file asked for.
+    const directory = await failure(transport.stat(at('iso'), {signal: signal()}))
+    expect([directory.code, directory.exitCode]).toEqual(['ENOTFOUND', 3])
+    expect(directory.message).toContain('LIST shows a directory')
+    bare.setFaults({noSize: true, reply550: ['pub/f.iso']})
+    expect((await failure(transport.stat(at('pub/f.iso'), {signal: signal()}))).code).toBe('ENOTFOUND')
+    expect((await transport.stat(at('file.bin'), {signal: signal()})).size).toBe(content.length)
+    expect(bare.stats.connections - before).toBe(1)
+  })
+
+  it('uses MLST when FEAT lists it: the size and its modify time, without a data connection; a directory is ENOTFOUND', async () => {
+    bare.setFaults({noSize: true, noMdtm: true, mlst: true})
+    const [mlsts, lists, data] = [counted('MLST'), counted('LIST') + counted('MLSD'), bare.stats.dataConnections]
+    const info = await transport.stat(at('dir%20name/a%20b.bin'), {signal: signal()})
+    expect([info.size, info.modifiedAt?.toISOString()]).toEqual([100, listedAt.toISOString()])
+    expect([counted('MLST') - mlsts, counted('LIST') + counted('MLSD') - lists, bare.stats.dataConnections - data]).toEqual([1, 0, 0])
+    const directory = await failure(transport.stat(at('pub'), {signal: signal()}))
+    expect([directory.code, directory.exitCode]).toEqual(['ENOTFOUND', 3])
+    expect(directory.message).toContain('MLST shows a directory')
+    expect((await failure(transport.stat(at('nope.bin'), {signal: signal()}))).code).toBe('ENOTFOUND')
+  })
+
+  it('fails with a clear EFTP when the listed size is not a non-negative integer', async () => {
+    bare.setFaults({noSize: true, size: 1e20})
+    const huge = await failure(transport.stat(at('file.bin'), {signal: signal()}))
+    expect([huge.code, huge.retryable]).toEqual(['EFTP', false])
+    expect(huge.message).toContain('LIST reply gives no usable size (100000000000000000000)')
+    bare.setFaults({noSize: true, size: -1})
+    const unreadable = await failure(transport.stat(at('file.bin'), {signal: signal()}))
+    expect([unreadable.code, unreadable.retryable]).toEqual(['EFTP', false])
+    expect(unreadable.message).toContain('LIST reply is in a format mirrorkit cannot read')
+    // A login caches FEAT: start a new one so it sees MLST.
+    await transport.close()
+    bare.setFaults({noSize: true, mlst: true, size: -1})
+    const negative = await failure(transport.stat(at('file.bin'), {signal: signal()}))
+    expect([negative.code, negative.retryable]).toEqual(['EFTP', false])
+    expect(negative.message).toContain('MLST reply gives no usable size (-1)')
+  })
+})
+
+describe('ftp transport on a server with SIZE', () => {
+  it('asks SIZE alone: no MLST, no listing, even when MLST is offered, and a 550 does not fall back', async () => {
+    mirror.setFaults({mlst: true, size: 123})
+    try {
+      const counted = (verb: string) => mirror.stats.commands[verb] ?? 0
+      const before = [counted('SIZE'), counted('MLST'), counted('LIST') + counted('MLSD'), mirror.stats.dataConnections]
+      expect((await transport.stat(new URL(`${mirror.url}file.bin`), {signal: signal()})).size).toBe(123)
+      expect((await failure(transport.stat(new URL(`${mirror.url}nope.bin`), {signal: signal()}))).code).toBe('ENOTFOUND')
+      const after = [counted('SIZE'), counted('MLST'), counted('LIST') + counted('MLSD'), mirror.stats.dataConnections]
+      expect(after.map((count, index) => count - (before[index] ?? 0))).toEqual([2, 0, 0, 0])
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+})
+
 describeTransportContract('ftp (local mirror)', async () => {
   const plain = await startFtpMirror({files: {'contract file.bin': content}})
   const dropping = await startFtpMirror({files: {'file.bin': content}, faults: {resetAfter: 40_000}})
