@@ -4,7 +4,8 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {build} from 'esbuild'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
+/** The package root whose dist/ to bundle: this project, or a private build's directory given as the argument. */
+const root = process.argv[2] ? path.resolve(process.argv[2]) : fileURLToPath(new URL('..', import.meta.url))
 
 /**
  * Left to load from node_modules when first used: protocol libraries and parsers only some commands
@@ -29,4 +30,4 @@ await build({
   // Bundled CommonJS dependencies (oclif, undici) still call require() for Node's own modules.
   banner: {js: "import {createRequire as mirrorkitCreateRequire} from 'node:module'; const require = mirrorkitCreateRequire(import.meta.url);"},
 })
-process.stdout.write('bundle: dist/bundle/entry.js\n')
+process.stdout.write(`bundle: ${path.relative(process.cwd(), path.join(root, 'dist/bundle/entry.js')) || 'entry.js'}\n`)

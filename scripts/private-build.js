@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-/** A temp copy of the CLI (package.json, bin/, a fresh dist/, node_modules linked); `remove()` deletes it. */
+/** A temp copy of the CLI (package.json, bin/, a fresh dist/ with its bundle, the oclif manifest, node_modules linked); `remove()` deletes it. */
 export function privateBuild(log = () => undefined) {
   const directory = mkdtempSync(path.join(tmpdir(), 'mirrorkit-build-'))
   log(`compiling a private build in ${directory}`)
@@ -20,6 +20,9 @@ export function privateBuild(log = () => undefined) {
   cpSync(path.join(root, 'package.json'), path.join(directory, 'package.json'))
   cpSync(path.join(root, 'bin'), path.join(directory, 'bin'), {recursive: true})
   symlinkSync(path.join(root, 'node_modules'), path.join(directory, 'node_modules'))
+  // The same steps as `npm run build` after tsc: bin/run.js loads the bundle, oclif reads the manifest.
+  execFileSync(process.execPath, [path.join(root, 'scripts/bundle.js'), directory], {stdio: 'ignore'})
+  execFileSync(process.execPath, [path.join(root, 'scripts/manifest.js'), directory], {stdio: 'ignore'})
   return {
     directory,
     binary: path.join(directory, 'bin/run.js'),
