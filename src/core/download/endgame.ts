@@ -20,17 +20,18 @@ function expectedRate(link: Link, now: number): number | undefined {
 }
 
 /**
- * Seconds until `bytes` more would be done by a new link on `mirror`. A server's bandwidth is often
- * shared by all its connections, so new work is counted behind what its other links still hold, at
- * the mirror's total rate; for servers that limit each connection instead this is pessimistic,
- * which only makes the thief take less now and more later.
+ * How a new link on `mirror` would fare: its mirror's total rate, and the seconds before it could
+ * start on new work. A server's bandwidth is often shared by all its connections, so new work is
+ * counted behind what the mirror's other links still hold; for servers that limit each connection
+ * instead this is pessimistic, which only makes the thief take less now and more later. Undefined
+ * while the mirror's speed is unknown.
  */
-function thiefSeconds(mirror: MirrorState, bytes: number, links: readonly Link[]): number | undefined {
-  const rate = mirror.links > 0 && mirror.rate > 0 ? mirror.rate : mirror.linkRate
-  if (!(rate > 0)) return undefined
+function thiefOutlook(mirror: MirrorState, links: readonly Link[]): {capacity: number; ready: number} | undefined {
+  const capacity = mirror.links > 0 && mirror.rate > 0 ? mirror.rate : mirror.linkRate
+  if (!(capacity > 0)) return undefined
   let backlog = 0
   for (const link of links) if (link.mirror === mirror && !link.cutReason && !link.hedge) backlog += link.remaining
-  return setupSeconds(mirror) + (bytes + backlog) / rate
+  return {capacity, ready: setupSeconds(mirror) + backlog / capacity}
 }
 
 /** Seconds until all links together would finish what they hold, at their current speeds. */
@@ -75,17 +76,17 @@ export function steal(map: PieceMap, mirror: MirrorState, links: readonly Link[]
   const lowest = map.pieceAt(victim.position) + 1
   const pieceAfter = (bytes: number) => Math.round((victim.end - bytes) / map.pieceLength)
   let first: number
-  const alone = thiefSeconds(mirror, 0, links)
-  if (victimRate > 0 && alone !== undefined) {
-    const capacity = mirror.links > 0 && mirror.rate > 0 ? mirror.rate : mirror.linkRate
-    // Equal finish: (remaining - x) / victimRate = alone + x / capacity.
-    const share = (victim.remaining / victimRate - alone) / (1 / victimRate + 1 / capacity)
-    const limit = capacity * (horizon(links) - alone)
+  const thief = thiefOutlook(mirror, links)
+  if (victimRate > 0 && thief) {
+    const {capacity, ready} = thief
+    // Equal finish: (remaining - x) / victimRate = ready + x / capacity.
+    const share = (victim.remaining / victimRate - ready) / (1 / victimRate + 1 / capacity)
+    const limit = capacity * (horizon(links) - ready)
     if (!(share > 0) || !(limit > 0)) return undefined
     first = Math.max(lowest, pieceAfter(share), Math.ceil((victim.end - limit) / map.pieceLength))
     if (first > endPiece - limits.minSplitPieces) return undefined
     const kept = (map.start(first) - victim.position) / victimRate
-    const taken = thiefSeconds(mirror, victim.end - map.start(first), links)!
+    const taken = ready + (victim.end - map.start(first)) / capacity
     if (Math.max(kept, taken) >= worst - setupSeconds(mirror)) return undefined
   } else {
     first = Math.max(lowest, pieceAfter(victim.remaining / 2))
@@ -117,8 +118,8 @@ export function hedge(map: PieceMap, mirror: MirrorState, links: readonly Link[]
   }
   if (!victim) return undefined
   if (worst !== Infinity) {
-    const fast = thiefSeconds(mirror, victim.remaining, links)
-    if (fast === undefined || worst < 2 * fast) return undefined
+    const thief = thiefOutlook(mirror, links)
+    if (!thief || worst < 2 * (thief.ready + victim.remaining / thief.capacity)) return undefined
   }
   const piece = map.pieceAt(victim.position)
   const offset = Math.max(victim.position, map.frontier(piece))

@@ -68,8 +68,6 @@ export function mirrorUrls(urls: readonly string[], set: MirrorSet | undefined):
  */
 export const STAT_GRACE_MS = 1000
 
-type Outcome = PromiseSettledResult<RemoteInfo> | 'late'
-
 /** Stats every mirror at once; the first that answers (in order) is the primary and defines the target. */
 export async function setUpMirrors(
   urls: readonly string[],
@@ -82,31 +80,31 @@ export async function setUpMirrors(
   const statSignal = AbortSignal.any([signal, AbortSignal.timeout(STAT_TIMEOUT_MS)])
   const late = new AbortController()
   const started = Date.now()
-  const outcomes: Array<Outcome | undefined> = entries.map(() => undefined)
+  // Filled in as stats settle; a mirror still undefined when the grace ends is late, not failed.
+  const settled: Array<PromiseSettledResult<RemoteInfo> | undefined> = entries.map(() => undefined)
   const attempts = entries.map(({url}, index) =>
     transports
       .for(url)
       .stat(url, {signal: AbortSignal.any([statSignal, late.signal])})
       .then(
-        (value) => (outcomes[index] ??= {status: 'fulfilled', value}),
-        (reason: unknown) => (outcomes[index] ??= {status: 'rejected', reason}),
+        (value): PromiseSettledResult<RemoteInfo> => (settled[index] = {status: 'fulfilled', value}),
+        (reason: unknown): PromiseSettledResult<RemoteInfo> => (settled[index] = {status: 'rejected', reason}),
       ),
   )
   let primaryIndex = -1
   for (const [index, attempt] of attempts.entries()) {
-    const outcome = await attempt
-    if (outcome !== 'late' && outcome.status === 'fulfilled') {
+    if ((await attempt).status === 'fulfilled') {
       primaryIndex = index
       break
     }
   }
   if (signal.aborted) throw signal.reason
-  if (primaryIndex < 0) throw primaryFailure(outcomes.map((outcome) => (outcome as PromiseRejectedResult).reason))
+  if (primaryIndex < 0) throw primaryFailure(settled.map((outcome) => (outcome as PromiseRejectedResult).reason))
   const grace = Math.max(STAT_GRACE_MS, 3 * (Date.now() - started))
   let timer: NodeJS.Timeout | undefined
   await Promise.race([Promise.all(attempts), new Promise((resolve) => (timer = setTimeout(resolve, grace)))])
   clearTimeout(timer)
-  for (const index of outcomes.keys()) outcomes[index] ??= 'late'
+  const outcomes = [...settled]
   late.abort(new Error('stat still pending after the grace period'))
   const info = (outcomes[primaryIndex] as PromiseFulfilledResult<RemoteInfo>).value
   // The primary gets id 0, the tie-breaker of cross-checks.
@@ -114,8 +112,8 @@ export async function setUpMirrors(
   const mirrors = order.map((index, id) => {
     const {url, rankedRate} = entries[index]!
     const mirror = new MirrorState(id, url, transports.for(url), index, rankedRate)
-    const outcome = outcomes[index]!
-    if (outcome === 'late') {
+    const outcome = outcomes[index]
+    if (outcome === undefined) {
       // Not a failure: stated again as the transfer starts, and used once it answers.
       mirror.unverified = true
     } else if (outcome.status === 'rejected') {

@@ -33,7 +33,7 @@ export type VerifyContext = {
   /** Fetches the pieces that are missing again (a new transfer). */
   refetch: () => Promise<void>
   signal: AbortSignal
-  /** A cross-check already made while the transfer ran (crossCheckEarly). */
+  /** A cross-check already made while the transfer ran (earlyCrossCheck). */
   early?: Promise<EarlyCrossCheck>
 }
 
