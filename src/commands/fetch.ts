@@ -7,8 +7,10 @@ import {sizeFlag} from '../cli/size-flag.js'
 import {startFetch} from '../core/download/engine.js'
 import {fetchDefaults} from '../core/download/options.js'
 import {renderSummary, type FetchSummary} from '../core/download/summary.js'
+import {CROSS_CHECK_WINDOW} from '../core/download/verify-phase.js'
 import {AbortedError, UsageError} from '../core/errors.js'
 import {parseChecksum} from '../core/hashing.js'
+import {formatBytes} from '../core/units.js'
 
 export default class Fetch extends BaseCommand<typeof Fetch> {
   static override description = [
@@ -36,7 +38,7 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
     'piece-size': sizeFlag({description: 'Piece length, e.g. 1M (default: the metalink piece length, else 1 MiB).'}),
     'lowest-speed': sizeFlag({description: 'Cut a link slower than this many bytes/s after its grace period, e.g. 50K (default: off).'}),
     'stall-timeout': Flags.integer({description: 'Seconds without data before a link is cut.', default: fetchDefaults.stallTimeoutMs / 1000, min: 1}),
-    'cross-check': Flags.string({description: 'Without a reference hash: pieces per mirror compared with another mirror (64 KiB of each), or "all" (every byte).', default: String(fetchDefaults.crossCheck)}),
+    'cross-check': Flags.string({description: `Without a reference hash: pieces per mirror compared with another mirror (${formatBytes(CROSS_CHECK_WINDOW)} of each), or "all" (every byte).`, default: String(fetchDefaults.crossCheck)}),
     seed: Flags.integer({description: 'Seed of the cross-check sample.', default: fetchDefaults.seed}),
     progress: Flags.string({description: 'Progress on stderr: auto (live view on a terminal), json (JSON lines), none.', options: ['auto', 'json', 'none'], default: 'auto'}),
     restart: Flags.boolean({description: 'Discard a partial download whose target changed (or any partial download) and start over.', default: false}),

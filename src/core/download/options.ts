@@ -65,9 +65,9 @@ export const fetchDefaults = {
   checkpointMs: 1000,
   maxTries: 5,
   /**
-   * Pieces per mirror compared with another mirror when there is no reference hash, 64 KiB of each
-   * (verify-phase.ts). Whole pieces (8 per mirror) cost 4.3 s of a 20.8 s 256 MiB run on capped mirrors;
-   * windows catch a mirror serving another file or version as surely, for 1/16 of the bytes.
+   * Pieces per mirror compared with another mirror when there is no reference hash, a
+   * CROSS_CHECK_WINDOW of each. Whole pieces (8 per mirror) cost 4.3 s of a 20.8 s 256 MiB run on
+   * capped mirrors; windows catch a mirror serving another file or version as surely.
    * Finding a few flipped bytes takes a reference hash, not a bigger sample.
    */
   crossCheck: 8,
