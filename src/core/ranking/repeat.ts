@@ -1,5 +1,4 @@
 // Repeats one timed probe with tinybench and summarises the durations it reports (median, p90, sd, margin of error).
-import {Bench} from 'tinybench'
 import {AbortedError, MirrorError} from '../errors.js'
 import type {SampleStats} from '../model.js'
 import {quantile} from '../stats.js'
@@ -11,6 +10,8 @@ const round = (value: number) => Math.round(value * 1000) / 1000
  * taking the duration the probe measured itself, so only the network step of interest is counted.
  */
 export async function repeatProbe(probe: () => Promise<number>, samples: number, signal: AbortSignal): Promise<SampleStats> {
+  // Loaded on first use: every command's start-up would otherwise pay for it (the CLI bundle imports the ranking code).
+  const {Bench} = await import('tinybench')
   const bench = new Bench({
     iterations: samples,
     time: 0,
