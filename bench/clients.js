@@ -8,16 +8,16 @@ import {projectDirectory} from './paths.js'
  * (quiet output, overwrite, no renaming) are added to the "defaults" rows.
  */
 export const clients = {
-  // Run as an installed command runs (its shebang sets Node's heap flags), not as `node bin/run.js`.
+  // Run as an installed command runs (its shebang sets Node's heap flags), not as `node bin/run.cjs`.
   mirrorkit: {
     label: 'mirrorkit',
-    command: path.join(projectDirectory, 'bin', 'run.js'),
+    command: path.join(projectDirectory, 'bin', 'run.cjs'),
     args: ({urls, output, extra = []}) => ['fetch', ...urls, '-o', output, ...extra],
   },
   /** Without the end-of-download cross-check (re-reading sample pieces from a second mirror): the transfer alone. */
   mirrorkitNoCheck: {
     label: 'mirrorkit --cross-check 0',
-    command: path.join(projectDirectory, 'bin', 'run.js'),
+    command: path.join(projectDirectory, 'bin', 'run.cjs'),
     args: ({urls, output, extra = []}) => ['fetch', ...urls, '-o', output, '--cross-check', '0', ...extra],
   },
   aria2Tuned: {

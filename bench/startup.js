@@ -7,7 +7,7 @@ import {projectDirectory} from './paths.js'
 export async function mirrorkitStartup() {
   const runs = []
   for (let attempt = 0; attempt < 3; attempt++) {
-    const result = await measure({command: path.join(projectDirectory, 'bin', 'run.js'), args: ['fetch', '--help'], timeoutMs: 30_000})
+    const result = await measure({command: path.join(projectDirectory, 'bin', 'run.cjs'), args: ['fetch', '--help'], timeoutMs: 30_000})
     if (result.exitCode === 0) runs.push(result)
   }
   if (runs.length === 0) return undefined

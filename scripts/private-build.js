@@ -20,12 +20,11 @@ export function privateBuild(log = () => undefined) {
   cpSync(path.join(root, 'package.json'), path.join(directory, 'package.json'))
   cpSync(path.join(root, 'bin'), path.join(directory, 'bin'), {recursive: true})
   symlinkSync(path.join(root, 'node_modules'), path.join(directory, 'node_modules'))
-  // The same steps as `npm run build` after tsc: bin/run.js loads the bundle, oclif reads the manifest.
-  execFileSync(process.execPath, [path.join(root, 'scripts/bundle.js'), directory], {stdio: 'ignore'})
-  execFileSync(process.execPath, [path.join(root, 'scripts/manifest.js'), directory], {stdio: 'ignore'})
+  // The same steps as `npm run build` after tsc: bin/run.cjs loads the bundle through its code cache, oclif reads the manifest.
+  for (const step of ['bundle.js', 'manifest.js', 'code-cache.js']) execFileSync(process.execPath, [path.join(root, 'scripts', step), directory], {stdio: 'ignore'})
   return {
     directory,
-    binary: path.join(directory, 'bin/run.js'),
+    binary: path.join(directory, 'bin/run.cjs'),
     dist: path.join(directory, 'dist'),
     remove: () => rmSync(directory, {recursive: true, force: true}),
   }

@@ -1,4 +1,4 @@
-// The CLI's entry point, bundled into dist/bundle/entry.js: the command list oclif loads (strategy "explicit") and the function bin/run.js calls.
+// The CLI's entry point, bundled into dist/bundle/mirrorkit.cjs: the command list oclif loads (strategy "explicit") and the function bin/run.cjs calls.
 import {execute} from '@oclif/core'
 import ConfigCommand from '../commands/config.js'
 import Demo from '../commands/demo.js'

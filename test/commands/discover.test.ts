@@ -27,7 +27,7 @@ function cliEnvironment(): NodeJS.ProcessEnv {
 /** Runs the built CLI asynchronously (the mirrors live in this process) with stdin closed. */
 function cli(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['bin/run.js', ...args], {timeout: 60_000, env: cliEnvironment()}, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, ['bin/run.cjs', ...args], {timeout: 60_000, env: cliEnvironment()}, (error, stdout, stderr) => {
       resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr})
     })
     child.stdin?.end()

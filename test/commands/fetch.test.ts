@@ -1,4 +1,4 @@
-// The fetch command as users run it (node bin/run.js): output and JSON summary, exit codes, and kill -9 then resume.
+// The fetch command as users run it (node bin/run.cjs): output and JSON summary, exit codes, and kill -9 then resume.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
@@ -20,7 +20,7 @@ type Result = {code: number | null; signal: NodeJS.Signals | null; stdout: strin
 /** Runs the CLI with stdin closed; `killAfterMs` sends SIGKILL that long after the first link starts (needs --progress json). */
 function cli(args: string[], killAfterMs?: number): Promise<Result> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/run.js', 'fetch', ...args], {stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, ['bin/run.cjs', 'fetch', ...args], {stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))

@@ -28,7 +28,7 @@ afterAll(async () => {
 
 /** Spawns `stages` connected stdout to stdin, the first with stdin ignored; resolves with the last one's output and every exit code. */
 function pipeline(stages: string[][], env: NodeJS.ProcessEnv): Promise<{stdout: string; stderr: string; codes: number[]}> {
-  const children = stages.map((args) => spawn(process.execPath, ['bin/run.js', ...args], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, ...env}}))
+  const children = stages.map((args) => spawn(process.execPath, ['bin/run.cjs', ...args], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, ...env}}))
   children[0]!.stdin.end()
   children.slice(1).forEach((child, index) => children[index]!.stdout.pipe(child.stdin))
   let stdout = ''

@@ -1,4 +1,4 @@
-// The verify command as users run it (node bin/run.js): JSON when piped, --strict exit code, usage errors.
+// The verify command as users run it (node bin/run.cjs): JSON when piped, --strict exit code, usage errors.
 import {execFile} from 'node:child_process'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -13,7 +13,7 @@ type Run = {code: number; stdout: string; stderr: string}
 /** Runs the built CLI with stdin closed (it reads a piped stdin to its end). */
 function cli(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['bin/run.js', ...args], {timeout: 60_000}, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, ['bin/run.cjs', ...args], {timeout: 60_000}, (error, stdout, stderr) => {
       resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr})
     })
     child.stdin?.end()

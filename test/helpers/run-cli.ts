@@ -1,4 +1,4 @@
-// Runs the built CLI (node bin/run.js) as a child with a hard timeout, and measures how long it lingers after its last output.
+// Runs the built CLI (node bin/run.cjs) as a child with a hard timeout, and measures how long it lingers after its last output.
 import {spawn} from 'node:child_process'
 import {readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url))
-export const binary = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+export const binary = fileURLToPath(new URL('../../bin/run.cjs', import.meta.url))
 const probe = fileURLToPath(new URL('./leak-probe.mjs', import.meta.url))
 let probes = 0
 
