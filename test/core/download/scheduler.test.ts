@@ -108,4 +108,20 @@ describe('scheduler', () => {
     slow.lastByteAt = Date.now() - 2000
     expect(nextSpan(map, fast, [slow], 1, limits)).toMatchObject({hedgeOf: slow})
   })
+
+  it('does not hedge a live link from a mirror that still has work of its own, but does a quiet one', () => {
+    const map = new PieceMap(4 * 100, 100)
+    map.setOwner(0, 4, 1)
+    map.filled.set([100, 100, 100, 30])
+    const slow = settled(new Link(1, mirror(1), 330, 400, false, false))
+    slow.rate = 5
+    const busy = mirror(0)
+    busy.linkRate = 1000
+    // The thief's mirror is still sending 500 bytes on another link: its bandwidth is taken.
+    const own = settled(new Link(2, busy, 1000, 1500, false, false))
+    own.rate = 1000
+    expect(nextSpan(map, busy, [slow, own], 1, limits)).toBeUndefined()
+    slow.lastByteAt = Date.now() - 2000
+    expect(nextSpan(map, busy, [slow, own], 1, limits)).toMatchObject({hedgeOf: slow})
+  })
 })
