@@ -25,26 +25,40 @@ function expectedRate(link: Link, now: number): number | undefined {
  * How a new link on `mirror` would fare: its mirror's total rate, and the seconds before it could
  * start on new work. A server's bandwidth is often shared by all its connections, so new work is
  * counted behind what the mirror's other links still hold; for servers that limit each connection
- * instead this is pessimistic, which only makes the thief take less now and more later. Undefined
- * while the mirror's speed is unknown.
+ * instead this is pessimistic, which only makes the thief take less now and more later. An idle
+ * mirror is judged by the best of its per-link rate and what its last lone link got, which is the
+ * whole server where the connections share it. Undefined while the mirror's speed is unknown.
  */
 function thiefOutlook(mirror: MirrorState, links: readonly Link[]): {capacity: number; ready: number; backlog: number} | undefined {
-  const capacity = mirror.links > 0 && mirror.rate > 0 ? mirror.rate : mirror.linkRate
+  const capacity = mirror.links > 0 ? busyCapacity(mirror) : Math.max(mirror.linkRate, mirror.soloRate)
   if (!(capacity > 0)) return undefined
   let backlog = 0
   for (const link of links) if (link.mirror === mirror && !link.cutReason && !link.hedge) backlog += link.remaining
   return {capacity, ready: setupSeconds(mirror) + backlog / capacity, backlog}
 }
 
-/** Seconds until all links together would finish what they hold, at their current speeds. */
+/**
+ * A busy mirror's rate: its measured throughput, which a link that just started or ended does not
+ * disturb; before that is known, the sum of its links' rates. (Counting only the links' smoothed rates
+ * made a 10 MB/s mirror look like 7 while one of its links ramped up, and it then refused work it
+ * could have done.)
+ */
+function busyCapacity(mirror: MirrorState): number {
+  return mirror.throughput > 0 ? mirror.throughput : mirror.rate > 0 ? mirror.rate : mirror.linkRate
+}
+
+/** Seconds until all links together would finish what they hold, at their mirrors' speeds. */
 function horizon(links: readonly Link[]): number {
   let remaining = 0
-  let rate = 0
+  // Per sending mirror: its throughput once measured, else the sum of its links' rates.
+  const rates = new Map<MirrorState, number>()
   for (const link of links) {
     if (link.cutReason || link.hedge) continue
     remaining += link.remaining
-    rate += link.rate
+    rates.set(link.mirror, (rates.get(link.mirror) ?? 0) + link.rate)
   }
+  let rate = 0
+  for (const [mirror, sum] of rates) rate += mirror.throughput > 0 ? mirror.throughput : sum
   return rate > 0 ? remaining / rate : Infinity
 }
 

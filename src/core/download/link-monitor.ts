@@ -53,7 +53,19 @@ export function sampleRates(links: readonly Link[], mirrors: readonly MirrorStat
     const rates = perMirror.get(mirror)
     mirror.rate = rates ? rates.reduce((sum, rate) => sum + rate, 0) : 0
     if (rates) mirror.linkRate = mirror.rate / rates.length
+    sampleThroughput(mirror, rates?.length ?? 0, elapsedMs)
   }
+}
+
+/** The mirror's own rate, counted only over intervals it was sending from start to end (so idle time and ramp-up do not dilute it). */
+function sampleThroughput(mirror: MirrorState, active: number, elapsedMs: number): void {
+  const sample = ((mirror.bytes - mirror.sampledBytes) * 1000) / Math.max(1, elapsedMs)
+  if (active > 0 && mirror.sampledLinks > 0) {
+    mirror.throughput = smooth(mirror.throughput, sample, elapsedMs, mirror.throughput === 0)
+    if (active === 1 && mirror.sampledLinks === 1) mirror.soloRate = smooth(mirror.soloRate, sample, elapsedMs, mirror.soloRate === 0)
+  }
+  mirror.sampledBytes = mirror.bytes
+  mirror.sampledLinks = active
 }
 
 /** The links to cut now, with why. */

@@ -33,8 +33,19 @@ export class MirrorState {
   bytes = 0
   /** Sum of its links' smoothed rates, updated by the monitor. */
   rate = 0
-  /** Best smoothed per-link rate seen, to predict a new link's speed. */
+  /** Its links' smoothed rate per link at the last sample, to predict a new link's speed. */
   linkRate = 0
+  /**
+   * Smoothed bytes per second of the whole mirror, from its own byte count over intervals in which it
+   * had links from start to end. Unlike the sum of its links' rates, it does not drop while a new link
+   * ramps up or when a link ends, so it is what the endgame counts on as the mirror's capacity.
+   */
+  throughput = 0
+  /** The same, over intervals in which one link had the mirror to itself: what one new link may get once it is idle. */
+  soloRate = 0
+  /** Byte count and active links at the previous sample (link-monitor.ts). */
+  sampledBytes = 0
+  sampledLinks = 0
   /** Smoothed milliseconds from a request to its first byte: what a new link costs before it moves data. */
   setupMs: number | undefined
   lastError?: {code: string; message: string}

@@ -35,6 +35,40 @@ describe('link monitor', () => {
     expect(owner.linkRate).toBe(1000)
   })
 
+  it("measures a mirror's throughput from its own byte count, undisturbed by a link that starts or ends", () => {
+    const owner = mirror(0)
+    const first = new Link(1, owner, 0, 1_000_000, false, false)
+    first.firstByteAt = Date.now()
+    // First sample: the mirror was not sending before it, so nothing is counted yet.
+    first.bytes = owner.bytes = 500
+    sampleRates([first], [owner], 500)
+    expect(owner.throughput).toBe(0)
+    first.bytes = owner.bytes = 1500
+    sampleRates([first], [owner], 500)
+    expect(owner.throughput).toBe(2000)
+    expect(owner.soloRate).toBe(2000)
+    // A second link starts and takes half the mirror's bandwidth: the sum of the links' smoothed rates is off for a while, the mirror's count is not.
+    const second = new Link(2, owner, 500_000, 1_000_000, false, false)
+    second.firstByteAt = Date.now()
+    first.bytes += 500
+    second.bytes = 500
+    owner.bytes = 2500
+    sampleRates([first, second], [owner], 500)
+    expect(owner.rate).not.toBe(2000)
+    expect(owner.throughput).toBe(2000)
+    // Two links at once say nothing about what one link alone gets.
+    expect(owner.soloRate).toBe(2000)
+    // The first link ends; its last bytes still count for the mirror.
+    owner.bytes = 3500
+    sampleRates([second], [owner], 500)
+    expect(owner.throughput).toBe(2000)
+    // Idle: nothing is measured, and the last throughput is kept.
+    sampleRates([], [owner], 500)
+    sampleRates([], [owner], 500)
+    expect(owner.throughput).toBe(2000)
+    expect(owner.rate).toBe(0)
+  })
+
   it('cuts stalled links, links below the floor, and far-slower links only when a faster mirror has room', () => {
     const now = Date.now()
     const [fast, slow] = [mirror(0), mirror(1)]

@@ -72,6 +72,32 @@ describe('scheduler', () => {
     expect(nextSpan(map, fast, [tail], 1, limits)).toMatchObject({first: 19, endPiece: 20, stealFrom: tail})
   })
 
+  it("counts a busy thief's capacity by its measured throughput, not by its links' ramping rates", () => {
+    const {map, link: busy} = busySpan()
+    const thief = mirror(0)
+    thief.links = 1
+    thief.setupMs = 500
+    // The thief's own link just started: its smoothed rate (5 bytes/s) is far below the mirror's 50.
+    const own = settled(new Link(2, thief, 3000, 3100, false, false))
+    own.rate = 5
+    thief.rate = 5
+    thief.linkRate = 5
+    thief.throughput = 50
+    expect(nextSpan(map, thief, [busy, own], 1, limits)).toMatchObject({first: 6, endPiece: 20, stealFrom: busy})
+    // Judged by the ramping rate alone, it would take only the last five pieces.
+    busy.end = 2000
+    thief.throughput = 0
+    expect(nextSpan(map, thief, [busy, own], 1, limits)).toMatchObject({first: 15, endPiece: 20, stealFrom: busy})
+    // Idle, it is judged by what its last lone link got (the whole server, where connections share it).
+    busy.end = 2000
+    thief.links = 0
+    thief.soloRate = 50
+    expect(nextSpan(map, thief, [busy], 1, limits)).toMatchObject({first: 5, endPiece: 20, stealFrom: busy})
+    busy.end = 2000
+    thief.soloRate = 0
+    expect(nextSpan(map, thief, [busy], 1, limits)).toMatchObject({first: 14, endPiece: 20, stealFrom: busy})
+  })
+
   it('does not let a slow thief take work that the others will be free to do sooner', () => {
     const {map, link: busy} = busySpan()
     const slow = mirror(0)
