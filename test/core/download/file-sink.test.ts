@@ -50,6 +50,18 @@ describe('FileSink and disk failures', () => {
     expect((await readFile(path)).toString()).toBe('helloworld')
   })
 
+  it('writes the same bytes in place and, after a slow write, through the thread pool', async () => {
+    const path = join(directory.path, 'paths.part')
+    const sink = await FileSink.open(path, 12, false)
+    await sink.writev([Buffer.from('ab'), Buffer.from('cd')], 0)
+    // As if the disk had just throttled a write: the next ones go through the thread pool for a while.
+    ;(sink as unknown as {threadPoolUntil: number}).threadPoolUntil = performance.now() + 60_000
+    await sink.writev([Buffer.from('ef'), Buffer.from('gh')], 4)
+    await sink.write(Buffer.from('ijkl'), 8)
+    await sink.close()
+    expect((await readFile(path)).toString()).toBe('abcdefghijkl')
+  })
+
   it('refuses to write through a symbolic link planted as the part file or the control file\'s temp file', async () => {
     const victim = join(directory.path, 'victim.txt')
     writeFileSync(victim, 'precious')
