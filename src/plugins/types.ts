@@ -37,6 +37,12 @@ export type TransportOptions = {
   netrc?: string | false
   /** Milliseconds to wait for a connection (and its handshake). */
   connectTimeout?: number
+  /**
+   * Most connections open to one origin at a time (HTTP). The download engine sets it to the links it
+   * may run there plus one for the stat; without a limit a pool opens a new connection whenever the
+   * old ones are still finishing a response, and keeps them.
+   */
+  connectionsPerOrigin?: number
 }
 
 export interface Transport {

@@ -53,11 +53,8 @@ describe('load', () => {
     expect(result.code, result.stderr.slice(-1500)).toBe(0)
     expect(sha256Hex(await readFile(output))).toBe(expected)
     process.stdout.write(`load: peak descriptors ${JSON.stringify(peak)}, at the summary ${JSON.stringify(atSummary)}, peak RSS ${rss === undefined ? '?' : Math.round(rss / 1024 / 1024)} MB\n`)
-    // One connection per link and the stat of each mirror that may still be pooled, plus at most one per
-    // link being closed: a link whose span was shortened aborts its response, and that socket's descriptor
-    // is released on a later turn of the event loop, which its replacement's connection may come before
-    // (seen: 20 when files were written through the thread pool, 22-25 since writes block the loop briefly).
-    expect(peak.tcp).toBeLessThanOrEqual(2 * CONNECTIONS + mirrors.length)
+    // One connection per link, plus the stat of each mirror that may still be pooled.
+    expect(peak.tcp).toBeLessThanOrEqual(CONNECTIONS + mirrors.length)
     expect(peak.tcp).toBeGreaterThan(0)
     expect(peak.total).toBeLessThan(120)
     expect(atSummary?.tcp).toBe(0)

@@ -32,7 +32,7 @@ export class HttpTransport implements Transport {
   constructor(options: TransportOptions = {}) {
     this.userAgent = options.userAgent ?? HTTP_USER_AGENT
     this.agent = new Agent({
-      connections: DEFAULTS.connections,
+      connections: options.connectionsPerOrigin ?? DEFAULTS.connections,
       keepAliveTimeout: DEFAULTS.keepAliveMs,
       connect: {timeout: options.connectTimeout ?? DEFAULTS.connectTimeout, rejectUnauthorized: !options.insecure},
     })
