@@ -1,14 +1,13 @@
 // The cross-check's comparison on its own: several pieces at once, and a voter that stalls is given up on and replaced.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {join} from 'node:path'
-import {FileSink} from '../../../src/core/download/file-sink.js'
+import type {FileSink} from '../../../src/core/download/file-sink.js'
 import {comparePieces} from '../../../src/core/download/integrity.js'
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import {PieceMap} from '../../../src/core/download/piece-map.js'
 import {HttpTransport} from '../../../src/plugins/transports/http.js'
 import {makeContent} from '../../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
-import {temporaryDirectory} from './helpers.js'
+import {filledSink} from './helpers.js'
 
 const PIECE = 64 * 1024
 const content = makeContent(8 * PIECE, 41)
@@ -17,21 +16,19 @@ describe('comparePieces', () => {
   const transport = new HttpTransport()
   let good: HttpMirror
   let stalling: HttpMirror
-  let directory: Awaited<ReturnType<typeof temporaryDirectory>>
+  let part: Awaited<ReturnType<typeof filledSink>>
   let sink: FileSink
 
   beforeAll(async () => {
     good = await startHttpMirror({files: {'/f.bin': content}})
     stalling = await startHttpMirror({files: {'/f.bin': content}, faults: {stallAfter: 0}})
-    directory = await temporaryDirectory()
-    sink = await FileSink.open(join(directory.path, 'f.part'), content.length, false)
-    await sink.write(content, 0)
+    part = await filledSink(content)
+    sink = part.sink
   })
   afterAll(async () => {
-    await sink.close()
     await transport.close()
     await Promise.all([good.close(), stalling.close()])
-    await directory.remove()
+    await part.remove()
   })
 
   it('gives up on a voter that sends nothing and asks the next one, well before the read timeout', async () => {

@@ -1,7 +1,8 @@
-// Shared setup for download engine tests: temp directories, the HTTP transport, and event collection.
+// Shared setup for download engine tests: temp directories, part files, the HTTP transport, and event collection.
 import {mkdtemp, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {FileSink} from '../../../src/core/download/file-sink.js'
 import {httpTransport} from '../../../src/plugins/transports/http.js'
 import type {FetchEvent} from '../../../src/core/download/events.js'
 import {sha256Hex} from '../../helpers/content.js'
@@ -11,6 +12,20 @@ export const transportFactories = [httpTransport]
 export async function temporaryDirectory(): Promise<{path: string; remove: () => Promise<void>}> {
   const path = await mkdtemp(join(tmpdir(), 'mirrorkit-fetch-'))
   return {path, remove: () => rm(path, {recursive: true, force: true})}
+}
+
+/** A part file that already holds `content`, as after a transfer; `remove()` closes it and deletes its directory. */
+export async function filledSink(content: Uint8Array): Promise<{sink: FileSink; remove: () => Promise<void>}> {
+  const directory = await temporaryDirectory()
+  const sink = await FileSink.open(join(directory.path, 'f.part'), content.length, false)
+  await sink.write(content, 0)
+  return {
+    sink,
+    remove: async () => {
+      await sink.close()
+      await directory.remove()
+    },
+  }
 }
 
 export function collector(): {events: FetchEvent[]; onEvent: (event: FetchEvent) => void; of: <T extends FetchEvent['type']>(type: T) => Array<Extract<FetchEvent, {type: T}>>} {

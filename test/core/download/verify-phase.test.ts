@@ -1,14 +1,13 @@
 // The end checks' use of a cross-check made during the transfer: taken when its pieces are unchanged, dropped when one was refetched since.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {join} from 'node:path'
-import {FileSink} from '../../../src/core/download/file-sink.js'
+import type {FileSink} from '../../../src/core/download/file-sink.js'
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import {PieceMap} from '../../../src/core/download/piece-map.js'
 import {verifyDownload, type EarlyCrossCheck, type VerifyContext} from '../../../src/core/download/verify-phase.js'
 import {HttpTransport} from '../../../src/plugins/transports/http.js'
 import {makeContent} from '../../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
-import {collector, temporaryDirectory} from './helpers.js'
+import {collector, filledSink} from './helpers.js'
 
 const PIECE = 64 * 1024
 const content = makeContent(8 * PIECE, 52)
@@ -16,20 +15,18 @@ const content = makeContent(8 * PIECE, 52)
 describe('verifyDownload with an early cross-check', () => {
   const transport = new HttpTransport()
   let server: HttpMirror
-  let directory: Awaited<ReturnType<typeof temporaryDirectory>>
+  let part: Awaited<ReturnType<typeof filledSink>>
   let sink: FileSink
 
   beforeAll(async () => {
     server = await startHttpMirror({files: {'/f.bin': content}})
-    directory = await temporaryDirectory()
-    sink = await FileSink.open(join(directory.path, 'f.part'), content.length, false)
-    await sink.write(content, 0)
+    part = await filledSink(content)
+    sink = part.sink
   })
   afterAll(async () => {
-    await sink.close()
     await transport.close()
     await server.close()
-    await directory.remove()
+    await part.remove()
   })
 
   /** Two honest mirrors; every piece on disk came from mirror 0. */
