@@ -8,7 +8,7 @@ import {watchCommandFile, commandPath} from './command-file.js'
 import {controlPath, encodeDone, removeControl, writeControl} from './control-file.js'
 import type {FetchEvent, FetchEventListener} from './events.js'
 import {FileSink, toDiskError} from './file-sink.js'
-import {mirrorUrls, setUpMirrors, type TargetInfo} from './mirror-setup.js'
+import {connectionsPerOrigin, setUpMirrors, type TargetInfo} from './mirror-setup.js'
 import type {IntegrityCheck} from './summary.js'
 import type {MirrorState} from './mirror-state.js'
 import {resolveOptions, fetchDefaults, type FetchOptions} from './options.js'
@@ -73,7 +73,7 @@ async function run(
   const signal = AbortSignal.any([hooks.signal ?? new AbortController().signal, internal.signal])
   // Every link listens to this signal; dozens of links are normal, not a leak.
   setMaxListeners(0, signal)
-  const transportOptions = {...options.transport, connectionsPerOrigin: connectionsPerOrigin(options, settings.perMirror)}
+  const transportOptions = {...options.transport, connectionsPerOrigin: connectionsPerOrigin(options.urls ?? [], options.mirrorSet, settings.perMirror)}
   const transports = options.transportFactories ? new TransportSet(transportOptions, options.transportFactories) : new TransportSet(transportOptions)
   const cleanups: Array<() => Promise<void>> = []
   try {
@@ -168,24 +168,6 @@ async function run(
  * Where the file goes. `-o` naming an existing directory means "into it, under the target's name"
  * (like `cp f dir/`); finding that out only at the final rename would waste the whole download.
  */
-/**
- * Connections one origin may need: `perMirror` links for each mirror it serves (two mirror URLs may
- * share a server), plus one for the stat. Measured on 16 links over 4 mirrors: 20 sockets at most
- * with the limit, 21-25 without, as the pool opened new connections while aborted ones finished.
- */
-function connectionsPerOrigin(options: FetchOptions, perMirror: number): number | undefined {
-  let urls: Array<{url: URL}>
-  try {
-    urls = mirrorUrls(options.urls ?? [], options.mirrorSet)
-  } catch {
-    // No usable URL: setUpMirrors reports it.
-    return undefined
-  }
-  const mirrorsPerOrigin = new Map<string, number>()
-  for (const {url} of urls) mirrorsPerOrigin.set(url.origin, (mirrorsPerOrigin.get(url.origin) ?? 0) + 1)
-  return perMirror * Math.max(1, ...mirrorsPerOrigin.values()) + 1
-}
-
 async function outputPath(options: FetchOptions, name: string): Promise<string> {
   if (options.output === undefined) return resolve(options.directory ?? process.cwd(), name)
   const output = resolve(options.output)

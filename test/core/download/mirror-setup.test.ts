@@ -1,6 +1,6 @@
 // Mirror setup: MirrorSet candidates in rank order without rejected ones, safe output names, mirrors whose size differs, and mirrors slow to answer.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {orderCandidates, sanitiseName, setUpMirrors} from '../../../src/core/download/mirror-setup.js'
+import {connectionsPerOrigin, orderCandidates, sanitiseName, setUpMirrors} from '../../../src/core/download/mirror-setup.js'
 import type {MirrorSet} from '../../../src/core/model.js'
 import {TransportSet} from '../../../src/core/transports.js'
 import {readFileSync} from 'node:fs'
@@ -13,6 +13,14 @@ import {collector, temporaryDirectory, transportFactories} from './helpers.js'
 const verdict = (status: 'ok' | 'mismatch' | 'unreachable') => ({status, checks: [], checkedAt: '', summary: ''})
 
 describe('mirror setup', () => {
+  it('allows each origin the links of every mirror it serves, plus one for the stat', () => {
+    expect(connectionsPerOrigin(['http://a.test/f', 'http://b.test/f', 'http://c.test:8080/f'], undefined, 4)).toBe(5)
+    // Two mirror URLs on one server: their links must not queue behind each other.
+    expect(connectionsPerOrigin(['http://a.test/x/f', 'http://a.test/y/f', 'http://b.test/f'], undefined, 4)).toBe(9)
+    // Nothing to download from: no limit here, the setup reports the error.
+    expect(connectionsPerOrigin([], undefined, 4)).toBeUndefined()
+  })
+
   it('skips mismatched and unreachable candidates and orders the rest by rank score', () => {
     const set: MirrorSet = {
       version: 1,
