@@ -111,14 +111,14 @@ describe('fetchFile integrity', () => {
 
   it('says what a windowed cross-check compared when the mirrors agree', async () => {
     const {result} = await run([await mirror(), await mirror()], {crossCheck: 2, pieceLength: 256 * 1024})
-    expect((await result).checks.at(-1)).toMatchObject({name: 'cross-check', ok: true, detail: expect.stringContaining('(16 KiB of each): identical')})
+    expect((await result).checks.at(-1)).toMatchObject({name: 'cross-check', ok: true, detail: expect.stringContaining('(4 KiB of each): identical')})
   })
 
   it('starts the cross-check while the last quarter downloads and says so', async () => {
     const {result} = await run([await mirror({bandwidth: 256 * 1024}), await mirror({bandwidth: 256 * 1024})], {crossCheck: 2})
     const check = (await result).checks.at(-1)!
     expect(check).toMatchObject({name: 'cross-check', ok: true})
-    expect(check.detail).toMatch(/^\d+ of 17 pieces re-read from a second mirror \(16 KiB of each, [1-9]\d* of them while the download ran\): identical$/)
+    expect(check.detail).toMatch(/^\d+ of 17 pieces re-read from a second mirror \(4 KiB of each, [1-9]\d* of them while the download ran\): identical$/)
   })
 
   it('blames a mirror serving other bytes when the early cross-check finds it, and repairs its pieces', async () => {
