@@ -67,6 +67,14 @@ export class TransportSet {
         return {...info, finalUrl: withoutAddedPassword(info.finalUrl, url)}
       },
       read: (url, range, options) => transport.read(set.authenticate(url), range, options),
+      ...(transport.open
+        ? {
+            open: async (url: URL, options: {signal: AbortSignal}) => {
+              const opened = await transport.open!(set.authenticate(url), options)
+              return {...opened, info: {...opened.info, finalUrl: withoutAddedPassword(opened.info.finalUrl, url)}}
+            },
+          }
+        : {}),
       ...(transport.ping ? {ping: (url: URL, options: {signal: AbortSignal}) => transport.ping!(set.authenticate(url), options)} : {}),
       close: () => transport.close(),
     }

@@ -1,6 +1,6 @@
 // Registry entries that import a plugin's module (and its heavy library: ssh2, basic-ftp, cheerio, undici) only when first used.
 import type {SourceContext, SourceFactory} from '../core/discovery/source-context.js'
-import type {ByteRange, CallOptions, Query, RemoteInfo, Source, Transport, TransportFactory, TransportOptions} from './types.js'
+import type {ByteRange, CallOptions, OpenedFile, Query, RemoteInfo, Source, Transport, TransportFactory, TransportOptions} from './types.js'
 
 /** What the registry knows about a transport without loading it. */
 export type TransportOutline = {
@@ -8,6 +8,8 @@ export type TransportOutline = {
   readonly protocols: readonly string[]
   /** Whether the transport measures a protocol round trip; callers test `transport.ping` before loading. */
   readonly pings: boolean
+  /** Whether it can stat and start reading in one request (`transport.open`). */
+  readonly opens?: boolean
 }
 
 /** A factory whose transports load `load()` once, on their first call, and forward to the real transport. */
@@ -21,6 +23,7 @@ class LazyTransport implements Transport {
   readonly name: string
   readonly protocols: readonly string[]
   readonly ping?: (url: URL, options: CallOptions) => Promise<number>
+  readonly open?: (url: URL, options: CallOptions) => Promise<OpenedFile>
   private real?: Promise<Transport>
   /** The loaded transport, so reads after the first stat go to it without an extra generator per chunk. */
   private loaded?: Transport
@@ -34,6 +37,7 @@ class LazyTransport implements Transport {
     this.name = outline.name
     this.protocols = outline.protocols
     if (outline.pings) this.ping = async (url, callOptions) => (await this.transport()).ping!(url, callOptions)
+    if (outline.opens) this.open = async (url, callOptions) => (await this.transport()).open!(url, callOptions)
   }
 
   async stat(url: URL, options: CallOptions): Promise<RemoteInfo> {

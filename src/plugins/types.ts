@@ -22,6 +22,9 @@ export type RemoteInfo = {
   finalUrl: string
 }
 
+/** A stat that has also started reading: `body` is the file from byte 0, when the server sent it as asked. */
+export type OpenedFile = {info: RemoteInfo; body?: AsyncIterable<Uint8Array>}
+
 /** Settings shared by every transport; each reads what concerns it. */
 export type TransportOptions = {
   /** Skip TLS certificate checks (https, ftps). */
@@ -51,6 +54,12 @@ export interface Transport {
   stat(url: URL, options: CallOptions): Promise<RemoteInfo>
   /** Bytes of the file, or of `range` when given; ends exactly after `range.length` bytes. */
   read(url: URL, range: ByteRange | undefined, options: CallOptions & {etag?: string}): AsyncIterable<Uint8Array>
+  /**
+   * A stat that starts the download in the same request, saving the round trip of a separate stat
+   * (HTTP: one GET of `bytes=0-` instead of a HEAD and then a GET). The body, if any, stays open until
+   * it is read or `signal` aborts, so the signal must outlive the call.
+   */
+  open?(url: URL, options: CallOptions): Promise<OpenedFile>
   /** One protocol round trip (HTTP HEAD, FTP NOOP, SFTP stat), in milliseconds. */
   ping?(url: URL, options: CallOptions): Promise<number>
   close(): Promise<void>

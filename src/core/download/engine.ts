@@ -77,8 +77,9 @@ async function run(
   const transports = options.transportFactories ? new TransportSet(transportOptions, options.transportFactories) : new TransportSet(transportOptions)
   const cleanups: Array<() => Promise<void>> = []
   try {
-    const {mirrors, target} = await setUpMirrors(options.urls ?? [], options.mirrorSet, transports, emit, signal)
+    const {mirrors, target} = await setUpMirrors(options.urls ?? [], options.mirrorSet, transports, emit, signal, settings.stallTimeoutMs)
     setMirrors(mirrors)
+    cleanups.push(async () => mirrors.forEach((mirror) => mirror.dropOpened()))
     const output = await outputPath(options, target.name)
     const part = `${output}.part`
     const checksums = [...(options.checksums ?? []), ...(options.mirrorSet?.target.checksums ?? [])]

@@ -2,6 +2,7 @@
 import {ExitCode, MirrorError, TransportError} from '../errors.js'
 import type {CutReason} from './events.js'
 import type {MirrorState} from './mirror-state.js'
+import {continueOpened, type OpenedRead} from './opened-read.js'
 
 const MAX_WRITES_IN_FLIGHT = 2
 
@@ -25,6 +26,8 @@ export class Link {
   /** The other link of a hedged pair: whoever reaches the end first wins. */
   partner?: Link
   cutReason?: CutReason
+  /** A read its mirror's stat already started at this link's offset, continued instead of a new request. */
+  opened?: OpenedRead
 
   constructor(
     readonly id: number,
@@ -61,7 +64,7 @@ export async function runLink(link: Link, write: ChunkWriter, spanDone: (link: L
     const {mirror} = link
     const range = link.whole ? undefined : {offset: link.position, length: link.end - link.position}
     const options = mirror.etag === undefined ? {signal: link.controller.signal} : {signal: link.controller.signal, etag: mirror.etag}
-    const stream = mirror.transport.read(mirror.url, range, options)
+    const stream = link.opened ? continueOpened(link.opened, link.controller.signal) : mirror.transport.read(mirror.url, range, options)
     // A few writes may be in flight while the next chunks arrive: waiting for each one would
     // cap a link at one thread-pool round trip per chunk. The bound keeps memory flat.
     const writing = new Set<Promise<void>>()
@@ -95,7 +98,8 @@ export async function runLink(link: Link, write: ChunkWriter, spanDone: (link: L
         const now = Date.now()
         if (link.firstByteAt === undefined) {
           link.firstByteAt = now
-          mirror.noteSetup(now - link.startedAt)
+          // An opened read's first bytes were already waiting: its request's time was noted at the stat.
+          if (!link.opened) mirror.noteSetup(now - link.startedAt)
         }
         link.lastByteAt = now
         const room = link.end - link.position

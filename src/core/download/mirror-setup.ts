@@ -6,6 +6,8 @@ import {parseUrl, type TransportSet} from '../transports.js'
 import type {RemoteInfo} from '../../plugins/types.js'
 import type {FetchEvent} from './events.js'
 import {MirrorState} from './mirror-state.js'
+import {openFirst} from './opened-read.js'
+import {fetchDefaults} from './options.js'
 
 export const STAT_TIMEOUT_MS = 20_000
 
@@ -93,6 +95,8 @@ export async function setUpMirrors(
   transports: TransportSet,
   emit: (event: FetchEvent) => void,
   signal: AbortSignal,
+  /** How long the first mirror's opening GET may go unanswered before a plain stat replaces it: the stall timeout. */
+  openWaitMs: number = fetchDefaults.stallTimeoutMs,
 ): Promise<{mirrors: MirrorState[]; target: TargetInfo}> {
   const entries = mirrorUrls(urls, set)
   const statSignal = AbortSignal.any([signal, AbortSignal.timeout(STAT_TIMEOUT_MS)])
@@ -100,15 +104,20 @@ export async function setUpMirrors(
   const started = Date.now()
   // Filled in as stats settle; a mirror still undefined when the grace ends is late, not failed.
   const settled: Array<PromiseSettledResult<RemoteInfo> | undefined> = entries.map(() => undefined)
-  const attempts = entries.map(({url}, index) =>
-    transports
-      .for(url)
-      .stat(url, {signal: AbortSignal.any([statSignal, late.signal])})
-      .then(
-        (value): PromiseSettledResult<RemoteInfo> => (settled[index] = {status: 'fulfilled', value}),
-        (reason: unknown): PromiseSettledResult<RemoteInfo> => (settled[index] = {status: 'rejected', reason}),
-      ),
-  )
+  // The first mirror's stat also starts its download where the transport can (Transport.open).
+  const opening = new AbortController()
+  let opened: {body: AsyncIterable<Uint8Array>; setupMs: number} | undefined
+  const attempts = entries.map(({url}, index) => {
+    const transport = transports.for(url)
+    const stat =
+      index === 0 && transport.open
+        ? openFirst(transport, url, {signal, opening, waitMs: openWaitMs, statTimeoutMs: STAT_TIMEOUT_MS}).then(({info, body, setupMs}) => ((opened = body && {body, setupMs}), info))
+        : transport.stat(url, {signal: AbortSignal.any([statSignal, late.signal])})
+    return stat.then(
+      (value): PromiseSettledResult<RemoteInfo> => (settled[index] = {status: 'fulfilled', value}),
+      (reason: unknown): PromiseSettledResult<RemoteInfo> => (settled[index] = {status: 'rejected', reason}),
+    )
+  })
   let primaryIndex = -1
   for (const [index, attempt] of attempts.entries()) {
     if ((await attempt).status === 'fulfilled') {
@@ -116,6 +125,7 @@ export async function setUpMirrors(
       break
     }
   }
+  if (signal.aborted || primaryIndex < 0) opening.abort()
   if (signal.aborted) throw signal.reason
   if (primaryIndex < 0) throw primaryFailure(settled.map((outcome) => (outcome as PromiseRejectedResult).reason))
   const grace = Math.max(STAT_GRACE_MS, 3 * (Date.now() - started))
@@ -158,6 +168,10 @@ export async function setUpMirrors(
     return mirror
   })
   const primary = mirrors[0]!
+  if (opened && primaryIndex === 0) {
+    primary.opened = {offset: 0, body: opened.body, controller: opening}
+    primary.noteSetup(opened.setupMs)
+  }
   const name = sanitiseName(set?.target.name || info.name || nameFromUrl(primary.url))
   return {
     mirrors,

@@ -3,6 +3,7 @@ import type {Transport} from '../../plugins/types.js'
 import type {MirrorError} from '../errors.js'
 import type {Suspicion} from './blame.js'
 import {redactUrl} from '../redact.js'
+import type {OpenedRead} from './opened-read.js'
 
 export type MirrorStatus = 'active' | 'quarantined' | 'dropped' | 'rejected'
 
@@ -48,6 +49,8 @@ export class MirrorState {
   sampledLinks = 0
   /** Smoothed milliseconds from a request to its first byte: what a new link costs before it moves data. */
   setupMs: number | undefined
+  /** A read from `offset` that the stat already started (Transport.open), for this mirror's first link. */
+  opened?: OpenedRead
   lastError?: {code: string; message: string}
   lastFailure?: MirrorError
   etag?: string
@@ -103,6 +106,22 @@ export class MirrorState {
       this.status = 'quarantined'
       this.reason = reason
     }
+  }
+
+  /**
+   * The opened read, when a link starting at `offset` can continue it; any other start ends it, since a
+   * read left waiting holds a connection and the bytes the server already sent.
+   */
+  takeOpened(offset: number): OpenedRead | undefined {
+    const opened = this.opened
+    this.opened = undefined
+    if (opened?.offset === offset) return opened
+    opened?.controller.abort(new Error('the opened read was not needed'))
+    return undefined
+  }
+
+  dropOpened(): void {
+    this.takeOpened(-1)
   }
 
   /** Records one request's time to first byte. */

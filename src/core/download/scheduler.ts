@@ -18,7 +18,10 @@ export type Assignment = {
 
 export type SchedulerLimits = {perMirror: number; maxTries: number; minSplitPieces: number}
 
-/** Mirrors that may take a new ranged link now, best first: fewest links, then fastest measured, then rank order. */
+/**
+ * Mirrors that may take a new ranged link now, best first: one whose stat already opened a read (its
+ * first link continues it), then fewest links, then fastest measured, then rank order.
+ */
 export function mirrorsWithRoom(mirrors: readonly MirrorState[], now: number, limits: SchedulerLimits): MirrorState[] {
   const open = mirrors.filter((mirror) => !mirror.wholeOnly && !mirror.unverified && mirror.isUsableAt(now, limits.maxTries) && mirror.links < limits.perMirror)
   const fresh = open.filter((mirror) => mirror.cooldownUntil <= now)
@@ -26,7 +29,7 @@ export function mirrorsWithRoom(mirrors: readonly MirrorState[], now: number, li
   // a busy fast mirror will pick up the remainder when one of its links frees up.
   const othersAlive = mirrors.some((mirror) => mirror.cooldownUntil <= now && !mirror.wholeOnly && mirror.isAlive(limits.maxTries))
   const pool = fresh.length > 0 || othersAlive ? fresh : open
-  return pool.sort((a, b) => a.links - b.links || b.linkRate - a.linkRate || a.order - b.order)
+  return pool.sort((a, b) => Number(b.opened !== undefined) - Number(a.opened !== undefined) || a.links - b.links || b.linkRate - a.linkRate || a.order - b.order)
 }
 
 /** The next job for a link on `mirror`, or undefined when nothing is worth a request. */

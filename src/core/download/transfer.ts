@@ -51,6 +51,8 @@ export class Transfer {
         if (this.failure !== undefined) throw this.failure
         if (this.signal.aborted) throw this.signal.reason
         this.fill()
+        // A read the stat opened that no first link took (a resumed file, say) is not kept waiting.
+        for (const mirror of this.mirrors) mirror.dropOpened()
         if (this.links.length === 0 && !this.mirrors.some((mirror) => mirror.isAlive(this.options.maxTries))) throw noMirrorError(this.mirrors)
         await new Promise<void>((resolve) => (this.wakeUp = resolve))
       }
@@ -143,6 +145,7 @@ export class Transfer {
   private start(assignment: Assignment): void {
     const {mirror, hedgeOf, stealFrom} = assignment
     const link = new Link(this.nextLinkId++, mirror, assignment.offset, assignment.end, hedgeOf !== undefined, assignment.whole)
+    link.opened = mirror.takeOpened(assignment.offset)
     if (hedgeOf) {
       link.partner = hedgeOf
       hedgeOf.partner = link

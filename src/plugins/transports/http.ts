@@ -5,7 +5,7 @@ import type {Agent as AgentType} from 'undici'
 import Agent from 'undici/lib/dispatcher/agent.js'
 import {remoteFileName} from '../../core/content-disposition.js'
 import {digestsFromHeaders} from '../../core/digests.js'
-import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
+import type {ByteRange, CallOptions, OpenedFile, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
 import {errorForStatus, header} from './http-errors.js'
 import {checkIdentityEncoding, checkRangedResponse, parseContentRange, streamBody} from './http-range.js'
 import {discard, send, type HttpResponse} from './http-request.js'
@@ -54,6 +54,26 @@ export class HttpTransport implements Transport {
       // dump() stops reading past a small limit, so a 200 to the one-byte GET never streams the whole file.
       await response.body.dump().catch(() => undefined)
     }
+  }
+
+  /**
+   * GET `bytes=0-`: a 206 for the whole file tells what a HEAD would (size from Content-Range) and is
+   * already the first link's data, as aria2 and curl start a download. Anything else (a 200 from a
+   * server that ignores ranges, 416 for an empty file, an encoded body) is dropped, and a plain stat
+   * decides: a 200 to this one range does not prove a server ignores every range.
+   */
+  async open(url: URL, options: CallOptions): Promise<OpenedFile> {
+    const response = await send(this.agent, url, {method: 'GET', headers: this.headers({range: 'bytes=0-'}), signal: options.signal})
+    const failure = response.statusCode === 416 ? undefined : errorForStatus(response.statusCode, response.headers, response.url)
+    const range = response.statusCode === 206 ? parseContentRange(header(response.headers, 'content-range')) : undefined
+    const encoding = header(response.headers, 'content-encoding')?.trim() ?? ''
+    const whole = range?.total !== undefined && range.first === 0 && range.last === range.total - 1 && /^(identity)?$/i.test(encoding)
+    if (failure || !whole) {
+      discard(response)
+      if (failure) throw failure
+      return {info: await this.stat(url, options)}
+    }
+    return {info: describe(response), body: streamBody(response, range.total, options.signal)}
   }
 
   async *read(url: URL, range: ByteRange | undefined, options: CallOptions & {etag?: string}): AsyncGenerator<Uint8Array> {

@@ -48,6 +48,16 @@ describe('fetchFile across mirrors', () => {
     expect(summary.checks).toEqual([expect.objectContaining({name: 'checksum', ok: true})])
   })
 
+  it('needs one request for a one-link download: the stat\'s GET is the link\'s read', async () => {
+    const output = join(directory.path, 'one-request.bin')
+    const requests = mirrors[1]!.stats.requests
+    const events = collector()
+    await fetchFile({urls: [`${mirrors[1]!.url}f.bin`], output, pieceLength: 256 * 1024, connections: 1, crossCheck: 0, transportFactories}, {onEvent: events.onEvent})
+    expect(await fileSha256(output)).toBe(expected)
+    expect(mirrors[1]!.stats.requests - requests).toBe(1)
+    expect(events.of('link-start')).toEqual([expect.objectContaining({mirror: 0, offset: 0, length: SIZE})])
+  })
+
   it('writes into an existing directory given as the output, under the target\'s name', async () => {
     const into = join(directory.path, 'into')
     await mkdir(into)

@@ -35,6 +35,16 @@ describe('scheduler', () => {
     expect(mirrorsWithRoom([a, b, c, d], Date.now(), limits).map((m) => m.id)).toEqual([2, 1])
   })
 
+  it('puts first a mirror whose stat opened a read, so its first link continues that read', () => {
+    const [a, b] = [mirror(0), mirror(1)]
+    b.linkRate = 1000
+    expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([1, 0])
+    a.opened = {offset: 0, body: [], controller: new AbortController()}
+    expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([0, 1])
+    expect(a.takeOpened(0)?.offset).toBe(0)
+    expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([1, 0])
+  })
+
   it('keeps a mirror in cooldown out while another is alive', () => {
     const [a, b] = [mirror(0), mirror(1)]
     a.links = 2
@@ -150,4 +160,5 @@ describe('scheduler', () => {
     slow.lastByteAt = Date.now() - 2000
     expect(nextSpan(map, busy, [slow, own], 1, limits)).toMatchObject({hedgeOf: slow})
   })
+
 })

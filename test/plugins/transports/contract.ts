@@ -108,6 +108,21 @@ export function describeTransportContract(name: string, setup: () => Promise<Con
       expect(error).toMatchObject({code: 'EAUTH', retryable: false})
     })
 
+    it('opens, where it can: the same facts as stat and the file from byte 0; an unread body ends with its signal', async (context) => {
+      if (!fixture.transport.open) return context.skip()
+      const stat = await fixture.transport.stat(fixture.fileUrl, options())
+      const opened = await fixture.transport.open(fixture.fileUrl, options())
+      expect(opened.info).toMatchObject({size: stat.size, name: stat.name, acceptsRanges: true, etag: stat.etag, modifiedAt: stat.modifiedAt})
+      expect((await collect(opened.body!)).equals(fixture.content)).toBe(true)
+
+      const controller = new AbortController()
+      const unread = await fixture.transport.open(fixture.fileUrl, {signal: controller.signal})
+      const reason = new Error('not needed')
+      controller.abort(reason)
+      expect((await settle(collect(unread.body!))).error).toBe(reason)
+      expect((await settle(fixture.transport.open(fixture.missingUrl, options()))).error).toMatchObject({code: 'ENOTFOUND', retryable: false})
+    })
+
     it('rejects with the abort reason, promptly, and leaks no socket', async () => {
       const early = new Error('aborted before the start')
       const before = await settle(collect(fixture.transport.read(fixture.fileUrl, undefined, {signal: AbortSignal.abort(early)})))

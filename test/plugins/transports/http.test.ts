@@ -36,7 +36,7 @@ describe('http transport', () => {
     collect(transport.read(url(path), {offset, length}, {signal: signal(), etag}))
 
   beforeAll(async () => {
-    mirror = await startHttpMirror({files: {'/f.bin': content, '/g.bin': content, '/a': 'x', '/b': 'x'}})
+    mirror = await startHttpMirror({files: {'/f.bin': content, '/g.bin': content, '/a': 'x', '/b': 'x', '/empty': ''}})
     transport = new HttpTransport({})
   })
   beforeEach(() => {
@@ -132,6 +132,39 @@ describe('http transport', () => {
     const info = await transport.stat(url(), {signal: signal()})
     expect(info).toMatchObject({size: content.length, acceptsRanges: true, name: 'f.bin'})
     expect(mirror.stats.bytesSent - before).toBe(1)
+  })
+
+  it('opens with one GET of bytes=0-, whose body continues as the first read', async () => {
+    const requests = mirror.stats.requests
+    const opened = await transport.open(url(), {signal: signal()})
+    expect(opened.info).toMatchObject({size: content.length, acceptsRanges: true, name: 'f.bin'})
+    expect((await collect(opened.body!)).equals(content)).toBe(true)
+    expect(mirror.stats.requests - requests).toBe(1)
+  })
+
+  it('opens without a body, from a plain stat, when the answer is not the whole file as a range', async () => {
+    const cases: Array<[string, Parameters<HttpMirror['setFaults']>[0], string]> = [
+      ['a server that ignores ranges', {ignoreRange: true}, 'f.bin'],
+      ['a Content-Range that is not the one asked for', {wrongContentRange: true}, 'f.bin'],
+      ['a compressed body', {headers: {'content-encoding': 'gzip'}}, 'f.bin'],
+      ['an empty file (416)', {}, 'empty'],
+    ]
+    for (const [label, faults, path] of cases) {
+      mirror.setFaults(faults)
+      const requests = mirror.stats.requests
+      const opened = await transport.open(url(path), {signal: signal()})
+      expect(opened.body, label).toBeUndefined()
+      expect(opened.info, label).toEqual(await transport.stat(url(path), {signal: signal()}))
+      // The GET, then the stat's HEAD, then the comparison's HEAD.
+      expect(mirror.stats.requests - requests, label).toBe(3)
+    }
+  })
+
+  it('reports what the GET of an open answered (503 with Retry-After) without a second request', async () => {
+    mirror.setFaults({status: 503, retryAfter: 7})
+    const requests = mirror.stats.requests
+    await expect(transport.open(url(), {signal: signal()})).rejects.toMatchObject({code: 'ETHROTTLED', retryable: true, retryAfter: 7})
+    expect(mirror.stats.requests - requests).toBe(1)
   })
 
   it('returns Digest, Repr-Digest, Link, Last-Modified and a sanitised Content-Disposition name from stat', async () => {

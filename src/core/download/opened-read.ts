@@ -1,0 +1,42 @@
+// The read a mirror's stat already started (Transport.open): opening it, handing it to the first link, and the type the mirror keeps it in.
+import type {OpenedFile, Transport} from '../../plugins/types.js'
+
+/** A response body already streaming from `offset`; aborting `controller` ends it. */
+export type OpenedRead = {offset: number; body: AsyncIterable<Uint8Array>; controller: AbortController}
+
+export type OpenOptions = {
+  /** The download's signal: the body lives until the download ends, unless `opening` ends it first. */
+  signal: AbortSignal
+  opening: AbortController
+  /** How long the GET may go unanswered before a plain stat replaces it. */
+  waitMs: number
+  statTimeoutMs: number
+}
+
+/**
+ * Transport.open for the first mirror. Its body is read later, by the first link, so the request's
+ * signal must outlive the stat; only the wait for the answer is timed. A GET that gets no answer within
+ * the stall timeout (a server that stalls before its first byte sends no headers either) gives way to
+ * a plain stat, so such a mirror fails as a stalled link, as it did before open existed.
+ */
+export async function openFirst(transport: Transport, url: URL, options: OpenOptions): Promise<OpenedFile & {setupMs: number}> {
+  const {signal, opening, waitMs} = options
+  const started = Date.now()
+  const silent = new Error(`no answer to the first GET within ${waitMs} ms`)
+  const timer = setTimeout(() => opening.abort(silent), waitMs)
+  try {
+    return {...(await transport.open!(url, {signal: AbortSignal.any([signal, opening.signal])})), setupMs: Date.now() - started}
+  } catch (error) {
+    if (error !== silent || signal.aborted) throw error
+    const info = await transport.stat(url, {signal: AbortSignal.any([signal, AbortSignal.timeout(options.statTimeoutMs)])})
+    return {info, setupMs: Date.now() - started}
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** The opened body, ended when `until` aborts (its link is cut, done or failed), as the link's own request would be. */
+export function continueOpened(opened: OpenedRead, until: AbortSignal): AsyncIterable<Uint8Array> {
+  until.addEventListener('abort', () => opened.controller.abort(until.reason), {once: true})
+  return opened.body
+}
