@@ -24,17 +24,23 @@ function expectedRate(link: Link, now: number): number | undefined {
 /**
  * How a new link on `mirror` would fare: its mirror's total rate, and the seconds before it could
  * start on new work. A server's bandwidth is often shared by all its connections, so new work is
- * counted behind what the mirror's other links still hold; for servers that limit each connection
- * instead this is pessimistic, which only makes the thief take less now and more later. An idle
- * mirror is judged by the best of its per-link rate and what its last lone link got, which is the
- * whole server where the connections share it. Undefined while the mirror's speed is unknown.
+ * counted behind what the mirror's other links still hold, duplicates it is already sending
+ * included; for servers that limit each connection instead this is pessimistic, which only makes
+ * the thief take less now and more later. An idle mirror is judged by the best of its per-link rate
+ * and what its last lone link got, which is the whole server where the connections share it.
+ * `backlog` is its own work, without duplicates. Undefined while the mirror's speed is unknown.
  */
 function thiefOutlook(mirror: MirrorState, links: readonly Link[]): {capacity: number; ready: number; backlog: number} | undefined {
   const capacity = mirror.links > 0 ? busyCapacity(mirror) : Math.max(mirror.linkRate, mirror.soloRate)
   if (!(capacity > 0)) return undefined
   let backlog = 0
-  for (const link of links) if (link.mirror === mirror && !link.cutReason && !link.hedge) backlog += link.remaining
-  return {capacity, ready: setupSeconds(mirror) + backlog / capacity, backlog}
+  let hedging = 0
+  for (const link of links) {
+    if (link.mirror !== mirror || link.cutReason) continue
+    if (link.hedge) hedging += link.remaining
+    else backlog += link.remaining
+  }
+  return {capacity, ready: setupSeconds(mirror) + (backlog + hedging) / capacity, backlog}
 }
 
 /**

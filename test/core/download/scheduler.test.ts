@@ -161,4 +161,22 @@ describe('scheduler', () => {
     expect(nextSpan(map, busy, [slow, own], 1, limits)).toMatchObject({hedgeOf: slow})
   })
 
+  it('counts the duplicate an idle mirror is already sending before it hedges another link', () => {
+    const map = new PieceMap(8 * 100, 100)
+    map.setOwner(0, 8, 1)
+    map.filled.set([100, 100, 100, 30, 100, 100, 100, 30])
+    const [slowA, slowB] = [settled(new Link(1, mirror(1), 330, 400, false, false)), settled(new Link(2, mirror(2), 730, 800, false, false))]
+    slowA.rate = 5
+    slowB.rate = 4
+    const thief = mirror(0)
+    thief.linkRate = thief.throughput = 10
+    // Idle, a 10 B/s mirror would finish slowB's 70-byte tail in 7.5 s (0.5 s to start), well under its 17.5 s.
+    expect(nextSpan(map, thief, [slowA, slowB], 1, limits)).toMatchObject({hedgeOf: slowB})
+    // Already duplicating slowA's tail, it would need 14.5 s: not worth a second duplicate.
+    const running = new Link(3, thief, 330, 400, true, false)
+    slowA.partner = running
+    running.partner = slowA
+    thief.links = 1
+    expect(nextSpan(map, thief, [slowA, slowB, running], 1, limits)).toBeUndefined()
+  })
 })
