@@ -15,6 +15,8 @@ import {progressEvent} from './summary.js'
 
 export class Transfer {
   private readonly links: Link[] = []
+  /** Each running link's loop, settled once `finish` has run for it. */
+  private readonly running = new Set<Promise<void>>()
   private readonly spans = new Map<Link, [number, number]>()
   private nextLinkId = 1
   private failure?: unknown
@@ -158,10 +160,13 @@ export class Transfer {
     mirror.links++
     this.links.push(link)
     this.emit({type: 'link-start', link: link.id, mirror: mirror.id, url: mirror.displayUrl, offset: link.position, length: link.remaining, hedge: link.hedge})
-    runLink(link, this.writer.write, this.spanDone, this.map.pieceLength, this.signal).then(
-      () => this.finish(link, undefined),
-      (error: unknown) => this.finish(link, error),
-    )
+    const running: Promise<void> = runLink(link, this.writer.write, this.spanDone, this.map.pieceLength, this.signal)
+      .then(
+        () => this.finish(link, undefined),
+        (error: unknown) => this.finish(link, error),
+      )
+      .finally(() => this.running.delete(running))
+    this.running.add(running)
   }
 
   private readonly spanDone = (link: Link): boolean => {
@@ -250,9 +255,12 @@ export class Transfer {
     })
   }
 
+  /** Cuts every link and waits until their loops have ended (a stuck write gives up after 5 s), without polling. */
   private async stopAll(reason: CutReason): Promise<void> {
     for (const link of this.links) link.cut(reason)
-    const deadline = Date.now() + 5000
-    while (this.links.length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+    if (this.running.size === 0) return
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([Promise.allSettled(this.running), new Promise((resolve) => (timer = setTimeout(resolve, 5000)))])
+    clearTimeout(timer)
   }
 }
