@@ -8,6 +8,7 @@ import {redactUrl} from '../../src/core/redact.js'
 import {TransportSet} from '../../src/core/transports.js'
 import {makeContent} from '../helpers/content.js'
 import {startFtpMirror} from '../helpers/ftp-mirror.js'
+import {startHttpMirror, type HttpMirror} from '../helpers/http-mirror.js'
 
 const text = `
 # comment line
@@ -78,6 +79,36 @@ describe('TransportSet with netrc', () => {
     const transports = new TransportSet({netrc: false})
     try {
       await expect(transports.for(redacted).stat(redacted, {signal: AbortSignal.timeout(10_000)})).rejects.toMatchObject({code: 'EAUTH'})
+    } finally {
+      await transports.close()
+    }
+  })
+})
+
+describe('TransportSet with netrc over HTTP', () => {
+  const content = makeContent(30_000, 6)
+  let directory: string
+  let mirror: HttpMirror
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'mirrorkit-netrc-http-'))
+    mirror = await startHttpMirror({files: {'/f.bin': content}, faults: {auth: {username: 'ann', password: 'p@ss'}}})
+    await writeFile(join(directory, 'netrc'), 'machine 127.0.0.1 login ann password p@ss\n')
+  })
+  afterAll(async () => {
+    await mirror.close()
+    await rm(directory, {recursive: true, force: true})
+  })
+
+  it('opens (stat and first read in one GET) with a redacted URL, and never hands the password back in finalUrl', async () => {
+    const redacted = new URL(`${mirror.url.replace('http://', 'http://ann:***@')}f.bin`)
+    const transports = new TransportSet({netrc: join(directory, 'netrc')})
+    try {
+      const opened = await transports.for(redacted).open!(redacted, {signal: AbortSignal.timeout(10_000)})
+      expect(opened.info.size).toBe(content.length)
+      expect(opened.info.finalUrl).not.toContain('p@ss')
+      const chunks: Uint8Array[] = []
+      for await (const chunk of opened.body!) chunks.push(chunk)
+      expect(Buffer.concat(chunks).equals(content)).toBe(true)
     } finally {
       await transports.close()
     }
