@@ -59,8 +59,9 @@ describe('resume', () => {
     // One link asks for exactly what is missing; the opened read, ended before the link starts, costs
     // only what the server sent before that. Kept open and unread, it would fill the socket's buffers.
     const waste = mirror.stats.bytesSent - before - (SIZE - summary.resumedBytes)
-    // Measured: 32 KiB when ended at the first fill; 1.2 MB when left open until the end.
-    expect(waste).toBeLessThan(256 * 1024)
+    // Measured: 32 KiB when ended at the first fill; 1.2 MB when left open until the end. The bound
+    // leaves room for a slow machine's set-up time at the mirror's 1 MiB/s.
+    expect(waste).toBeLessThan(512 * 1024)
     expect(await fileSha256(output)).toBe(sha256Hex(content))
   })
 
