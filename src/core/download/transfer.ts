@@ -15,8 +15,6 @@ import {progressEvent} from './summary.js'
 
 export class Transfer {
   private readonly links: Link[] = []
-  /** Each running link's loop, settled once `finish` has run for it. */
-  private readonly running = new Set<Promise<void>>()
   private readonly spans = new Map<Link, [number, number]>()
   private nextLinkId = 1
   private failure?: unknown
@@ -160,13 +158,10 @@ export class Transfer {
     mirror.links++
     this.links.push(link)
     this.emit({type: 'link-start', link: link.id, mirror: mirror.id, url: mirror.displayUrl, offset: link.position, length: link.remaining, hedge: link.hedge})
-    const running: Promise<void> = runLink(link, this.writer.write, this.spanDone, this.map.pieceLength, this.signal)
-      .then(
-        () => this.finish(link, undefined),
-        (error: unknown) => this.finish(link, error),
-      )
-      .finally(() => this.running.delete(running))
-    this.running.add(running)
+    runLink(link, this.writer.write, this.spanDone, this.map.pieceLength, this.signal).then(
+      () => this.finish(link, undefined),
+      (error: unknown) => this.finish(link, error),
+    )
   }
 
   private readonly spanDone = (link: Link): boolean => {
@@ -255,12 +250,15 @@ export class Transfer {
     })
   }
 
-  /** Cuts every link and waits until their loops have ended (a stuck write gives up after 5 s), without polling. */
+  /** Cuts every link and waits until each has finished (it wakes this loop), giving up on a stuck write after 5 s. */
   private async stopAll(reason: CutReason): Promise<void> {
     for (const link of this.links) link.cut(reason)
-    if (this.running.size === 0) return
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([Promise.allSettled(this.running), new Promise((resolve) => (timer = setTimeout(resolve, 5000)))])
+    let expired = false
+    const timer = setTimeout(() => {
+      expired = true
+      this.wake()
+    }, 5000)
+    while (this.links.length > 0 && !expired) await new Promise<void>((resolve) => (this.wakeUp = resolve))
     clearTimeout(timer)
   }
 }
