@@ -13,10 +13,15 @@ export function parseContentRange(value: string | undefined): {first: number; la
   return {first: Number(match[1]), last: Number(match[2]), total}
 }
 
+/** The body's bytes are the file's: no Content-Encoding, or identity (we ask for identity). */
+export function isIdentityEncoded(headers: HttpResponse['headers']): boolean {
+  return /^(identity)?$/i.test(header(headers, 'content-encoding')?.trim() ?? '')
+}
+
 /** Throws when the body is compressed despite `Accept-Encoding: identity`: its bytes would not be the file's. */
 export function checkIdentityEncoding(response: HttpResponse): void {
-  const encoding = header(response.headers, 'content-encoding')?.trim().toLowerCase()
-  if (encoding && encoding !== 'identity') {
+  if (!isIdentityEncoded(response.headers)) {
+    const encoding = header(response.headers, 'content-encoding')!.trim().toLowerCase()
     throw new TransportError(`${redactUrl(response.url)}: the server sent Content-Encoding "${encoding}" although we asked for identity`, 'EENCODING')
   }
 }

@@ -7,7 +7,7 @@ import {remoteFileName} from '../../core/content-disposition.js'
 import {digestsFromHeaders} from '../../core/digests.js'
 import type {ByteRange, CallOptions, OpenedFile, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
 import {errorForStatus, header} from './http-errors.js'
-import {checkIdentityEncoding, checkRangedResponse, parseContentRange, streamBody} from './http-range.js'
+import {checkIdentityEncoding, checkRangedResponse, isIdentityEncoded, parseContentRange, streamBody} from './http-range.js'
 import {discard, send, type HttpResponse} from './http-request.js'
 import {USER_AGENT} from '../../core/version.js'
 
@@ -66,8 +66,7 @@ export class HttpTransport implements Transport {
     const response = await send(this.agent, url, {method: 'GET', headers: this.headers({range: 'bytes=0-'}), signal: options.signal})
     const failure = response.statusCode === 416 ? undefined : errorForStatus(response.statusCode, response.headers, response.url)
     const range = response.statusCode === 206 ? parseContentRange(header(response.headers, 'content-range')) : undefined
-    const encoding = header(response.headers, 'content-encoding')?.trim() ?? ''
-    const whole = range?.total !== undefined && range.first === 0 && range.last === range.total - 1 && /^(identity)?$/i.test(encoding)
+    const whole = range?.total !== undefined && range.first === 0 && range.last === range.total - 1 && isIdentityEncoded(response.headers)
     if (failure || !whole) {
       discard(response)
       if (failure) throw failure
@@ -137,7 +136,7 @@ function describe(response: HttpResponse): RemoteInfo {
   const contentRange = parseContentRange(header(headers, 'content-range'))
   const length = Number(header(headers, 'content-length'))
   // An encoded body's length is not the file's.
-  const encoded = !/^(identity)?$/i.test(header(headers, 'content-encoding')?.trim() ?? '')
+  const encoded = !isIdentityEncoded(headers)
   const size = response.statusCode === 206 ? contentRange?.total : Number.isFinite(length) && !encoded ? length : undefined
   const modified = Date.parse(header(headers, 'last-modified') ?? '')
   const hops = [...response.redirectHeaders, headers]
