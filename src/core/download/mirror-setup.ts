@@ -105,13 +105,15 @@ export async function setUpMirrors(
   // Filled in as stats settle; a mirror still undefined when the grace ends is late, not failed.
   const settled: Array<PromiseSettledResult<RemoteInfo> | undefined> = entries.map(() => undefined)
   // The first mirror's stat also starts its download where the transport can (Transport.open).
-  const opening = new AbortController()
-  let opened: {body: AsyncIterable<Uint8Array>; setupMs: number} | undefined
+  let first: Awaited<ReturnType<typeof openFirst>> | undefined
   const attempts = entries.map(({url}, index) => {
     const transport = transports.for(url)
     const stat =
       index === 0 && transport.open
-        ? openFirst(transport, url, {signal, opening, waitMs: openWaitMs, statTimeoutMs: STAT_TIMEOUT_MS}).then(({info, body, setupMs}) => ((opened = body && {body, setupMs}), info))
+        ? openFirst(transport, url, {signal, waitMs: openWaitMs, statTimeoutMs: STAT_TIMEOUT_MS}).then((result) => {
+            first = result
+            return result.info
+          })
         : transport.stat(url, {signal: AbortSignal.any([statSignal, late.signal])})
     return stat.then(
       (value): PromiseSettledResult<RemoteInfo> => (settled[index] = {status: 'fulfilled', value}),
@@ -125,7 +127,6 @@ export async function setUpMirrors(
       break
     }
   }
-  if (signal.aborted || primaryIndex < 0) opening.abort()
   if (signal.aborted) throw signal.reason
   if (primaryIndex < 0) throw primaryFailure(settled.map((outcome) => (outcome as PromiseRejectedResult).reason))
   const grace = Math.max(STAT_GRACE_MS, 3 * (Date.now() - started))
@@ -168,9 +169,10 @@ export async function setUpMirrors(
     return mirror
   })
   const primary = mirrors[0]!
-  if (opened && primaryIndex === 0) {
-    primary.opened = {offset: 0, body: opened.body, controller: opening}
-    primary.noteSetup(opened.setupMs)
+  // A first mirror that answered is the primary.
+  if (first?.read) {
+    primary.opened = first.read
+    primary.noteSetup(first.setupMs)
   }
   const name = sanitiseName(set?.target.name || info.name || nameFromUrl(primary.url))
   return {

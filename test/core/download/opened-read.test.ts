@@ -11,7 +11,7 @@ describe('openFirst', () => {
   let mirror: HttpMirror
   let transport: HttpTransport
   const url = () => new URL('f.bin', mirror.url)
-  const options = (waitMs: number) => ({signal: AbortSignal.timeout(10_000), opening: new AbortController(), waitMs, statTimeoutMs: 5000})
+  const options = (waitMs: number) => ({signal: AbortSignal.timeout(10_000), waitMs, statTimeoutMs: 5000})
 
   beforeAll(async () => {
     mirror = await startHttpMirror({files: {'/f.bin': content}})
@@ -27,7 +27,8 @@ describe('openFirst', () => {
     const opened = await openFirst(transport, url(), options(2000))
     expect(opened.info.size).toBe(content.length)
     expect(opened.setupMs).toBeGreaterThanOrEqual(0)
-    expect((await collect(opened.body!)).equals(content)).toBe(true)
+    expect(opened.read?.offset).toBe(0)
+    expect((await collect(opened.read!.body)).equals(content)).toBe(true)
   })
 
   it('replaces a GET that gets no answer within the wait by a plain stat', async () => {
@@ -35,20 +36,19 @@ describe('openFirst', () => {
     mirror.setFaults({stallAfter: 0})
     const started = Date.now()
     const opened = await openFirst(transport, url(), options(300))
-    expect(opened.body).toBeUndefined()
+    expect(opened.read).toBeUndefined()
     expect(opened.info).toMatchObject({size: content.length, acceptsRanges: true})
     expect(Date.now() - started).toBeGreaterThanOrEqual(290)
     expect(Date.now() - started).toBeLessThan(3000)
   })
 
   it('ends the opened request when the link that continues it ends', async () => {
-    const opening = new AbortController()
-    const opened = await openFirst(transport, url(), {...options(2000), opening})
+    const {read} = await openFirst(transport, url(), options(2000))
     const link = new AbortController()
-    const body = continueOpened({offset: 0, body: opened.body!, controller: opening}, link.signal)
+    const body = continueOpened(read!, link.signal)
     const reason = new Error('link cut')
     link.abort(reason)
-    expect(opening.signal.reason).toBe(reason)
+    expect(read!.controller.signal.reason).toBe(reason)
     await expect(collect(body)).rejects.toBe(reason)
   })
 })
