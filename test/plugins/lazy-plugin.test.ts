@@ -2,6 +2,11 @@ import {describe, expect, it} from 'vitest'
 import {lazySource, lazyTransport} from '../../src/plugins/lazy-plugin.js'
 import type {Found, Transport, TransportFactory} from '../../src/plugins/types.js'
 import type {SourceFactory} from '../../src/core/discovery/source-context.js'
+import {builtinTransports} from '../../src/plugins/index.js'
+import {fileTransport} from '../../src/plugins/transports/file.js'
+import {ftpTransport} from '../../src/plugins/transports/ftp.js'
+import {httpTransport} from '../../src/plugins/transports/http.js'
+import {sftpTransport} from '../../src/plugins/transports/sftp.js'
 
 function countingFactory(): {factory: () => Promise<TransportFactory>; loads: () => number; closes: () => number} {
   let loads = 0
@@ -45,6 +50,24 @@ describe('lazyTransport', () => {
     expect(typeof transport.ping).toBe('function')
     await transport.close()
     expect(counting.loads()).toBe(0)
+  })
+})
+
+describe('the built-in registry', () => {
+  it('offers ping and open on each lazy transport exactly when the real one has them', async () => {
+    const real = new Map([httpTransport, ftpTransport, sftpTransport, fileTransport].map((factory) => [factory.name, factory.create({})]))
+    try {
+      for (const factory of builtinTransports) {
+        const lazy = factory.create({})
+        const loaded = real.get(factory.name)!
+        expect({name: factory.name, ping: typeof lazy.ping, open: typeof lazy.open}).toEqual({name: factory.name, ping: typeof loaded.ping, open: typeof loaded.open})
+        await lazy.close()
+      }
+      // Without open, the engine would stat the primary with a HEAD and lose the round trip open saves.
+      expect(typeof real.get('http')!.open).toBe('function')
+    } finally {
+      await Promise.all([...real.values()].map((transport) => transport.close()))
+    }
   })
 })
 
