@@ -109,11 +109,10 @@ async function run(
       (saving = saving.then(async () => {
         if (map.doneCount === saved) return
         // Snapshot first: only pieces whose writes finished before the fsync may be recorded.
-        const count = map.doneCount
-        const done = encodeDone(map.done.slice(), map.deliveredBy.slice())
+        const snapshot = map.snapshot()
         await sink.sync()
-        await writeControl(statePath, controlState(target, mirrors, map, done))
-        saved = count
+        await writeControl(statePath, controlState(target, mirrors, map, encodeDone(snapshot.done, snapshot.deliveredBy)))
+        saved = snapshot.doneCount
       }))
     const timer = setInterval(() => checkpoint().catch((error) => internal.abort(toDiskError(error, statePath))), settings.checkpointMs)
     cleanups.push(async () => clearInterval(timer))

@@ -28,8 +28,8 @@ export function samplePieces(map: PieceMap, perMirror: number | 'all', seed: num
   const byMirror = new Map<number, number[]>()
   const coveredBy = new Map<number, number>()
   for (let piece = 0; piece < map.count; piece++) {
-    if (!map.done[piece]) continue
-    const mirror = map.deliveredBy[piece]!
+    if (!map.isDone(piece)) continue
+    const mirror = map.deliverer(piece)
     if (covered.has(piece)) {
       coveredBy.set(mirror, (coveredBy.get(mirror) ?? 0) + 1)
       continue
@@ -151,7 +151,7 @@ async function comparePiece(
   voters: Voters,
   signal: AbortSignal,
 ): Promise<Outcome> {
-  const deliverer = map.deliveredBy[piece]!
+  const deliverer = map.deliverer(piece)
   // Voters must not have sent any of the bytes on disk; a hedge or a cut can mix two senders.
   const contributors = map.contributors(piece)
   // The voter expected to answer first (fewest reads queued per unit of speed); the primary breaks ties, so it goes first among equals.

@@ -1,7 +1,7 @@
 // Turns chunks from links into positional writes: each byte is written once, at its piece's frontier, and pieces complete when their writes land.
 import type {Link} from './link.js'
 import type {FileSink} from './file-sink.js'
-import {NO_OWNER, type PieceMap} from './piece-map.js'
+import type {PieceMap} from './piece-map.js'
 import type {PieceVerifier} from './piece-verifier.js'
 
 export type PieceWriterHooks = {
@@ -43,16 +43,15 @@ export class PieceWriter {
         const piece = map.pieceAt(position)
         const take = Math.min(data.length - index, map.end(piece) - position)
         const frontier = map.frontier(piece)
-        if (!map.done[piece] && position <= frontier && position + take > frontier) {
+        if (!map.isDone(piece) && position <= frontier && position + take > frontier) {
           const part = data.subarray(index + (frontier - position), index + take)
           if (open?.piece !== piece) {
             flush()
             open = {piece, start: frontier, parts: []}
-            map.pending[piece]!++
-            map.addContributor(piece, mirror)
+            map.beginWrite(piece, mirror)
           }
           open.parts.push(part)
-          map.filled[piece]! += part.length
+          map.claim(piece, part.length)
           this.verifier?.update(piece, part)
         } else flush()
         position += take
@@ -64,24 +63,20 @@ export class PieceWriter {
     const results = await Promise.allSettled(writes)
     for (const [i, result] of results.entries()) {
       const written = touched[i]!
-      map.pending[written]!--
+      const whole = map.endWrite(written)
       if (result.status === 'rejected') failure ??= result.reason
-      else this.settle(written, mirror)
+      else if (whole) this.settle(written, mirror)
     }
     if (failure !== undefined) throw failure
   }
 
+  /** A piece whose bytes are all on disk: done, or discarded when its hash fails. */
   private settle(piece: number, mirror: number): void {
-    const {map} = this
-    if (map.done[piece] || map.pending[piece]! > 0 || map.filled[piece]! < map.lengthOf(piece)) return
     if (this.verifier && !this.verifier.check(piece)) {
-      const contributors = map.contributors(piece)
-      map.reset(piece)
-      map.owner[piece] = NO_OWNER
-      this.hooks.pieceBad(piece, contributors)
+      this.hooks.pieceBad(piece, this.map.discard(piece))
       return
     }
-    map.markDone(piece, map.deliveredBy[piece]! >= 0 ? map.deliveredBy[piece]! : mirror)
+    this.map.markDone(piece, mirror)
     this.hooks.pieceDone(piece, mirror)
   }
 }

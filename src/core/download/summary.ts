@@ -36,7 +36,7 @@ export type FetchSummary = {
 
 export function mirrorSummaries(mirrors: readonly MirrorState[], map: PieceMap | undefined, durationMs: number): MirrorSummary[] {
   const pieces = new Map<number, number>()
-  if (map) for (let piece = 0; piece < map.count; piece++) pieces.set(map.deliveredBy[piece]!, (pieces.get(map.deliveredBy[piece]!) ?? 0) + 1)
+  if (map) for (let piece = 0; piece < map.count; piece++) pieces.set(map.deliverer(piece), (pieces.get(map.deliverer(piece)) ?? 0) + 1)
   return mirrors.map((mirror) => ({
     mirror: mirror.id,
     url: mirror.displayUrl,

@@ -151,7 +151,7 @@ export class Transfer {
       hedgeOf.partner = link
       this.emit({type: 'hedge-start', link: link.id, of: hedgeOf.id, offset: link.position})
     } else {
-      for (let piece = assignment.first; piece < assignment.endPiece; piece++) if (this.map.isFree(piece) || this.map.owner[piece] === stealFrom?.id) this.map.owner[piece] = link.id
+      this.map.take(assignment.first, assignment.endPiece, link.id, stealFrom?.id)
       this.spans.set(link, [assignment.first, assignment.endPiece])
     }
     if (stealFrom) this.emit({type: 'steal', from: stealFrom.id, link: link.id, offset: link.position, length: link.remaining})
@@ -168,8 +168,7 @@ export class Transfer {
     if (link.whole) return this.map.complete
     if (link.end <= link.position) return true
     // Pieces fill in order, so a claimed last piece means the whole span is claimed (by this link or its hedge partner).
-    const last = this.map.pieceAt(link.end - 1)
-    return this.map.filled[last]! >= this.map.lengthOf(last)
+    return this.map.isClaimed(this.map.pieceAt(link.end - 1))
   }
 
   private finish(link: Link, error: unknown): void {

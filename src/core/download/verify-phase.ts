@@ -61,7 +61,7 @@ export function earlyCrossCheck(context: EarlyContext): {poll: () => void; start
   const poll = () => {
     if (running || map.doneBytes < EARLY_CHECK_FRACTION * map.size) return
     const pieces = samplePieces(map, crossCheck, context.seed + 1)
-    const deliverers = pieces.map((piece) => map.deliveredBy[piece]!)
+    const deliverers = pieces.map((piece) => map.deliverer(piece))
     running = comparePieces(pieces, map, context.sink, context.mirrors, context.signal, CROSS_CHECK_WINDOW).then((comparison) => ({pieces, deliverers, comparison}))
     running.catch(() => undefined)
   }
@@ -72,7 +72,7 @@ export function earlyCrossCheck(context: EarlyContext): {poll: () => void; start
 async function stillValid(context: VerifyContext): Promise<EarlyCrossCheck | undefined> {
   const early = await context.early?.catch(() => undefined)
   if (!early) return undefined
-  const unchanged = early.pieces.every((piece, index) => context.map.done[piece] && context.map.deliveredBy[piece] === early.deliverers[index])
+  const unchanged = early.pieces.every((piece, index) => context.map.isDone(piece) && context.map.deliverer(piece) === early.deliverers[index])
   return unchanged ? early : undefined
 }
 

@@ -13,13 +13,16 @@ const mirror = (id: number) => new MirrorState(id, new URL(`http://m${id}.test/f
 /** A link that has run long enough for its own rate to count. */
 const settled = (link: Link) => Object.assign(link, {startedAt: Date.now() - HEDGE_GRACE_MS - 1})
 
+/** Claims the given bytes of each piece, from piece 0. */
+const claimAll = (map: PieceMap, bytes: number[]) => bytes.forEach((count, piece) => map.claim(piece, count))
+
 /** Twenty 100-byte pieces held by one link at 10 bytes/s, halfway through piece 2: 1750 bytes to go. */
 function busySpan(old = true) {
   const map = new PieceMap(20 * 100, 100)
-  map.setOwner(0, 20, 1)
+  map.take(0, 20, 1)
   const link = new Link(1, mirror(1), 250, 2000, false, false)
   link.rate = 10
-  map.filled[2] = 50
+  map.claim(2, 50)
   return {map, link: old ? settled(link) : link}
 }
 
@@ -77,7 +80,7 @@ describe('scheduler', () => {
     expect(slow.end).toBe(400)
     const tail = settled(new Link(2, mirror(1), 1850, 2000, false, false))
     tail.rate = 10
-    map.filled[18] = 50
+    map.claim(18, 50)
     // Only the piece it is writing and one more: the thief may take the last piece.
     expect(nextSpan(map, fast, [tail], 1, limits)).toMatchObject({first: 19, endPiece: 20, stealFrom: tail})
   })
@@ -125,8 +128,8 @@ describe('scheduler', () => {
 
   it('hedges the tail of the slowest link from its current byte when nothing is left to split', () => {
     const map = new PieceMap(4 * 100, 100)
-    map.setOwner(0, 4, 1)
-    map.filled.set([100, 100, 100, 30])
+    map.take(0, 4, 1)
+    claimAll(map, [100, 100, 100, 30])
     const slow = new Link(1, mirror(1), 330, 400, false, false)
     slow.rate = 5
     const fast = mirror(0)
@@ -147,8 +150,8 @@ describe('scheduler', () => {
 
   it('does not hedge a live link from a mirror that still has work of its own, but does a quiet one', () => {
     const map = new PieceMap(4 * 100, 100)
-    map.setOwner(0, 4, 1)
-    map.filled.set([100, 100, 100, 30])
+    map.take(0, 4, 1)
+    claimAll(map, [100, 100, 100, 30])
     const slow = settled(new Link(1, mirror(1), 330, 400, false, false))
     slow.rate = 5
     const busy = mirror(0)
@@ -163,8 +166,8 @@ describe('scheduler', () => {
 
   it('counts the duplicate an idle mirror is already sending before it hedges another link', () => {
     const map = new PieceMap(8 * 100, 100)
-    map.setOwner(0, 8, 1)
-    map.filled.set([100, 100, 100, 30, 100, 100, 100, 30])
+    map.take(0, 8, 1)
+    claimAll(map, [100, 100, 100, 30, 100, 100, 100, 30])
     const [slowA, slowB] = [settled(new Link(1, mirror(1), 330, 400, false, false)), settled(new Link(2, mirror(2), 730, 800, false, false))]
     slowA.rate = 5
     slowB.rate = 4

@@ -32,10 +32,7 @@ describe('verifyDownload with an early cross-check', () => {
   /** Two honest mirrors; every piece on disk came from mirror 0. */
   function setup() {
     const map = new PieceMap(content.length, PIECE)
-    for (let piece = 0; piece < map.count; piece++) {
-      map.addContributor(piece, 0)
-      map.markDone(piece, 0)
-    }
+    for (let piece = 0; piece < map.count; piece++) map.markDone(piece, 0)
     const mirrors = [new MirrorState(0, new URL(`${server.url}f.bin`), transport, 0), new MirrorState(1, new URL(`${server.url}f.bin?second`), transport, 1)]
     const events = collector()
     let refetches = 0
@@ -51,7 +48,7 @@ describe('verifyDownload with an early cross-check', () => {
       // The refetch a real transfer would do: the forgotten pieces come back from mirror 1.
       refetch: async () => {
         refetches++
-        for (let piece = 0; piece < map.count; piece++) if (!map.done[piece]) map.markDone(piece, 1)
+        for (let piece = 0; piece < map.count; piece++) if (!map.isDone(piece)) map.markDone(piece, 1)
       },
       signal: AbortSignal.timeout(20_000),
       early: Promise.resolve(early),
@@ -73,7 +70,6 @@ describe('verifyDownload with an early cross-check', () => {
   it('drops the early verdict when a piece it compared was refetched from another mirror since', async () => {
     const {map, mirrors, context, refetches} = setup()
     map.reset(1)
-    map.addContributor(1, 1)
     map.markDone(1, 1)
     const checks = await verifyDownload(context(caught(0)))
     // Compared afresh: both mirrors serve the same bytes, and nothing is said to have run during the download.
