@@ -1,6 +1,7 @@
 // The library API of mirrorkit: the stages as functions, and the types of the pipe format.
 export * from './core/model.js'
 export * from './core/errors.js'
+export {ExitCode, ERROR_CODES, type ErrorCode, type ExitCodeValue, type ErrorCodeEntry} from './core/error-codes.js'
 export {redactUrl} from './core/redact.js'
 export {TransportSet} from './core/transports.js'
 export type * from './plugins/types.js'

@@ -1,6 +1,7 @@
 // The base of every command: --json, --verbose, one AbortSignal for SIGINT/SIGTERM, and errors as one line with an exit code.
 import {Command, Flags, Errors, type Interfaces} from '@oclif/core'
-import {AbortedError, ExitCode, MirrorError, UsageError} from '../core/errors.js'
+import {AbortedError, MirrorError, UsageError} from '../core/errors.js'
+import {ExitCode, isErrorCode} from '../core/error-codes.js'
 import {redactText} from '../core/redact.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -90,8 +91,6 @@ export function toMirrorError(error: unknown, signal?: AbortSignal): MirrorError
     return new UsageError(firstLine.replace(/^\s*(Error:\s*)?/, '').trim(), 'EUSAGE', error)
   }
   const message = error instanceof Error ? error.message : String(error)
-  return new MirrorError(message, typeof oclifError?.code === 'string' ? oclifError.code : 'EINTERNAL', {
-    exitCode: ExitCode.internal,
-    cause: error,
-  })
+  // A foreign code (a Node ENOENT that escaped its mapping) is not a promise we keep: it is a bug, and says so.
+  return new MirrorError(message, isErrorCode(oclifError?.code) ? oclifError.code : 'EINTERNAL', {cause: error})
 }

@@ -9,7 +9,7 @@ import {sizeFlag} from '../cli/size-flag.js'
 import {renderVerifyTable} from '../cli/verify-table.js'
 import type {DemoResult} from '../core/demo/run-demo.js'
 import type {DemoMirror} from '../core/demo/demo-mirrors.js'
-import {ExitCode} from '../core/errors.js'
+import {ExitCode} from '../core/error-codes.js'
 import type {PipelineEvent} from '../core/pipeline.js'
 import {formatBytes, formatRate} from '../core/units.js'
 

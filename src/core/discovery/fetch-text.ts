@@ -1,6 +1,6 @@
 // Fetches a small text document (metalink, list, result page) through our transports, or reads a local file, within a byte limit.
 import {open} from 'node:fs/promises'
-import {MirrorError, ExitCode, UsageError} from '../errors.js'
+import {MirrorError, UsageError} from '../errors.js'
 import type {TransportSet} from '../transports.js'
 
 export type FetchTextOptions = {signal: AbortSignal; maxBytes: number}
@@ -11,7 +11,7 @@ export function isUrlLike(location: string): boolean {
 }
 
 function tooLarge(location: string, maxBytes: number): MirrorError {
-  return new MirrorError(`${location} is larger than ${maxBytes} bytes`, 'ETOOLARGE', {exitCode: ExitCode.usage})
+  return new MirrorError(`${location} is larger than ${maxBytes} bytes`, 'ETOOLARGE')
 }
 
 /**
@@ -38,6 +38,7 @@ async function readLocalText(path: string, options: FetchTextOptions): Promise<s
     handle = await open(path, 'r')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
+    // A missing file is ENOTFOUND, as a 404 for a remote list is.
     throw new UsageError(`cannot read ${path}: ${code}`, code === 'ENOENT' ? 'ENOTFOUND' : 'EINPUT', error)
   }
   try {

@@ -1,5 +1,6 @@
 // One connection loop: reads a span from one mirror and hands each chunk to the piece writer until the span ends.
-import {ExitCode, MirrorError, TransportError} from '../errors.js'
+import {MirrorError, TransportError} from '../errors.js'
+import {ExitCode} from '../error-codes.js'
 import type {CutReason} from './events.js'
 import type {MirrorState} from './mirror-state.js'
 import {continueOpened, type OpenedRead} from './opened-read.js'

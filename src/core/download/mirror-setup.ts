@@ -155,8 +155,8 @@ export async function setUpMirrors(
         emit({type: 'mirror-benched', mirror: mirror.id, url: mirror.displayUrl, code: error.code, seconds})
       } else {
         mirror.status = 'rejected'
-        mirror.reason = `stat failed: ${error?.code ?? 'ERROR'} ${error?.message ?? ''}`.trim()
-        mirror.lastError = {code: error?.code ?? 'ERROR', message: String(error?.message ?? error)}
+        mirror.reason = `stat failed: ${error?.code ?? 'EINTERNAL'} ${error?.message ?? ''}`.trim()
+        mirror.lastError = {code: error?.code ?? 'EINTERNAL', message: String(error?.message ?? error)}
       }
     } else {
       const mismatch = applyStat(mirror, outcome.value, info.size)

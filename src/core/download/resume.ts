@@ -1,6 +1,6 @@
 // Decides whether an existing `.part` can be resumed from its control file, and builds the state to save.
 import {stat} from 'node:fs/promises'
-import {ExitCode, MirrorError} from '../errors.js'
+import {MirrorError} from '../errors.js'
 import {readControl, removeControl, type ControlState} from './control-file.js'
 import type {TargetInfo} from './mirror-setup.js'
 import type {MirrorState} from './mirror-state.js'
@@ -35,7 +35,6 @@ export async function loadResumeState(statePath: string, part: string, target: T
     throw new MirrorError(
       `${target.name} changed on the primary since the partial download (${differences.join(', ')}); run again with --restart to start over`,
       'EEXISTS_CHANGED',
-      {exitCode: ExitCode.usage},
     )
   }
   // Another piece length (another --piece-size) cannot reuse the saved pieces.

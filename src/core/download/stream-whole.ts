@@ -1,5 +1,6 @@
 // Downloads a file of unknown size as one stream from one mirror (no ranges are possible without a length).
 import {IntegrityError, MirrorError, NoMirrorError} from '../errors.js'
+import {ExitCode} from '../error-codes.js'
 import {hashFile, strongest} from '../hashing.js'
 import type {Checksum} from '../model.js'
 import type {FetchEvent} from './events.js'
@@ -27,8 +28,8 @@ export async function streamWhole(mirrors: readonly MirrorState[], part: string,
         if (signal.aborted) throw error
         lastError = error
         const failure = error instanceof MirrorError ? error : undefined
-        emit({type: 'link-error', link: attempt + 1, mirror: mirror.id, url: mirror.displayUrl, code: failure?.code ?? 'ERROR', message: String((error as Error)?.message), offset})
-        if (failure?.exitCode === 6) throw failure
+        emit({type: 'link-error', link: attempt + 1, mirror: mirror.id, url: mirror.displayUrl, code: failure?.code ?? 'EINTERNAL', message: String((error as Error)?.message), offset})
+        if (failure?.exitCode === ExitCode.disk) throw failure
         if (!failure?.retryable) break
       } finally {
         await sink.close()

@@ -1,5 +1,6 @@
 // The download phase: keeps links running on the best mirrors until every piece is done, reacting to cuts, errors and user drops.
 import {TransportError, type MirrorError} from '../errors.js'
+import {ExitCode} from '../error-codes.js'
 import type {FetchEvent, CutReason} from './events.js'
 import {decideCuts, sampleRates} from './link-monitor.js'
 import {asMirrorError, endsMirror, noMirrorError, recheckChanged} from './mirror-failures.js'
@@ -224,7 +225,7 @@ export class Transfer {
     const failure = asMirrorError(error)
     this.emit({type: 'link-error', link: link.id, mirror: mirror.id, url: mirror.displayUrl, code: failure.code, message: failure.message, offset: link.position})
     mirror.lastFailure = failure
-    if (failure.exitCode === 6) this.failure ??= failure
+    if (failure.exitCode === ExitCode.disk) this.failure ??= failure
     else if (failure.code === 'ERANGE_UNSUPPORTED') mirror.wholeOnly = true
     else if (failure.code === 'ECHANGED') this.recheck(mirror, failure)
     else if (endsMirror(failure)) this.quarantine(mirror, failure.code, failure.message)

@@ -2,7 +2,7 @@
 import {open, stat} from 'node:fs/promises'
 import {fileURLToPath} from 'node:url'
 import {sanitiseFileName} from '../../core/content-disposition.js'
-import {DiskError, ExitCode, TransportError, UsageError, type MirrorError} from '../../core/errors.js'
+import {DiskError, TransportError, UsageError, type MirrorError} from '../../core/errors.js'
 import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory} from '../types.js'
 
 /** Large reads: a local disk is fast, and each await is a point where an abort is noticed. */
@@ -18,7 +18,7 @@ export class FileTransport implements Transport {
     const info = await stat(path).catch((error: unknown) => {
       throw fileError(error, url)
     })
-    if (!info.isFile()) throw new TransportError(`${url.href}: not a regular file`, 'ENOTFOUND', {exitCode: ExitCode.noMirror})
+    if (!info.isFile()) throw new TransportError(`${url.href}: not a regular file`, 'ENOTFOUND')
     return {
       size: info.size,
       name: sanitiseFileName(path.slice(path.lastIndexOf('/') + 1)),
@@ -86,7 +86,7 @@ function toPath(url: URL): string {
 function fileError(error: unknown, url: URL): MirrorError {
   const code = (error as {code?: string}).code ?? ''
   if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
-    return new TransportError(`${url.href}: no such file`, 'ENOTFOUND', {exitCode: ExitCode.noMirror, cause: error})
+    return new TransportError(`${url.href}: no such file`, 'ENOTFOUND', {cause: error})
   }
   if (code === 'EACCES' || code === 'EPERM') return new DiskError(`${url.href}: permission denied`, 'EACCES', error)
   return new DiskError(`${url.href}: ${(error as Error).message}`, 'EDISK', error)

@@ -1,6 +1,6 @@
 // Turns basic-ftp replies and socket failures into mirrorkit's stable error codes.
 import {FTPError} from 'basic-ftp'
-import {ExitCode, MirrorError, TransportError} from '../../core/errors.js'
+import {MirrorError, TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
 import {SOCKET_CODES} from './socket-codes.js'
 
@@ -14,7 +14,7 @@ function isTlsFailure(code: string | undefined, message: string): boolean {
 
 /** The "no such file" error (exit 3), for a "550" reply and for a path a listing shows missing or as a directory. */
 export function ftpNotFound(url: URL, during: string, why: string, cause?: unknown): TransportError {
-  return new TransportError(`ftp ${during} ${redactUrl(url)}: no such file (${why})`, 'ENOTFOUND', {exitCode: ExitCode.noMirror, cause})
+  return new TransportError(`ftp ${during} ${redactUrl(url)}: no such file (${why})`, 'ENOTFOUND', {cause})
 }
 
 /** A MirrorError for `error`; `during` names the step ("stat", "read") for the message. */

@@ -1,5 +1,5 @@
 // Turns HTTP statuses and undici/Node network failures into MirrorErrors with our stable codes.
-import {ExitCode, TransportError, type MirrorError} from '../../core/errors.js'
+import {TransportError, type MirrorError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
 
 type Headers = Record<string, string | string[] | undefined>
@@ -24,7 +24,7 @@ export function errorForStatus(status: number, headers: Headers, url: URL): Mirr
   if (status >= 200 && status < 300) return undefined
   const where = redactUrl(url)
   if (status === 404 || status === 410) {
-    return new TransportError(`${where}: not found (HTTP ${status})`, 'ENOTFOUND', {exitCode: ExitCode.noMirror})
+    return new TransportError(`${where}: not found (HTTP ${status})`, 'ENOTFOUND')
   }
   if (status === 401 || status === 403) return new TransportError(`${where}: access denied (HTTP ${status})`, 'EAUTH')
   if (status === 429 || status === 503) {
@@ -78,7 +78,7 @@ export function errorForFailure(error: unknown, url: URL, duringBody = false): M
     case 'ENETUNREACH':
     case 'ENETDOWN':
     case 'EHOSTDOWN':
-      return new TransportError(`${where}: unreachable (${code})`, code, {retryable: true, cause: error})
+      return new TransportError(`${where}: unreachable (${code})`, 'EUNREACHABLE', {cause: error})
     default:
       return new TransportError(`${where}: ${detail}`, 'EHTTP', {retryable: true, cause: error})
   }

@@ -1,6 +1,6 @@
 // Turns ssh2 connection errors and SFTP status codes into mirrorkit's stable error codes.
 import ssh2 from 'ssh2'
-import {ExitCode, MirrorError, TransportError} from '../../core/errors.js'
+import {MirrorError, TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
 import {SOCKET_CODES} from './socket-codes.js'
 
@@ -16,7 +16,7 @@ export function sftpError(error: unknown, url: URL, during: string): MirrorError
   const message = String(failure?.message ?? error)
   if (typeof failure?.code === 'number') {
     if (failure.code === STATUS_CODE.NO_SUCH_FILE) {
-      return new TransportError(`${where}: no such file`, 'ENOTFOUND', {exitCode: ExitCode.noMirror, cause: error})
+      return new TransportError(`${where}: no such file`, 'ENOTFOUND', {cause: error})
     }
     if (failure.code === STATUS_CODE.PERMISSION_DENIED) return new TransportError(`${where}: permission denied`, 'EAUTH', {cause: error})
     return new TransportError(`${where}: ${message}`, 'ESFTP', {retryable: false, cause: error})
