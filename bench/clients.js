@@ -4,46 +4,67 @@ import path from 'node:path'
 import {projectDirectory} from './paths.js'
 
 /**
- * Each client turns (urls, output file) into [command, args]. Only flags that make the runs comparable
- * (quiet output, overwrite, no renaming) are added to the "defaults" rows.
+ * Each client turns (urls, output file, the test CA for HTTPS mirrors) into [command, args]. Only flags
+ * that make the runs comparable (quiet output, overwrite, no renaming) are added to the "defaults"
+ * rows. `protocols` are what the client can be given here: aria2c speaks SFTP only with a password,
+ * and the benchmark's sshd takes keys only.
  */
 export const clients = {
   // Run as an installed command runs (its shebang sets Node's heap flags), not as `node bin/run.cjs`.
   mirrorkit: {
     label: 'mirrorkit',
     command: path.join(projectDirectory, 'bin', 'run.cjs'),
-    args: ({urls, output, extra = []}) => ['fetch', ...urls, '-o', output, ...extra],
+    protocols: ['http', 'https', 'ftp', 'sftp'],
+    args: ({urls, output, extra = [], caFile}) => ['fetch', ...urls, '-o', output, ...mirrorkitCa(caFile), ...extra],
+    environment: mirrorkitEnvironment,
   },
   /** Without the end-of-download cross-check (re-reading sample pieces from a second mirror): the transfer alone. */
   mirrorkitNoCheck: {
     label: 'mirrorkit --cross-check 0',
     command: path.join(projectDirectory, 'bin', 'run.cjs'),
-    args: ({urls, output, extra = []}) => ['fetch', ...urls, '-o', output, '--cross-check', '0', ...extra],
+    protocols: ['http', 'https', 'ftp', 'sftp'],
+    args: ({urls, output, extra = [], caFile}) => ['fetch', ...urls, '-o', output, '--cross-check', '0', ...mirrorkitCa(caFile), ...extra],
+    environment: mirrorkitEnvironment,
   },
   aria2Tuned: {
     label: 'aria2c -s16 -x4 -k1M',
     command: 'aria2c',
-    args: ({urls, output}) => [...aria2Common(output), '-s16', '-x4', '-k1M', '--file-allocation=none', ...urls],
+    protocols: ['http', 'https', 'ftp'],
+    args: ({urls, output, caFile, extra = []}) => [...aria2Common(output, caFile), '-s16', '-x4', '-k1M', '--file-allocation=none', ...extra, ...urls],
   },
   aria2Defaults: {
     label: 'aria2c (defaults)',
     command: 'aria2c',
-    args: ({urls, output}) => [...aria2Common(output), ...urls],
+    protocols: ['http', 'https', 'ftp'],
+    args: ({urls, output, caFile, extra = []}) => [...aria2Common(output, caFile), ...extra, ...urls],
   },
   axel: {
     label: 'axel -n 16',
     command: 'axel',
+    protocols: ['http', 'https', 'ftp'],
+    // axel has no CA option; OpenSSL reads SSL_CERT_FILE (see environment).
     args: ({urls, output}) => ['-q', '-n', '16', '-o', output, ...urls],
+    environment: ({caFile}) => (caFile ? {SSL_CERT_FILE: caFile} : {}),
   },
   curl: {
     label: 'curl -o',
     command: 'curl',
-    args: ({urls, output}) => ['-sS', '--fail', '-o', output, urls[0]],
+    protocols: ['http', 'https', 'ftp', 'sftp'],
+    args: ({urls, output, caFile}) => ['-sS', '--fail', ...(caFile ? ['--cacert', caFile] : []), '-o', output, urls[0]],
   },
 }
 
-function aria2Common(output) {
+/** mirrorkit trusts the test CA through Node's NODE_EXTRA_CA_CERTS (see environment). */
+function mirrorkitCa() {
+  return []
+}
+function mirrorkitEnvironment({caFile}) {
+  return caFile ? {NODE_EXTRA_CA_CERTS: caFile} : {}
+}
+
+function aria2Common(output, caFile) {
   return [
+    ...(caFile ? [`--ca-certificate=${caFile}`] : []),
     '-d', path.dirname(output), '-o', path.basename(output),
     '--allow-overwrite=true', '--auto-file-renaming=false',
     '--console-log-level=warn', '--summary-interval=0', '--download-result=hide',

@@ -1,12 +1,12 @@
-// Starts a scenario's fault timers either when the client is spawned or when the first body byte leaves any mirror.
+// Starts a scenario's fault timers when the client is spawned (what a user waits for), or optionally when the first body byte leaves any mirror.
 
 /** Often enough that "3 s after the first byte" is accurate to a few tens of milliseconds. */
 const POLL_MS = 25
 
 /**
- * Fires each event `event.at` seconds after the clock starts. With `clock` 'first-byte' the clock
- * starts when any mirror has sent body bytes, so a client's start-up time does not decide whether
- * it ever sees the fault. Returns {cancel(), firstByteAt()}; times are performance.now() values.
+ * Fires each event `event.at` seconds after the clock starts: the client's spawn, or with `clock`
+ * 'first-byte' the moment any mirror has sent body data (`mirror.hasSentData()`), which leaves the
+ * client's start-up out of the fault's timing. Returns {cancel(), firstByteAt()}; times are performance.now() values.
  */
 export function scheduleFaults({events, clock, mirrors, fire}) {
   const timers = []
@@ -26,8 +26,8 @@ export function scheduleFaults({events, clock, mirrors, fire}) {
       if (polling || cancelled || firstByteAt !== undefined) return
       polling = true
       try {
-        const stats = await Promise.all(mirrors.map((mirror) => mirror.stats()))
-        if (!cancelled && firstByteAt === undefined && stats.some((each) => each.bytesSent > 0)) {
+        const sent = await Promise.all(mirrors.map((mirror) => mirror.hasSentData()))
+        if (!cancelled && firstByteAt === undefined && sent.some(Boolean)) {
           firstByteAt = performance.now()
           clearInterval(poller)
           arm()

@@ -32,6 +32,8 @@ export function mirrorkitPhases(stderr, spawnedAt, exitedAt) {
     hedges: events.filter((event) => event.type === 'hedge-start').length,
     cuts: countBy(events.filter((event) => event.type === 'link-cut'), (event) => event.reason),
     errors: countBy(events.filter((event) => event.type === 'link-error'), (event) => event.code),
+    linksPerMirror: countBy(events.filter((event) => event.type === 'link-start'), (event) => event.mirror),
+    quarantined: events.filter((event) => event.type === 'mirror-quarantined').map((event) => event.mirror),
   }
 }
 

@@ -20,12 +20,22 @@ function columns(scenario) {
   const phases = ['mirrorkit start/transfer/checks/exit s', (row) => renderPhases(row.phases)]
   // With --repeat, each row is the client's median run; the spread is of the measure the median is taken on.
   const spread = (name, digits) => [`runs (${name} range)`, (row) => (row.runs > 1 && row.spread ? `${row.runs} (${fixed(row.spread[0], digits)}-${fixed(row.spread[1], digits)})` : '')]
-  if (scenario === 'unshaped') return [...common, ['MB/CPU s', (row) => fixed(row.megabytesPerCpuSecond, 0)], spread('CPU s', 2), phases]
-  const label = scenario === 'caps' ? 'of caps' : 'of ideal'
-  const faulted = scenario === 'caps' ? [] : [['ideal s', (row) => fixed(row.idealSeconds)], ['fault at s', (row) => fixed(row.faultAt)]]
+  if (scenario.startsWith('unshaped')) return [...common, ['MB/CPU s', (row) => fixed(row.megabytesPerCpuSecond, 0)], spread('CPU s', 2), phases]
+  const capped = ['caps', 'caps-https', 'caps-rtt', 'mixed'].includes(scenario)
+  const label = capped ? 'of caps' : 'of ideal'
+  const faulted = capped ? [] : [['ideal s', (row) => fixed(row.idealSeconds)], ['fault at s', (row) => fixed(row.faultAt)]]
   // The servers' view: first request received to last byte sent, without the client's start-up.
-  const transfer = [['transfer s', (row) => fixed(row.transferSeconds)], ...(scenario === 'caps' ? [['of caps in transfer', (row) => fixed(row.transferFraction, 3)]] : [])]
-  return [...common, ...faulted, [label, (row) => fixed(row.fraction, 3)], ...transfer, ['bytes per mirror %', (row) => sharePercent(row)], spread(label, 3), phases]
+  const transfer = [['transfer s', (row) => fixed(row.transferSeconds)], ...(capped ? [['of caps in transfer', (row) => fixed(row.transferFraction, 3)]] : [])]
+  // What the servers saw: requests (and TCP connections) per mirror; what tc saw: packets its FIFOs dropped.
+  const servers = [
+    ['requests (conns) per mirror', (row) => (row.requestsPerMirror ?? []).map((requests, index) => (requests === undefined ? '-' : `${requests}(${row.connectionsPerMirror?.[index] ?? '-'})`)).join('/')],
+    ['drops', (row) => (row.droppedPerMirror ?? []).map((value) => value ?? '-').join('/')],
+  ]
+  const engine = [
+    ['mk links/cuts', (row) => (row.phases ? `${row.phases.links}/${Object.values(row.phases.cuts).reduce((sum, count) => sum + count, 0)}` : '')],
+    ...(scenario === 'spread' ? [['culprit named', (row) => (row.culpritNamed === undefined ? '' : row.culpritNamed ? 'yes' : 'NO')]] : []),
+  ]
+  return [...common, ...faulted, [label, (row) => fixed(row.fraction, 3)], ...transfer, ['bytes per mirror %', (row) => sharePercent(row)], ...servers, spread(label, 3), ...engine, phases]
 }
 
 function renderPhases(phases) {
@@ -46,7 +56,7 @@ export function renderTable(scenario, result) {
   const lines = [spec.map(([title]) => title), ...result.rows.map((row) => spec.map(([, cell]) => String(cell(row))))]
   const widths = spec.map((_, index) => Math.max(...lines.map((line) => line[index].length)))
   const format = (line) => line.map((cell, index) => (index === 0 ? cell.padEnd(widths[index]) : cell.padStart(widths[index]))).join('  ')
-  const ideal = result.idealSeconds === undefined ? (result.faultClock ? `, faults timed from the ${result.faultClock === 'spawn' ? 'spawn' : 'first byte'}` : '') : `, ideal ${fixed(result.idealSeconds)} s`
+  const ideal = result.faultClock ? `, faults timed from the ${result.faultClock === 'spawn' ? 'spawn' : 'first byte'}` : ''
   return [`${scenario}${ideal}`, format(lines[0]), ...lines.slice(1).map(format)].join('\n')
 }
 

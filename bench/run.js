@@ -8,16 +8,16 @@ import {parseOptions} from './options.js'
 import {projectDirectory} from './paths.js'
 import {renderTable, renderTargets, writeSummary} from './report.js'
 import {mirrorkitStartup} from './startup.js'
-import * as caps from './scenarios/caps.js'
-import * as faults from './scenarios/faults.js'
+import {daemonsInstalled} from './daemons.js'
+import {runShaped, shapedScenarios} from './scenarios/shaped.js'
 import * as unshaped from './scenarios/unshaped.js'
+import {tcAvailable} from './shaper-tc.js'
 import {checkTargets} from './targets.js'
 
 const scenarios = {
-  caps: {description: caps.description, run: caps.run},
-  degrade: {description: faults.degradeDescription, run: faults.runDegrade},
-  stall: {description: faults.stallDescription, run: faults.runStall},
+  ...Object.fromEntries(Object.entries(shapedScenarios).map(([name, scenario]) => [name, {description: scenario.description, run: (context) => runShaped(context, name)}])),
   unshaped: {description: unshaped.description, run: unshaped.run},
+  'unshaped-https': {description: unshaped.httpsDescription, run: unshaped.runHttps},
 }
 
 const options = parseOptions(process.argv.slice(2))
@@ -34,9 +34,28 @@ for (const name of Object.keys(clients)) {
   else log(`${name} is not available and is skipped (${name.startsWith('mirrorkit') ? 'build with npx tsc -p tsconfig.json' : 'apt-get install -y aria2 axel curl'})`)
 }
 
-// Loaded only for --shaper tc, so the default run needs no root and no `ip`.
+// With root, kernel HTB shapes real daemons; without it the caps fall back to the Node mirrors' token buckets.
+const notes = []
+const note = (message) => {
+  notes.push(message)
+  log(message)
+}
+if (options.shaper === undefined) options.shaper = tcAvailable() ? 'tc' : 'server'
+if (options.shaper === 'tc' && !tcAvailable()) {
+  log('--shaper tc needs root, `ip` and `tc`')
+  process.exit(1)
+}
+const daemons = daemonsInstalled()
+if (options.servers === 'daemons') {
+  const missing = Object.entries(daemons).filter(([, installed]) => !installed).map(([protocol]) => protocol)
+  if (missing.length > 0) note(`no real server for ${missing.join(', ')} (test/interop/install.sh installs nginx, vsftpd, sshd): HTTP falls back to Node mirrors, the other protocols' scenarios fail`)
+  if (options.shaper === 'server') note('no root for tc: the caps are the Node mirrors\' token buckets (a fair share per connection), not real daemons behind one shared queue')
+} else {
+  note('--servers node: the project\'s own Node mirrors serve every row')
+}
 const shaper = options.shaper === 'tc' ? (await import('./shaper-tc.js')).createShaper() : undefined
-const context = {options, available, shaper, log}
+const context = {options, available, shaper, servers: options.servers, daemons, log}
+log(`servers: ${options.servers}; caps: ${shaper ? 'tc HTB (one class and one FIFO per server) in a private namespace' : 'server-side token buckets'}; faults timed from the ${options.faultClock === 'spawn' ? 'client\'s spawn' : 'first body byte'}`)
 const startedAt = new Date()
 const loadAverageAtStart = loadavg()
 log(`load average ${loadAverageAtStart.map((value) => value.toFixed(2)).join(' ')} on ${cpus().length} CPUs (other work on the machine skews CPU-bound rows)`)
@@ -46,20 +65,28 @@ if (startup) process.stdout.write(`mirrorkit fetch --help: ${startup.wallSeconds
 try {
   for (const name of options.scenarios) {
     log(`scenario ${name}: ${scenarios[name].description}`)
-    results[name] = await scenarios[name].run(context)
-    process.stdout.write(`\n${renderTable(name, results[name])}\n`)
+    try {
+      results[name] = await scenarios[name].run(context)
+      process.stdout.write(`\n${renderTable(name, results[name])}\n`)
+    } catch (error) {
+      note(`scenario ${name} failed: ${error.message}`)
+    }
   }
 } finally {
   await stopAll()
 }
 const targets = checkTargets(results)
 process.stdout.write(`\n${renderTargets(targets)}\n`)
+if (notes.length > 0) process.stdout.write(`\nnotes\n${notes.map((each) => `  ${each}`).join('\n')}\n`)
 const file = await writeSummary({
   startedAt: startedAt.toISOString(),
   finishedAt: new Date().toISOString(),
   options,
   machine: {cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadAverageAtStart, loadAverageAtEnd: loadavg()},
   clients: Object.fromEntries(available),
+  servers: options.servers,
+  shaper: options.shaper,
+  notes,
   mirrorkitStartup: startup,
   results,
   targets,

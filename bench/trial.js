@@ -6,44 +6,44 @@ import {clients} from './clients.js'
 import {fileSha256} from './content-file.js'
 import {scheduleFaults} from './fault-clock.js'
 import {measure} from './measure.js'
+import {startMirrorSet} from './mirror-set.js'
 import {mirrorkitPhases} from './phases.js'
-import {startMirrors} from './mirrors.js'
 import {downloadDirectory, eventsDirectory} from './paths.js'
 
 /** Side files the clients leave next to their output (aria2 control file, axel state, mirrorkit part and control files). */
 const SIDE_SUFFIXES = ['', '.aria2', '.st', '.part', '.mirrorkit']
 
 /**
- * Runs `clientName` against one mirror per entry of `caps` (bytes/s; undefined = uncapped).
- * `events` are [{at: seconds, mirror: index, action: 'degrade' | 'stall', factor}], timed from the
- * client's spawn or from the first body byte any mirror sends (`faultClock`).
- * With a tc `shaper`, caps are enforced by the kernel instead of by the mirrors.
+ * Runs `clientName` against one mirror per entry of `mirrors` ([{protocol, cap, copy}]; `caps`, bytes/s
+ * or undefined, is short for plain HTTP mirrors). `events` are [{at: seconds, mirror: index, action:
+ * 'degrade' | 'stall', factor}], timed from the client's spawn or from the first body byte any mirror
+ * sends (`faultClock`). A client is given only the mirrors whose protocol it speaks here.
  */
-export async function runTrial({clientName, content, caps, events = [], faultClock = 'first-byte', shaper, timeoutMs, keep, extra}) {
+export async function runTrial({clientName, content, caps, mirrors, events = [], faultClock = 'spawn', context, timeoutMs, extra}) {
   const client = clients[clientName]
-  const serverCaps = shaper ? caps.map(() => undefined) : caps
-  const set = await startMirrors({file: content.path, caps: serverCaps, namespace: shaper?.namespace})
+  const specs = mirrors ?? caps.map((cap) => ({protocol: 'http', cap}))
+  const used = specs.map((spec) => client.protocols.includes(spec.protocol))
+  const set = await startMirrorSet({specs, content, context})
   const output = path.join(downloadDirectory, `${clientName}-${path.basename(content.path)}`)
   await mkdir(downloadDirectory, {recursive: true})
   await removeOutputs(output)
   const applied = []
   try {
-    if (shaper) {
-      shaper.reset()
-      set.mirrors.forEach((mirror, index) => caps[index] && shaper.shapePort(mirror.port, caps[index]))
-    }
     const loadBefore = loadavg()[0]
     let faults
     // JSON progress events cost little and tell where mirrorkit's time went.
     const isMirrorkit = clientName.startsWith('mirrorkit')
-    const progressArguments = isMirrorkit ? ['--progress', 'json'] : []
+    const progressArguments = isMirrorkit ? ['--progress', 'json', ...set.clientArguments] : []
+    const urls = set.urls.filter((_, index) => used[index])
+    const clientOptions = {urls, output, caFile: set.caFile, extra: [...progressArguments, ...(extra ?? [])]}
     const result = await measure({
       command: client.command,
-      args: client.args({urls: set.urls, output, extra: [...progressArguments, ...(extra ?? [])]}),
-      namespace: shaper?.namespace,
+      args: client.args(clientOptions),
+      environment: client.environment?.(clientOptions),
+      namespace: context.shaper?.namespace,
       timeoutMs,
       onStart: (startedAt) => {
-        faults = scheduleFaults({events, clock: faultClock, mirrors: set.mirrors, fire: (event) => applyEvent({event, set, caps, shaper, startedAt, applied})})
+        faults = scheduleFaults({events, clock: faultClock, mirrors: set.mirrors, fire: (event) => applyEvent({event, set, specs, startedAt, applied})})
         return {cancel: faults.cancel, startedAt}
       },
     })
@@ -51,14 +51,21 @@ export async function runTrial({clientName, content, caps, events = [], faultClo
     const eventsFile = isMirrorkit ? await saveEvents(clientName, content, result.stderr) : undefined
     const sha256 = result.exitCode === 0 && !result.timedOut ? await fileSha256(output).catch(() => undefined) : undefined
     const serverStats = await Promise.all(set.mirrors.map((mirror) => mirror.stats().catch(() => undefined)))
+    // A stopped server writes its log only once it runs again.
+    const counters = set.mirrors.map((mirror) => mirror.counters())
     // Under tc the servers' own counts include bytes still queued in socket buffers when a client hung up.
-    const bytesPerMirror = shaper ? set.mirrors.map((mirror) => shaper.sentBytes(mirror.port)) : serverStats.map((stats) => stats?.bytesSent)
+    const bytesPerMirror = set.mirrors.map((_, index) => counters[index]?.bytes ?? serverStats[index]?.bytesSent)
     return {
       client: clientName,
       label: client.label,
       ...result,
       verified: sha256 === content.sha256,
+      servers: set.kinds,
+      mirrorsUsed: used,
       bytesPerMirror,
+      requestsPerMirror: serverStats.map((stats) => stats?.requests),
+      connectionsPerMirror: serverStats.map((stats) => stats?.connections),
+      droppedPerMirror: counters.map((each) => each?.dropped),
       faultsApplied: applied,
       firstByteSeconds: firstByteAt === undefined ? undefined : (firstByteAt - result.startedAt) / 1000,
       transferSeconds: transferWindow(serverStats),
@@ -73,21 +80,18 @@ export async function runTrial({clientName, content, caps, events = [], faultClo
     }
   } finally {
     await set.stop()
-    if (shaper) shaper.reset()
-    if (!keep) {
+    if (!context.options.keep) {
       await removeOutputs(output)
       await rmdir(downloadDirectory).catch(() => undefined)
     }
   }
 }
 
-async function applyEvent({event, set, caps, shaper, startedAt, applied}) {
+async function applyEvent({event, set, specs, startedAt, applied}) {
   const mirror = set.mirrors[event.mirror]
-  const cap = caps[event.mirror]
   try {
-    if (event.action === 'degrade' && shaper) shaper.setRate(mirror.port, cap * event.factor)
-    else if (event.action === 'degrade') await mirror.setFaults({bandwidth: cap * event.factor})
-    else if (event.action === 'stall') await mirror.setFaults({bandwidth: shaper ? undefined : cap, stallAfter: 0})
+    if (event.action === 'degrade') await mirror.degrade(specs[event.mirror].cap * event.factor)
+    else if (event.action === 'stall') await mirror.stall()
     applied.push({...event, appliedAt: (performance.now() - startedAt) / 1000})
   } catch (error) {
     applied.push({...event, error: error.message})

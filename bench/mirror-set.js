@@ -1,0 +1,79 @@
+// Starts one trial's mirrors (real daemons by default, Node mirrors where a daemon is missing), shapes them, and gives the trial one way to fault and count each.
+import path from 'node:path'
+import {startDaemon} from './daemons.js'
+import {startMirror} from './mirrors.js'
+import {copyRoot} from './wrong-copies.js'
+
+/** Body bytes through a class before "the first byte was sent": more than handshakes and response headers. */
+const FIRST_DATA_BYTES = 64 * 1024
+
+/**
+ * `specs` are [{protocol: 'http'|'https'|'ftp'|'sftp', cap: bytes/s or undefined, copy: 'good'|'short'|'spread'}].
+ * `context` gives servers ('daemons' or 'node'), the tc shaper (or none: caps by the Node mirrors'
+ * token buckets) and what is installed. Returns {mirrors, urls, clientArguments, caFile, stop()}.
+ */
+export async function startMirrorSet({specs, content, context}) {
+  const {shaper} = context
+  const fileName = path.basename(content.path)
+  const mirrors = await Promise.all(
+    specs.map(async (spec) => {
+      const root = await copyRoot(content, spec.copy ?? 'good')
+      const useDaemon = context.servers === 'daemons' && context.daemons[spec.protocol] && (shaper || spec.cap === undefined)
+      if (useDaemon) return daemonMirror(await startDaemon({protocol: spec.protocol, root, fileName, namespace: shaper?.namespace}), spec, shaper)
+      if (spec.protocol !== 'http') throw new Error(`no ${spec.protocol} server: ${spec.protocol === 'https' ? 'nginx and openssl' : spec.protocol === 'ftp' ? 'vsftpd' : 'sshd'} needed`)
+      const file = path.join(root, fileName)
+      return nodeMirror(await startMirror({file, bandwidth: shaper ? undefined : spec.cap, namespace: shaper?.namespace}), spec, shaper)
+    }),
+  )
+  try {
+    if (shaper) {
+      shaper.reset()
+      mirrors.forEach((mirror, index) => specs[index].cap && shaper.shapePorts(mirror.ports, specs[index].cap))
+    }
+  } catch (error) {
+    await Promise.all(mirrors.map((mirror) => mirror.stop()))
+    throw error
+  }
+  return {
+    mirrors,
+    urls: mirrors.map((mirror) => mirror.url),
+    clientArguments: [...new Set(mirrors.flatMap((mirror) => mirror.clientArguments))],
+    caFile: mirrors.find((mirror) => mirror.caFile)?.caFile,
+    kinds: mirrors.map((mirror) => mirror.kind),
+    async stop() {
+      await Promise.all(mirrors.map((mirror) => mirror.stop()))
+      if (shaper) shaper.reset()
+    },
+  }
+}
+
+function daemonMirror(daemon, spec, shaper) {
+  return {
+    kind: daemon.daemon,
+    url: daemon.url,
+    ports: daemon.ports,
+    clientArguments: daemon.clientArguments,
+    caFile: daemon.caFile,
+    stats: daemon.stats,
+    degrade: async (rate) => shaper.setRate(daemon.port, rate),
+    stall: async () => daemon.pause(),
+    counters: () => (shaper && spec.cap ? shaper.counters(daemon.port) : undefined),
+    hasSentData: async () => (shaper?.sentBytes(daemon.port) ?? 0) > FIRST_DATA_BYTES || ((await daemon.stats()).bytesSent ?? 0) > 0,
+    stop: daemon.stop,
+  }
+}
+
+function nodeMirror(mirror, spec, shaper) {
+  return {
+    kind: 'node',
+    url: mirror.url,
+    ports: [mirror.port],
+    clientArguments: [],
+    stats: mirror.stats,
+    degrade: async (rate) => (shaper ? shaper.setRate(mirror.port, rate) : mirror.setFaults({bandwidth: rate})),
+    stall: async () => mirror.setFaults({bandwidth: shaper ? undefined : spec.cap, stallAfter: 0}),
+    counters: () => (shaper && spec.cap ? shaper.counters(mirror.port) : undefined),
+    hasSentData: async () => (await mirror.stats()).bytesSent > 0,
+    stop: mirror.stop,
+  }
+}
