@@ -20,7 +20,11 @@ function tooLarge(location: string, maxBytes: number): MirrorError {
  */
 export async function fetchText(transports: TransportSet, location: string, options: FetchTextOptions): Promise<string> {
   if (!isUrlLike(location)) return readLocalText(location, options)
-  const url = new URL(location)
+  return (await fetchBytes(transports, new URL(location), options)).toString('utf8')
+}
+
+/** The document's bytes as served (a binary signature must not pass through a text decoder), within `maxBytes`. */
+export async function fetchBytes(transports: TransportSet, url: URL, options: FetchTextOptions): Promise<Buffer> {
   const chunks: Uint8Array[] = []
   let total = 0
   for await (const chunk of transports.for(url).read(url, undefined, {signal: options.signal})) {
@@ -28,7 +32,7 @@ export async function fetchText(transports: TransportSet, location: string, opti
     if (total > options.maxBytes) throw tooLarge(url.href, options.maxBytes)
     chunks.push(chunk)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks)
 }
 
 async function readLocalText(path: string, options: FetchTextOptions): Promise<string> {

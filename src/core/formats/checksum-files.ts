@@ -36,6 +36,17 @@ export function checksumsFor(text: string, name: string): Checksum[] {
     .map(({algorithm, hex}) => ({algorithm, hex}))
 }
 
+/**
+ * The checksums a checksum file gives for `name`: a "<file>.sha256"-style neighbour often holds just
+ * the hex (its algorithm told by its length), or names the file by another path; SUMS files list many.
+ */
+export function checksumsInFile(text: string, name: string): Checksum[] {
+  const bare = /^\s*([0-9a-fA-F]+)\s*$/.exec(text)
+  const algorithm = bare ? algorithmForHexLength(bare[1]!) : undefined
+  if (bare && algorithm) return [{algorithm, hex: bare[1]!.toLowerCase()}]
+  return checksumsFor(text, name)
+}
+
 /** Writes GNU-format lines, which both `sha256sum -c` and our reader accept. */
 export function writeChecksumFile(lines: readonly ChecksumLine[]): string {
   return lines.map((line) => `${line.hex}  ${line.name}\n`).join('')

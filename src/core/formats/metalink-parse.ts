@@ -52,6 +52,16 @@ export function parseMetalink(text: string, limits: MetalinkLimits = DEFAULT_MET
   return {version, files, warnings}
 }
 
+/** The file of the document named `name` (or with that last segment), or the only one; the first when no name is asked. */
+export function metalinkFileFor(document: MetalinkDocument, name: string | undefined): MetalinkFile | undefined {
+  if (!name) return document.files[0]
+  return (
+    document.files.find((file) => file.name === name) ??
+    document.files.find((file) => file.name.split('/').pop() === name) ??
+    (document.files.length === 1 ? document.files[0] : undefined)
+  )
+}
+
 function sizeOf(text: string): {size?: number} {
   const trimmed = text.trim()
   if (!/^\d{1,16}$/.test(trimmed)) return {}

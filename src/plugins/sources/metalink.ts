@@ -1,24 +1,14 @@
 // The metalink source: reads Metalink v4/v3 documents (--metalink, or the argument) and reports their file's facts and URLs.
 import {MirrorError} from '../../core/errors.js'
-import {parseMetalink, type MetalinkDocument, type MetalinkFile} from '../../core/formats/metalink-parse.js'
+import {metalinkFileFor, parseMetalink, type MetalinkDocument} from '../../core/formats/metalink-parse.js'
 import type {SourceContext, SourceFactory} from '../../core/discovery/source-context.js'
 import {redactText} from '../../core/redact.js'
 import type {Found, Query} from '../types.js'
 
-/** The file of the document that the query is about: same name (or same last segment), or the only one. */
-function pickFile(document: MetalinkDocument, query: Query): MetalinkFile | undefined {
-  if (!query.name) return document.files[0]
-  return (
-    document.files.find((file) => file.name === query.name) ??
-    document.files.find((file) => file.name.split('/').pop() === query.name) ??
-    (document.files.length === 1 ? document.files[0] : undefined)
-  )
-}
-
 /** Facts, URLs and warnings from one parsed document. */
 export function* foundFromMetalink(document: MetalinkDocument, query: Query, origin: string): Generator<Found> {
   for (const warning of document.warnings) yield {kind: 'warning', code: warning.code, message: `${origin}: ${warning.message}`}
-  const file = pickFile(document, query)
+  const file = metalinkFileFor(document, query.name)
   if (!file) {
     if (document.files.length > 0) yield {kind: 'warning', code: 'ENOTFOUND', message: `${origin}: no file named ${JSON.stringify(query.name)}`}
     return

@@ -1,6 +1,6 @@
 // The neighbours source: files published next to the primary (<url>.meta4, .metalink, .sha256, .sha512, SHA256SUMS, SHA512SUMS).
 import {MirrorError} from '../../core/errors.js'
-import {checksumsFor} from '../../core/formats/checksum-files.js'
+import {checksumsInFile} from '../../core/formats/checksum-files.js'
 import {parseMetalink} from '../../core/formats/metalink-parse.js'
 import type {SourceContext, SourceFactory} from '../../core/discovery/source-context.js'
 import type {Found, Query} from '../types.js'
@@ -32,11 +32,7 @@ async function* fromMetalinkNeighbour(context: SourceContext, url: string, query
 async function* fromChecksumNeighbour(context: SourceContext, url: string, name: string, signal: AbortSignal): AsyncGenerator<Found> {
   const text = await tryFetch(context, url, signal, CHECKSUM_LIMIT)
   if (text === undefined) return
-  // A "<file>.sha256" often holds just the hex, or names the file by another path.
-  const bare = /^\s*([0-9a-fA-F]{64}|[0-9a-fA-F]{128})\s*$/.exec(text)
-  const checksums = bare
-    ? [{algorithm: bare[1]!.length === 64 ? ('sha256' as const) : ('sha512' as const), hex: bare[1]!.toLowerCase()}]
-    : checksumsFor(text, name)
+  const checksums = checksumsInFile(text, name)
   if (checksums.length > 0) yield {kind: 'target', target: {checksums}}
 }
 
