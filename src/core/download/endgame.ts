@@ -12,13 +12,13 @@ const IDLE_HEDGE_FACTOR = 1.5
 const DEFAULT_SETUP_SECONDS = 0.5
 
 function setupSeconds(mirror: MirrorState): number {
-  return mirror.setupMs === undefined ? DEFAULT_SETUP_SECONDS : mirror.setupMs / 1000
+  return mirror.speed.setupMs === undefined ? DEFAULT_SETUP_SECONDS : mirror.speed.setupMs / 1000
 }
 
 /** A link's speed: its own once it has run for the grace period, before that its mirror's per-link speed. */
 function expectedRate(link: Link, now: number): number | undefined {
   if (now - link.startedAt >= HEDGE_GRACE_MS && link.rate > 0) return link.rate
-  return link.mirror.linkRate > 0 ? link.mirror.linkRate : undefined
+  return link.mirror.speed.linkRate > 0 ? link.mirror.speed.linkRate : undefined
 }
 
 /**
@@ -31,7 +31,7 @@ function expectedRate(link: Link, now: number): number | undefined {
  * `backlog` is its own work, without duplicates. Undefined while the mirror's speed is unknown.
  */
 function thiefOutlook(mirror: MirrorState, links: readonly Link[]): {capacity: number; ready: number; backlog: number} | undefined {
-  const capacity = mirror.links > 0 ? busyCapacity(mirror) : Math.max(mirror.linkRate, mirror.soloRate)
+  const capacity = mirror.links > 0 ? busyCapacity(mirror) : Math.max(mirror.speed.linkRate, mirror.speed.soloRate)
   if (!(capacity > 0)) return undefined
   let backlog = 0
   let hedging = 0
@@ -50,7 +50,7 @@ function thiefOutlook(mirror: MirrorState, links: readonly Link[]): {capacity: n
  * could have done.)
  */
 function busyCapacity(mirror: MirrorState): number {
-  return mirror.throughput > 0 ? mirror.throughput : mirror.rate > 0 ? mirror.rate : mirror.linkRate
+  return mirror.speed.throughput > 0 ? mirror.speed.throughput : mirror.speed.rate > 0 ? mirror.speed.rate : mirror.speed.linkRate
 }
 
 /** Seconds until all links together would finish what they hold, at their mirrors' speeds. */
@@ -64,7 +64,7 @@ function horizon(links: readonly Link[]): number {
     rates.set(link.mirror, (rates.get(link.mirror) ?? 0) + link.rate)
   }
   let rate = 0
-  for (const [mirror, sum] of rates) rate += mirror.throughput > 0 ? mirror.throughput : sum
+  for (const [mirror, sum] of rates) rate += mirror.speed.throughput > 0 ? mirror.speed.throughput : sum
   return rate > 0 ? remaining / rate : Infinity
 }
 

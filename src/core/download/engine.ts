@@ -43,9 +43,9 @@ export function startFetch(options: FetchOptions, hooks: FetchHooks = {}): Runni
     for (const mirror of matching) {
       if (action === 'drop') {
         if (transfer) transfer.drop(mirror)
-        else if (mirror.status === 'active') mirror.status = 'dropped'
+        else mirror.drop()
       } else if (transfer) transfer.restore(mirror)
-      else if (mirror.status === 'dropped') mirror.status = 'active'
+      else mirror.restore()
     }
     return matching.length
   }

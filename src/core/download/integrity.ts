@@ -155,7 +155,7 @@ async function comparePiece(
   // Voters must not have sent any of the bytes on disk; a hedge or a cut can mix two senders.
   const contributors = map.contributors(piece)
   // The voter expected to answer first (fewest reads queued per unit of speed); the primary breaks ties, so it goes first among equals.
-  const wait = (mirror: MirrorState) => ((voters.busy.get(mirror) ?? 0) + 1) / Math.max(mirror.linkRate, 1)
+  const wait = (mirror: MirrorState) => ((voters.busy.get(mirror) ?? 0) + 1) / Math.max(mirror.speed.linkRate, 1)
   const candidates = () =>
     usable
       .filter((mirror) => !contributors.includes(mirror.id) && !voters.failed.has(mirror))

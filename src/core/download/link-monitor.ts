@@ -2,6 +2,7 @@
 import type {CutReason} from './events.js'
 import type {Link} from './link.js'
 import type {MirrorState} from './mirror-state.js'
+import {smooth} from './mirror-speed.js'
 
 export type MonitorRules = {
   stallTimeoutMs: number
@@ -19,15 +20,6 @@ export type MonitorRules = {
  * holds its partner, no other mirror may hedge that partner.
  */
 export const HEDGE_QUIET_MS = 2000
-
-/** Rates react within about a second but ignore one late chunk. */
-const SMOOTHING_MS = 1000
-
-export function smooth(previous: number, sample: number, elapsedMs: number, first: boolean): number {
-  if (first) return sample
-  const weight = 1 - Math.exp(-elapsedMs / SMOOTHING_MS)
-  return previous + weight * (sample - previous)
-}
 
 function median(values: number[]): number {
   if (values.length === 0) return 0
@@ -49,23 +41,7 @@ export function sampleRates(links: readonly Link[], mirrors: readonly MirrorStat
     rates.push(link.rate)
     perMirror.set(link.mirror, rates)
   }
-  for (const mirror of mirrors) {
-    const rates = perMirror.get(mirror)
-    mirror.rate = rates ? rates.reduce((sum, rate) => sum + rate, 0) : 0
-    if (rates) mirror.linkRate = mirror.rate / rates.length
-    sampleThroughput(mirror, rates?.length ?? 0, elapsedMs)
-  }
-}
-
-/** The mirror's own rate, counted only over intervals it was sending from start to end (so idle time and ramp-up do not dilute it). */
-function sampleThroughput(mirror: MirrorState, active: number, elapsedMs: number): void {
-  const sample = ((mirror.bytes - mirror.sampledBytes) * 1000) / Math.max(1, elapsedMs)
-  if (active > 0 && mirror.sampledLinks > 0) {
-    mirror.throughput = smooth(mirror.throughput, sample, elapsedMs, mirror.throughput === 0)
-    if (active === 1 && mirror.sampledLinks === 1) mirror.soloRate = smooth(mirror.soloRate, sample, elapsedMs, mirror.soloRate === 0)
-  }
-  mirror.sampledBytes = mirror.bytes
-  mirror.sampledLinks = active
+  for (const mirror of mirrors) mirror.speed.sample(perMirror.get(mirror) ?? [], mirror.bytes, elapsedMs)
 }
 
 /** The links to cut now, with why. */
@@ -93,7 +69,7 @@ export function decideCuts(links: readonly Link[], mirrors: readonly MirrorState
           mirror.isUsableAt(now, rules.maxTries) &&
           !mirror.wholeOnly &&
           mirror.links < rules.perMirror &&
-          mirror.linkRate * rules.relativeSpeed > link.rate,
+          mirror.speed.linkRate * rules.relativeSpeed > link.rate,
       )
       if (better) cuts.push({link, reason: 'relative'})
     }

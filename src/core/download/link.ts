@@ -100,7 +100,7 @@ export async function runLink(link: Link, write: ChunkWriter, spanDone: (link: L
         if (link.firstByteAt === undefined) {
           link.firstByteAt = now
           // An opened read's first bytes were already waiting: its request's time was noted at the stat.
-          if (!link.opened) mirror.noteSetup(now - link.startedAt)
+          if (!link.opened) mirror.speed.noteSetup(now - link.startedAt)
         }
         link.lastByteAt = now
         const room = link.end - link.position
@@ -114,7 +114,7 @@ export async function runLink(link: Link, write: ChunkWriter, spanDone: (link: L
           batchBytes += data.length
           link.position += data.length
           link.bytes += data.length
-          mirror.bytes += data.length
+          mirror.received(data.length)
           const pieceEnds = link.position % pieceLength === 0
           if (batchBytes >= BATCH_BYTES || pieceEnds || now - batchSince >= BATCH_MS || link.position >= link.end) await flush()
         }

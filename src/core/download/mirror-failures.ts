@@ -34,17 +34,17 @@ export function noMirrorError(mirrors: readonly MirrorState[]): MirrorError {
  * Resolves to the quarantine reason, or undefined when the mirror is kept (whole-only).
  */
 export async function recheckChanged(mirror: MirrorState, failure: MirrorError, size: number, parent: AbortSignal): Promise<string | undefined> {
-  mirror.benchedUntil = Number.MAX_SAFE_INTEGER
+  mirror.holdForRecheck()
   try {
     const info = await mirror.transport.stat(mirror.url, {signal: AbortSignal.any([parent, AbortSignal.timeout(10_000)])})
     if (info.size === size && (info.etag ?? '') === (mirror.etag ?? '')) {
-      mirror.wholeOnly = true
+      mirror.markWholeOnly()
       return undefined
     }
     return `${failure.message} (now size ${info.size ?? 'unknown'}, etag ${info.etag ?? 'none'})`
   } catch {
     return failure.message
   } finally {
-    mirror.benchedUntil = 0
+    mirror.recheckDone()
   }
 }

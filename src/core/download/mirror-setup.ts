@@ -144,26 +144,21 @@ export async function setUpMirrors(
     const outcome = outcomes[index]
     if (outcome === undefined) {
       // Not a failure: stated again as the transfer starts, and used once it answers.
-      mirror.unverified = true
+      mirror.needsStat()
     } else if (outcome.status === 'rejected') {
       const error = outcome.reason as MirrorError
       if (error instanceof MirrorError && error.retryable) {
         // Busy (503), reset or slow right now is not "unusable for the whole run": bench it and stat it again later.
-        mirror.unverified = true
-        mirror.lastFailure = error
+        mirror.needsStat()
+        mirror.noteFailure(error)
         const seconds = mirror.bench(Date.now(), error.code, error.message, error.retryAfter)
         emit({type: 'mirror-benched', mirror: mirror.id, url: mirror.displayUrl, code: error.code, seconds})
       } else {
-        mirror.status = 'rejected'
-        mirror.reason = `stat failed: ${error?.code ?? 'EINTERNAL'} ${error?.message ?? ''}`.trim()
-        mirror.lastError = {code: error?.code ?? 'EINTERNAL', message: String(error?.message ?? error)}
+        mirror.reject(`stat failed: ${error?.code ?? 'EINTERNAL'} ${error?.message ?? ''}`.trim(), {code: error?.code ?? 'EINTERNAL', message: String(error?.message ?? error)})
       }
     } else {
-      const mismatch = applyStat(mirror, outcome.value, info.size)
-      if (mismatch) {
-        mirror.status = 'rejected'
-        mirror.reason = mismatch
-      }
+      const mismatch = mirror.stated(outcome.value, info.size)
+      if (mismatch) mirror.reject(mismatch)
     }
     if (mirror.status === 'rejected') emit({type: 'mirror-rejected', mirror: mirror.id, url: mirror.displayUrl, reason: mirror.reason!})
     return mirror
@@ -171,23 +166,14 @@ export async function setUpMirrors(
   const primary = mirrors[0]!
   // A first mirror that answered is the primary.
   if (first?.read) {
-    primary.opened = first.read
-    primary.noteSetup(first.setupMs)
+    primary.holdOpened(first.read)
+    primary.speed.noteSetup(first.setupMs)
   }
   const name = sanitiseName(set?.target.name || info.name || nameFromUrl(primary.url))
   return {
     mirrors,
     target: {name, ...(info.size === undefined ? {} : {size: info.size}), ...(info.etag ? {etag: info.etag} : {}), ...(info.modifiedAt ? {modifiedAt: info.modifiedAt} : {}), primary},
   }
-}
-
-/** Copies a mirror's validators from its stat; returns why it cannot serve the target (another size), if so. */
-export function applyStat(mirror: MirrorState, remote: RemoteInfo, size: number | undefined): string | undefined {
-  mirror.size = remote.size
-  mirror.etag = remote.etag
-  mirror.modifiedAt = remote.modifiedAt
-  mirror.wholeOnly = !remote.acceptsRanges
-  return remote.size === size ? undefined : `size ${remote.size ?? 'unknown'} differs from the primary's ${size ?? 'unknown'}`
 }
 
 function primaryFailure(errors: unknown[]): MirrorError {

@@ -1,61 +1,40 @@
 // Per-mirror health during a download: usable, benched with back-off, quarantined, dropped by the user, or rejected.
-import type {Transport} from '../../plugins/types.js'
+import type {RemoteInfo, Transport} from '../../plugins/types.js'
 import type {MirrorError} from '../errors.js'
 import type {Suspicion} from './blame.js'
 import {redactUrl} from '../redact.js'
+import {MirrorSpeed} from './mirror-speed.js'
 import type {OpenedRead} from './opened-read.js'
 
 export type MirrorStatus = 'active' | 'quarantined' | 'dropped' | 'rejected'
 
 const BACKOFF_BASE_MS = 500
 const BACKOFF_MAX_MS = 30_000
-/** Weight of the newest time-to-first-byte sample. */
-const SETUP_WEIGHT = 0.3
+/** After a slow cut, other mirrors are preferred for this long. */
+const COOLDOWN_MS = 5000
 
+/** Each field has one writer, a method named for the event; every reader sees a getter. */
 export class MirrorState {
-  status: MirrorStatus = 'active'
-  /** Why the mirror is quarantined or rejected. */
-  reason?: string
-  /** Only a whole stream from offset 0 (no ranges). */
-  wholeOnly = false
-  /** Its first stat failed with a retryable error: benched, and stated again before any link uses it. */
-  unverified = false
-  benchedUntil = 0
-  /** After a slow cut, other mirrors are preferred until then. */
-  cooldownUntil = 0
-  consecutiveFailures = 0
-  faults = 0
-  cuts = 0
-  /** Bad pieces it sent together with other mirrors, when the culprit was unclear. */
-  suspicions: Suspicion[] = []
-  /** It sent bytes that failed a hash on its own: it explains any bad piece it had a part in. */
-  provenLiar = false
-  links = 0
-  bytes = 0
-  /** Sum of its links' smoothed rates, updated by the monitor. */
-  rate = 0
-  /** Its links' smoothed rate per link at the last sample, to predict a new link's speed. */
-  linkRate = 0
-  /**
-   * Smoothed bytes per second of the whole mirror, from its own byte count over intervals in which it
-   * had links from start to end. Unlike the sum of its links' rates, it does not drop while a new link
-   * ramps up or when a link ends, so it is what the endgame counts on as the mirror's capacity.
-   */
-  throughput = 0
-  /** The same, over intervals in which one link had the mirror to itself: what one new link may get once it is idle. */
-  soloRate = 0
-  /** Byte count and active links at the previous sample (link-monitor.ts). */
-  sampledBytes = 0
-  sampledLinks = 0
-  /** Smoothed milliseconds from a request to its first byte: what a new link costs before it moves data. */
-  setupMs: number | undefined
-  /** A read from `offset` that the stat already started (Transport.open), for this mirror's first link. */
-  opened?: OpenedRead
-  lastError?: {code: string; message: string}
-  lastFailure?: MirrorError
-  etag?: string
-  modifiedAt?: Date
-  size?: number
+  #status: MirrorStatus = 'active'
+  #reason?: string
+  #wholeOnly = false
+  #unverified = false
+  #benchedUntil = 0
+  #cooldownUntil = 0
+  #consecutiveFailures = 0
+  #faults = 0
+  #cuts = 0
+  readonly #suspicions: Suspicion[] = []
+  #provenLiar = false
+  #links = 0
+  #bytes = 0
+  #opened?: OpenedRead
+  #lastError?: {code: string; message: string}
+  #lastFailure?: MirrorError
+  #etag?: string
+  #modifiedAt?: Date
+  #size?: number
+  readonly speed: MirrorSpeed
   readonly url: URL
   readonly displayUrl: string
 
@@ -70,42 +49,193 @@ export class MirrorState {
   ) {
     this.url = url
     this.displayUrl = redactUrl(url)
-    // rank's single-stream probe is the best guess of a link's speed until links measure it.
-    this.linkRate = rankedRate ?? 0
+    this.speed = new MirrorSpeed(rankedRate)
   }
 
+  get status(): MirrorStatus {
+    return this.#status
+  }
+  /** Why the mirror is quarantined or rejected. */
+  get reason(): string | undefined {
+    return this.#reason
+  }
+  /** Only a whole stream from offset 0 (no ranges). */
+  get wholeOnly(): boolean {
+    return this.#wholeOnly
+  }
+  /** Its first stat did not answer in time or failed with a retryable error: stated again before any link uses it. */
+  get unverified(): boolean {
+    return this.#unverified
+  }
+  get benchedUntil(): number {
+    return this.#benchedUntil
+  }
+  get cooldownUntil(): number {
+    return this.#cooldownUntil
+  }
+  get consecutiveFailures(): number {
+    return this.#consecutiveFailures
+  }
+  get faults(): number {
+    return this.#faults
+  }
+  get cuts(): number {
+    return this.#cuts
+  }
+  /** Bad pieces it sent together with other mirrors, when the culprit was unclear. */
+  get suspicions(): readonly Suspicion[] {
+    return this.#suspicions
+  }
+  /** It sent bytes that failed a hash on its own: it explains any bad piece it had a part in. */
+  get provenLiar(): boolean {
+    return this.#provenLiar
+  }
+  get links(): number {
+    return this.#links
+  }
+  get bytes(): number {
+    return this.#bytes
+  }
+  /** A read from `offset` that the stat already started (Transport.open), for this mirror's first link. */
+  get opened(): OpenedRead | undefined {
+    return this.#opened
+  }
+  get lastError(): {code: string; message: string} | undefined {
+    return this.#lastError
+  }
+  get lastFailure(): MirrorError | undefined {
+    return this.#lastFailure
+  }
+  get etag(): string | undefined {
+    return this.#etag
+  }
+  get modifiedAt(): Date | undefined {
+    return this.#modifiedAt
+  }
+  get size(): number | undefined {
+    return this.#size
+  }
   get host(): string {
     return this.url.host
   }
 
   /** Usable now (not benched) or later (benched, tries left). */
   isAlive(maxTries: number): boolean {
-    return this.status === 'active' && this.consecutiveFailures < maxTries
+    return this.#status === 'active' && this.#consecutiveFailures < maxTries
   }
 
   isUsableAt(now: number, maxTries: number): boolean {
-    return this.isAlive(maxTries) && this.benchedUntil <= now
+    return this.isAlive(maxTries) && this.#benchedUntil <= now
+  }
+
+  /** Copies the validators of a stat (which also clears `unverified`); returns why it cannot serve the target (another size), if so. */
+  stated(remote: RemoteInfo, targetSize: number | undefined): string | undefined {
+    this.#unverified = false
+    this.#size = remote.size
+    this.#etag = remote.etag
+    this.#modifiedAt = remote.modifiedAt
+    this.#wholeOnly = !remote.acceptsRanges
+    return remote.size === targetSize ? undefined : `size ${remote.size ?? 'unknown'} differs from the primary's ${targetSize ?? 'unknown'}`
+  }
+
+  /** No stat has confirmed it yet: it is stated again before any link uses it. */
+  needsStat(): void {
+    this.#unverified = true
+  }
+
+  /** It refuses ranges (or a recheck found so): it can only serve one whole stream from offset 0. */
+  markWholeOnly(): void {
+    this.#wholeOnly = true
+  }
+
+  linkStarted(): void {
+    this.#links++
+  }
+
+  linkEnded(): void {
+    this.#links--
+  }
+
+  received(bytes: number): void {
+    this.#bytes += bytes
+  }
+
+  /** A link moved data: its failures so far are forgiven. */
+  succeeded(): void {
+    this.#consecutiveFailures = 0
+  }
+
+  /** Keeps the error that explains the mirror's last failure, for the run's final error. */
+  noteFailure(failure: MirrorError): void {
+    this.#lastFailure = failure
   }
 
   /** Benches after a retryable failure; returns the seconds of the wait. */
   bench(now: number, code: string, message: string, retryAfterSeconds?: number): number {
-    this.faults++
-    this.consecutiveFailures++
-    this.lastError = {code, message}
-    const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.consecutiveFailures - 1))
+    this.#faults++
+    this.#consecutiveFailures++
+    this.#lastError = {code, message}
+    const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.#consecutiveFailures - 1))
     const wait = retryAfterSeconds === undefined ? backoff : Math.min(BACKOFF_MAX_MS * 4, retryAfterSeconds * 1000)
-    this.benchedUntil = now + wait
+    this.#benchedUntil = now + wait
     return wait / 1000
   }
 
-  quarantine(code: string, reason: string): void {
-    this.faults++
-    if (code === 'EINTEGRITY') this.provenLiar = true
-    this.lastError ??= {code, message: reason}
-    if (this.status === 'active') {
-      this.status = 'quarantined'
-      this.reason = reason
-    }
+  /** A link of it was cut for being slow: counted, and other mirrors are preferred for a while. */
+  coolDown(now: number): void {
+    this.#cuts++
+    this.#cooldownUntil = now + COOLDOWN_MS
+  }
+
+  /** Keeps links off it while a fresh stat decides whether it changed (recheckDone ends that). */
+  holdForRecheck(): void {
+    this.#benchedUntil = Number.MAX_SAFE_INTEGER
+  }
+
+  recheckDone(): void {
+    this.#benchedUntil = 0
+  }
+
+  /** Ends its use in this run (an active or dropped mirror); returns false, changing nothing, otherwise. */
+  quarantine(code: string, reason: string): boolean {
+    if (this.#status !== 'active' && this.#status !== 'dropped') return false
+    this.#faults++
+    if (code === 'EINTEGRITY') this.#provenLiar = true
+    this.#lastError ??= {code, message: reason}
+    this.#status = 'quarantined'
+    this.#reason = reason
+    return true
+  }
+
+  /** It sent part of a bad piece whose culprit is unclear, with `partners` sending the rest. */
+  suspect(piece: number, partners: number[]): void {
+    this.#suspicions.push({piece, partners})
+  }
+
+  /** Kept out by the user (or while the end checks test a hypothesis); returns false when it was not active. */
+  drop(): boolean {
+    if (this.#status !== 'active') return false
+    this.#status = 'dropped'
+    return true
+  }
+
+  /** Undoes `drop`; returns false when it was not dropped. */
+  restore(): boolean {
+    if (this.#status !== 'dropped') return false
+    this.#status = 'active'
+    return true
+  }
+
+  /** It cannot serve the target at all (its stat failed or disagrees). */
+  reject(reason: string, lastError?: {code: string; message: string}): void {
+    this.#status = 'rejected'
+    this.#reason = reason
+    if (lastError) this.#lastError = lastError
+  }
+
+  /** Keeps the read its stat opened, for its first link. */
+  holdOpened(read: OpenedRead): void {
+    this.#opened = read
   }
 
   /**
@@ -113,8 +243,8 @@ export class MirrorState {
    * read left waiting holds a connection and the bytes the server already sent.
    */
   takeOpened(offset: number): OpenedRead | undefined {
-    const opened = this.opened
-    this.opened = undefined
+    const opened = this.#opened
+    this.#opened = undefined
     if (opened?.offset === offset) return opened
     opened?.controller.abort(new Error('the opened read was not needed'))
     return undefined
@@ -124,20 +254,11 @@ export class MirrorState {
     this.takeOpened(-1)
   }
 
-  /** Records one request's time to first byte. */
-  noteSetup(milliseconds: number): void {
-    this.setupMs = this.setupMs === undefined ? milliseconds : this.setupMs + SETUP_WEIGHT * (milliseconds - this.setupMs)
-  }
-
-  succeeded(): void {
-    this.consecutiveFailures = 0
-  }
-
   /** A short state word for summaries and the live view. */
   get stateLabel(): string {
-    if (this.status !== 'active') return this.status
-    if (this.benchedUntil > Date.now()) return 'benched'
-    return this.wholeOnly ? 'whole-only' : 'active'
+    if (this.#status !== 'active') return this.#status
+    if (this.#benchedUntil > Date.now()) return 'benched'
+    return this.#wholeOnly ? 'whole-only' : 'active'
   }
 
   /** True when `text` names this mirror: its URL (with or without credentials) or its host. */

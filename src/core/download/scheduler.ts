@@ -29,7 +29,7 @@ export function mirrorsWithRoom(mirrors: readonly MirrorState[], now: number, li
   // a busy fast mirror will pick up the remainder when one of its links frees up.
   const othersAlive = mirrors.some((mirror) => mirror.cooldownUntil <= now && !mirror.wholeOnly && mirror.isAlive(limits.maxTries))
   const pool = fresh.length > 0 || othersAlive ? fresh : open
-  return pool.sort((a, b) => Number(b.opened !== undefined) - Number(a.opened !== undefined) || a.links - b.links || b.linkRate - a.linkRate || a.order - b.order)
+  return pool.sort((a, b) => Number(b.opened !== undefined) - Number(a.opened !== undefined) || a.links - b.links || b.speed.linkRate - a.speed.linkRate || a.order - b.order)
 }
 
 /** The next job for a link on `mirror`, or undefined when nothing is worth a request. */

@@ -20,7 +20,7 @@ export async function streamWhole(mirrors: readonly MirrorState[], part: string,
         for await (const chunk of mirror.transport.read(mirror.url, undefined, {signal})) {
           await sink.write(chunk, offset)
           offset += chunk.length
-          mirror.bytes += chunk.length
+          mirror.received(chunk.length)
         }
         await sink.sync()
         return offset

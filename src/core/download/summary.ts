@@ -67,7 +67,7 @@ export function renderSummary(summary: FetchSummary): string {
 
 /** A snapshot for progress views: bytes claimed, total rate, ETA and each mirror's state. */
 export function progressEvent(map: PieceMap, mirrors: readonly MirrorState[]): Extract<FetchEvent, {type: 'progress'}> {
-  const rate = mirrors.reduce((sum, mirror) => sum + mirror.rate, 0)
+  const rate = mirrors.reduce((sum, mirror) => sum + mirror.speed.rate, 0)
   const bytes = map.claimedBytes
   return {
     type: 'progress',
@@ -75,6 +75,6 @@ export function progressEvent(map: PieceMap, mirrors: readonly MirrorState[]): E
     size: map.size,
     rate,
     ...(rate > 0 ? {eta: (map.size - bytes) / rate} : {}),
-    mirrors: mirrors.map((mirror) => ({mirror: mirror.id, url: mirror.displayUrl, links: mirror.links, rate: mirror.rate, bytes: mirror.bytes, state: mirror.stateLabel})),
+    mirrors: mirrors.map((mirror) => ({mirror: mirror.id, url: mirror.displayUrl, links: mirror.links, rate: mirror.speed.rate, bytes: mirror.bytes, state: mirror.stateLabel})),
   }
 }

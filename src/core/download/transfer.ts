@@ -67,16 +67,14 @@ export class Transfer {
 
   /** Cuts every link of a mirror and keeps it out until `restore`. */
   drop(mirror: MirrorState): void {
-    if (mirror.status !== 'active') return
-    mirror.status = 'dropped'
+    if (!mirror.drop()) return
     this.emit({type: 'mirror-dropped', mirror: mirror.id, url: mirror.displayUrl})
     for (const link of this.links) if (link.mirror === mirror) this.cut(link, 'dropped')
     this.wake()
   }
 
   restore(mirror: MirrorState): void {
-    if (mirror.status !== 'dropped') return
-    mirror.status = 'active'
+    if (!mirror.restore()) return
     this.emit({type: 'mirror-restored', mirror: mirror.id, url: mirror.displayUrl})
     this.wake()
   }
@@ -85,7 +83,7 @@ export class Transfer {
   pieceBad(piece: number, contributors: number[]): void {
     this.emit({type: 'piece-bad', piece, mirrors: contributors})
     const verdicts = judgeBadPiece(piece, contributors, (id) => this.mirrors[id]!.provenLiar, (id) => this.mirrors[id]!.suspicions)
-    for (const id of verdicts.suspect) this.mirrors[id]!.suspicions.push({piece, partners: contributors.filter((other) => other !== id)})
+    for (const id of verdicts.suspect) this.mirrors[id]!.suspect(piece, contributors.filter((other) => other !== id))
     for (const id of verdicts.convict) this.quarantine(this.mirrors[id]!, 'EINTEGRITY', `piece ${piece} did not match its hash`)
     this.wake()
   }
@@ -156,7 +154,7 @@ export class Transfer {
       this.spans.set(link, [assignment.first, assignment.endPiece])
     }
     if (stealFrom) this.emit({type: 'steal', from: stealFrom.id, link: link.id, offset: link.position, length: link.remaining})
-    mirror.links++
+    mirror.linkStarted()
     this.links.push(link)
     this.emit({type: 'link-start', link: link.id, mirror: mirror.id, url: mirror.displayUrl, offset: link.position, length: link.remaining, hedge: link.hedge})
     runLink(link, this.writer.write, this.spanDone, this.map.pieceLength, this.signal).then(
@@ -176,7 +174,7 @@ export class Transfer {
     const {mirror} = link
     const now = Date.now()
     this.links.splice(this.links.indexOf(link), 1)
-    mirror.links--
+    mirror.linkEnded()
     const partner = link.partner
     link.partner = undefined
     if (partner) partner.partner = undefined
@@ -211,12 +209,11 @@ export class Transfer {
     const {mirror} = link
     if (link.cutReason === 'stall') {
       // Kept as the mirror's last failure, so a run that only ever stalled ends as a network error (exit 5).
-      mirror.lastFailure = new TransportError(`${mirror.displayUrl} sent nothing for ${this.options.stallTimeoutMs / 1000} s`, 'ETIMEDOUT', {retryable: true})
+      mirror.noteFailure(new TransportError(`${mirror.displayUrl} sent nothing for ${this.options.stallTimeoutMs / 1000} s`, 'ETIMEDOUT', {retryable: true}))
       const seconds = mirror.bench(now, 'ETIMEDOUT', 'no data within the stall timeout')
       this.emit({type: 'mirror-benched', mirror: mirror.id, url: mirror.displayUrl, code: 'ETIMEDOUT', seconds})
     } else if (link.cutReason === 'slow' || link.cutReason === 'relative') {
-      mirror.cuts++
-      mirror.cooldownUntil = now + 5000
+      mirror.coolDown(now)
     }
   }
 
@@ -224,9 +221,9 @@ export class Transfer {
     const {mirror} = link
     const failure = asMirrorError(error)
     this.emit({type: 'link-error', link: link.id, mirror: mirror.id, url: mirror.displayUrl, code: failure.code, message: failure.message, offset: link.position})
-    mirror.lastFailure = failure
+    mirror.noteFailure(failure)
     if (failure.exitCode === ExitCode.disk) this.failure ??= failure
-    else if (failure.code === 'ERANGE_UNSUPPORTED') mirror.wholeOnly = true
+    else if (failure.code === 'ERANGE_UNSUPPORTED') mirror.markWholeOnly()
     else if (failure.code === 'ECHANGED') this.recheck(mirror, failure)
     else if (endsMirror(failure)) this.quarantine(mirror, failure.code, failure.message)
     else {

@@ -82,9 +82,7 @@ function record(context: VerifyContext, checks: IntegrityCheck[], check: Integri
 }
 
 function quarantine(context: VerifyContext, mirror: MirrorState, reason: string): void {
-  if (mirror.status !== 'active' && mirror.status !== 'dropped') return
-  mirror.status = 'active'
-  mirror.quarantine('EINTEGRITY', reason)
+  if (!mirror.quarantine('EINTEGRITY', reason)) return
   context.emit({type: 'mirror-quarantined', mirror: mirror.id, url: mirror.displayUrl, reason})
 }
 
@@ -109,7 +107,7 @@ async function tryHypotheses(context: VerifyContext, suspects: number[], referen
   for (const id of suspects) {
     const mirror = context.mirrors[id]!
     if (mirror.status !== 'active' || !context.mirrors.some((other) => other !== mirror && other.status === 'active')) continue
-    mirror.status = 'dropped'
+    mirror.drop()
     const refetched = forget(context, new Set([id]))
     await context.refetch()
     await context.sink.sync()
@@ -119,7 +117,7 @@ async function tryHypotheses(context: VerifyContext, suspects: number[], referen
       record(context, checks, {name: 'checksum', ok: true, detail: `${reference.algorithm} matches after refetching ${refetched} pieces that ${mirror.displayUrl} had sent`})
       return true
     }
-    mirror.status = 'active'
+    mirror.restore()
   }
   return false
 }

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {FileSink} from '../../../src/core/download/file-sink.js'
 import {httpTransport} from '../../../src/plugins/transports/http.js'
 import type {FetchEvent} from '../../../src/core/download/events.js'
+import type {MirrorState} from '../../../src/core/download/mirror-state.js'
 import {sha256Hex} from '../../helpers/content.js'
 
 export const transportFactories = [httpTransport]
@@ -39,4 +40,16 @@ export function collector(): {events: FetchEvent[]; onEvent: (event: FetchEvent)
 
 export async function fileSha256(path: string): Promise<string> {
   return sha256Hex(await readFile(path))
+}
+
+/**
+ * Drives a mirror's measured speed the way the link monitor does: one sample with `linkRates` on its
+ * links, then, when `bytesPerSecond` is given, a second one-second sample in which it sent that much
+ * (which sets its throughput, and with one link its solo rate, to exactly that).
+ */
+export function measure(mirror: MirrorState, linkRates: number[], bytesPerSecond?: number): void {
+  mirror.speed.sample(linkRates, mirror.bytes, 1000)
+  if (bytesPerSecond === undefined) return
+  mirror.received(bytesPerSecond)
+  mirror.speed.sample(linkRates, mirror.bytes, 1000)
 }

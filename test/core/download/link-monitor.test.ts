@@ -1,11 +1,12 @@
 // The link monitor: EWMA smoothing, stall, absolute floor, and the relative rule that needs a better mirror.
 import {describe, expect, it} from 'vitest'
-import {decideCuts, HEDGE_QUIET_MS, sampleRates, smooth} from '../../../src/core/download/link-monitor.js'
+import {decideCuts, HEDGE_QUIET_MS, sampleRates} from '../../../src/core/download/link-monitor.js'
+import {smooth} from '../../../src/core/download/mirror-speed.js'
 import {Link} from '../../../src/core/download/link.js'
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import type {Transport} from '../../../src/plugins/types.js'
 
-const mirror = (id: number) => new MirrorState(id, new URL(`http://m${id}.test/f`), {} as Transport, id)
+const mirror = (id: number, rankedRate?: number) => new MirrorState(id, new URL(`http://m${id}.test/f`), {} as Transport, id, rankedRate)
 const rules = {stallTimeoutMs: 5000, graceMs: 1000, lowestSpeed: 0, relativeSpeed: 0.3, perMirror: 4, maxTries: 5, minRemaining: 100}
 
 function link(id: number, owner: MirrorState, rate: number, now: number): Link {
@@ -31,8 +32,8 @@ describe('link monitor', () => {
     made.bytes = 500
     sampleRates([made], [owner], 500)
     expect(made.rate).toBe(1000)
-    expect(owner.rate).toBe(1000)
-    expect(owner.linkRate).toBe(1000)
+    expect(owner.speed.rate).toBe(1000)
+    expect(owner.speed.linkRate).toBe(1000)
   })
 
   it("measures a mirror's throughput from its own byte count, undisturbed by a link that starts or ends", () => {
@@ -40,43 +41,44 @@ describe('link monitor', () => {
     const first = new Link(1, owner, 0, 1_000_000, false, false)
     first.firstByteAt = Date.now()
     // First sample: the mirror was not sending before it, so nothing is counted yet.
-    first.bytes = owner.bytes = 500
+    first.bytes = 500
+    owner.received(500)
     sampleRates([first], [owner], 500)
-    expect(owner.throughput).toBe(0)
-    first.bytes = owner.bytes = 1500
+    expect(owner.speed.throughput).toBe(0)
+    first.bytes = 1500
+    owner.received(1000)
     sampleRates([first], [owner], 500)
-    expect(owner.throughput).toBe(2000)
-    expect(owner.soloRate).toBe(2000)
+    expect(owner.speed.throughput).toBe(2000)
+    expect(owner.speed.soloRate).toBe(2000)
     // A second link starts and takes half the mirror's bandwidth: the sum of the links' smoothed rates is off for a while, the mirror's count is not.
     const second = new Link(2, owner, 500_000, 1_000_000, false, false)
     second.firstByteAt = Date.now()
     first.bytes += 500
     second.bytes = 500
-    owner.bytes = 2500
+    owner.received(1000)
     sampleRates([first, second], [owner], 500)
-    expect(owner.rate).not.toBe(2000)
-    expect(owner.throughput).toBe(2000)
+    expect(owner.speed.rate).not.toBe(2000)
+    expect(owner.speed.throughput).toBe(2000)
     // Two links at once say nothing about what one link alone gets.
-    expect(owner.soloRate).toBe(2000)
+    expect(owner.speed.soloRate).toBe(2000)
     // The first link ends; its last bytes still count for the mirror.
-    owner.bytes = 3500
+    owner.received(1000)
     sampleRates([second], [owner], 500)
-    expect(owner.throughput).toBe(2000)
+    expect(owner.speed.throughput).toBe(2000)
     // Idle: nothing is measured, and the last throughput is kept.
     sampleRates([], [owner], 500)
     sampleRates([], [owner], 500)
-    expect(owner.throughput).toBe(2000)
-    expect(owner.rate).toBe(0)
+    expect(owner.speed.throughput).toBe(2000)
+    expect(owner.speed.rate).toBe(0)
   })
 
   it('cuts stalled links, links below the floor, and far-slower links only when a faster mirror has room', () => {
     const now = Date.now()
-    const [fast, slow] = [mirror(0), mirror(1)]
-    fast.linkRate = 1_000_000
+    const [fast, slow] = [mirror(0, 1_000_000), mirror(1)]
     const quick = [link(1, fast, 1_000_000, now), link(2, fast, 1_000_000, now)]
     const crawling = link(3, slow, 10_000, now)
     expect(decideCuts([...quick, crawling], [fast, slow], now, rules)).toEqual([{link: crawling, reason: 'relative'}])
-    fast.links = 4
+    for (let count = 0; count < 4; count++) fast.linkStarted()
     expect(decideCuts([...quick, crawling], [fast, slow], now, rules)).toEqual([])
     expect(decideCuts([crawling], [fast, slow], now, {...rules, lowestSpeed: 50_000})).toEqual([{link: crawling, reason: 'slow'}])
     crawling.lastByteAt = now - 6000

@@ -6,10 +6,12 @@ import {PieceMap} from '../../../src/core/download/piece-map.js'
 import {HEDGE_GRACE_MS} from '../../../src/core/download/endgame.js'
 import {mirrorsWithRoom, nextSpan} from '../../../src/core/download/scheduler.js'
 import type {Transport} from '../../../src/plugins/types.js'
+import {measure} from './helpers.js'
 
 const transport = {} as Transport
 const limits = {perMirror: 2, maxTries: 5, minSplitPieces: 1}
-const mirror = (id: number) => new MirrorState(id, new URL(`http://m${id}.test/f`), transport, id)
+/** A mirror whose links are expected to move `rankedRate` bytes per second each (rank's measure), when given. */
+const mirror = (id: number, rankedRate?: number) => new MirrorState(id, new URL(`http://m${id}.test/f`), transport, id, rankedRate)
 /** A link that has run long enough for its own rate to count. */
 const settled = (link: Link) => Object.assign(link, {startedAt: Date.now() - HEDGE_GRACE_MS - 1})
 
@@ -28,21 +30,18 @@ function busySpan(old = true) {
 
 describe('scheduler', () => {
   it('prefers mirrors with fewer links, then faster ones, then rank order; skips benched and full ones', () => {
-    const [a, b, c, d] = [mirror(0), mirror(1), mirror(2), mirror(3)]
-    a.links = 1
-    b.linkRate = 10
-    c.linkRate = 20
-    d.benchedUntil = Date.now() + 10_000
+    const [a, b, c, d] = [mirror(0), mirror(1, 10), mirror(2, 20), mirror(3)]
+    a.linkStarted()
+    d.bench(Date.now(), 'EBUSY', 'busy', 10)
     expect(mirrorsWithRoom([a, b, c, d], Date.now(), limits).map((m) => m.id)).toEqual([2, 1, 0])
-    a.links = 2
+    a.linkStarted()
     expect(mirrorsWithRoom([a, b, c, d], Date.now(), limits).map((m) => m.id)).toEqual([2, 1])
   })
 
   it('puts first a mirror whose stat opened a read, so its first link continues that read', () => {
-    const [a, b] = [mirror(0), mirror(1)]
-    b.linkRate = 1000
+    const [a, b] = [mirror(0), mirror(1, 1000)]
     expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([1, 0])
-    a.opened = {offset: 0, body: [], controller: new AbortController()}
+    a.holdOpened({offset: 0, body: [], controller: new AbortController()})
     expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([0, 1])
     expect(a.takeOpened(0)?.offset).toBe(0)
     expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([1, 0])
@@ -50,10 +49,11 @@ describe('scheduler', () => {
 
   it('keeps a mirror in cooldown out while another is alive', () => {
     const [a, b] = [mirror(0), mirror(1)]
-    a.links = 2
-    b.cooldownUntil = Date.now() + 5000
+    a.linkStarted()
+    a.linkStarted()
+    b.coolDown(Date.now())
     expect(mirrorsWithRoom([a, b], Date.now(), limits)).toEqual([])
-    a.status = 'dropped'
+    a.drop()
     expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([1])
   })
 
@@ -73,9 +73,8 @@ describe('scheduler', () => {
 
   it('gives a fast thief most of a slow span, never the piece the victim is writing', () => {
     const {map, link: slow} = busySpan()
-    const fast = mirror(0)
-    fast.linkRate = 90
-    fast.setupMs = 500
+    const fast = mirror(0, 90)
+    fast.speed.noteSetup(500)
     expect(nextSpan(map, fast, [slow], 1, limits)).toMatchObject({first: 4, endPiece: 20, stealFrom: slow})
     expect(slow.end).toBe(400)
     const tail = settled(new Link(2, mirror(1), 1850, 2000, false, false))
@@ -87,35 +86,37 @@ describe('scheduler', () => {
 
   it("counts a busy thief's capacity by its measured throughput, not by its links' ramping rates", () => {
     const {map, link: busy} = busySpan()
-    const thief = mirror(0)
-    thief.links = 1
-    thief.setupMs = 500
-    // The thief's own link just started: its smoothed rate (5 bytes/s) is far below the mirror's 50.
-    const own = settled(new Link(2, thief, 3000, 3100, false, false))
-    own.rate = 5
-    thief.rate = 5
-    thief.linkRate = 5
-    thief.throughput = 50
-    expect(nextSpan(map, thief, [busy, own], 1, limits)).toMatchObject({first: 6, endPiece: 20, stealFrom: busy})
+    /** A thief whose links run at 5 bytes/s, and which sent `bytesPerSecond` in a sampled second (when given). */
+    const thiefAt = (bytesPerSecond?: number) => {
+      const thief = mirror(0)
+      thief.speed.noteSetup(500)
+      measure(thief, [5], bytesPerSecond)
+      return thief
+    }
+    /** The thief's own link, which just started: its smoothed rate (5 bytes/s) may be far below the mirror's. */
+    const ownLink = (thief: MirrorState) => {
+      thief.linkStarted()
+      const own = settled(new Link(2, thief, 3000, 3100, false, false))
+      own.rate = 5
+      return own
+    }
+    const measured = thiefAt(50)
+    expect(nextSpan(map, measured, [busy, ownLink(measured)], 1, limits)).toMatchObject({first: 6, endPiece: 20, stealFrom: busy})
     // Judged by the ramping rate alone, it would take only the last five pieces.
     busy.end = 2000
-    thief.throughput = 0
-    expect(nextSpan(map, thief, [busy, own], 1, limits)).toMatchObject({first: 15, endPiece: 20, stealFrom: busy})
+    const ramping = thiefAt()
+    expect(nextSpan(map, ramping, [busy, ownLink(ramping)], 1, limits)).toMatchObject({first: 15, endPiece: 20, stealFrom: busy})
     // Idle, it is judged by what its last lone link got (the whole server, where connections share it).
     busy.end = 2000
-    thief.links = 0
-    thief.soloRate = 50
-    expect(nextSpan(map, thief, [busy], 1, limits)).toMatchObject({first: 5, endPiece: 20, stealFrom: busy})
+    expect(nextSpan(map, thiefAt(50), [busy], 1, limits)).toMatchObject({first: 5, endPiece: 20, stealFrom: busy})
     busy.end = 2000
-    thief.soloRate = 0
-    expect(nextSpan(map, thief, [busy], 1, limits)).toMatchObject({first: 14, endPiece: 20, stealFrom: busy})
+    expect(nextSpan(map, thiefAt(), [busy], 1, limits)).toMatchObject({first: 14, endPiece: 20, stealFrom: busy})
   })
 
   it('does not let a slow thief take work that the others will be free to do sooner', () => {
     const {map, link: busy} = busySpan()
-    const slow = mirror(0)
-    slow.linkRate = 1
-    slow.setupMs = 500
+    const slow = mirror(0, 1)
+    slow.speed.noteSetup(500)
     // Alone, taking the last piece would end the download sooner.
     expect(nextSpan(map, slow, [busy], 1, limits)).toMatchObject({first: 19, stealFrom: busy})
     busy.end = 2000
@@ -132,17 +133,16 @@ describe('scheduler', () => {
     claimAll(map, [100, 100, 100, 30])
     const slow = new Link(1, mirror(1), 330, 400, false, false)
     slow.rate = 5
-    const fast = mirror(0)
-    fast.linkRate = 1000
+    const fast = mirror(0, 1000)
     // In its first seconds a link's rate is a guess: no hedge yet.
     expect(nextSpan(map, fast, [slow], 1, limits)).toBeUndefined()
     ;(slow as {startedAt: number}).startedAt = Date.now() - HEDGE_GRACE_MS - 1
     const span = nextSpan(map, fast, [slow], 1, limits)
     expect(span).toMatchObject({offset: 330, end: 400, hedgeOf: slow})
-    fast.linkRate = 6
+    measure(fast, [6])
     expect(nextSpan(map, fast, [slow], 1, limits)).toBeUndefined()
     // Unknown speed: only a quiet link is hedged.
-    fast.linkRate = 0
+    measure(fast, [0])
     expect(nextSpan(map, fast, [slow], 1, limits)).toBeUndefined()
     slow.lastByteAt = Date.now() - 2000
     expect(nextSpan(map, fast, [slow], 1, limits)).toMatchObject({hedgeOf: slow})
@@ -154,8 +154,7 @@ describe('scheduler', () => {
     claimAll(map, [100, 100, 100, 30])
     const slow = settled(new Link(1, mirror(1), 330, 400, false, false))
     slow.rate = 5
-    const busy = mirror(0)
-    busy.linkRate = 1000
+    const busy = mirror(0, 1000)
     // The thief's mirror is still sending 500 bytes on another link: its bandwidth is taken.
     const own = settled(new Link(2, busy, 1000, 1500, false, false))
     own.rate = 1000
@@ -172,14 +171,14 @@ describe('scheduler', () => {
     slowA.rate = 5
     slowB.rate = 4
     const thief = mirror(0)
-    thief.linkRate = thief.throughput = 10
+    measure(thief, [10], 10)
     // Idle, a 10 B/s mirror would finish slowB's 70-byte tail in 7.5 s (0.5 s to start), well under its 17.5 s.
     expect(nextSpan(map, thief, [slowA, slowB], 1, limits)).toMatchObject({hedgeOf: slowB})
     // Already duplicating slowA's tail, it would need 14.5 s: not worth a second duplicate.
     const running = new Link(3, thief, 330, 400, true, false)
     slowA.partner = running
     running.partner = slowA
-    thief.links = 1
+    thief.linkStarted()
     expect(nextSpan(map, thief, [slowA, slowB, running], 1, limits)).toBeUndefined()
   })
 })

@@ -1,0 +1,78 @@
+// How fast one mirror is during a download: its links' rates, its own throughput, and what a new request costs before its first byte.
+
+/** Rates react within about a second but ignore one late chunk. */
+const SMOOTHING_MS = 1000
+/** Weight of the newest time-to-first-byte sample. */
+const SETUP_WEIGHT = 0.3
+
+/** An exponentially weighted moving average over time: `first` takes the sample as it is. */
+export function smooth(previous: number, sample: number, elapsedMs: number, first: boolean): number {
+  if (first) return sample
+  const weight = 1 - Math.exp(-elapsedMs / SMOOTHING_MS)
+  return previous + weight * (sample - previous)
+}
+
+/** Written only by the link monitor's samples and by requests' first bytes; everyone else reads. */
+export class MirrorSpeed {
+  #rate = 0
+  #linkRate: number
+  #throughput = 0
+  #soloRate = 0
+  #sampledBytes = 0
+  #sampledLinks = 0
+  #setupMs: number | undefined
+
+  /** `rankedRate`: rank's single-stream probe, the best guess of a link's speed until links measure it. */
+  constructor(rankedRate?: number) {
+    this.#linkRate = rankedRate ?? 0
+  }
+
+  /** Sum of its links' smoothed rates at the last sample. */
+  get rate(): number {
+    return this.#rate
+  }
+
+  /** Its links' smoothed rate per link at the last sample, to predict a new link's speed. */
+  get linkRate(): number {
+    return this.#linkRate
+  }
+
+  /**
+   * Smoothed bytes per second of the whole mirror, from its own byte count over intervals in which it
+   * had links from start to end. Unlike the sum of its links' rates, it does not drop while a new link
+   * ramps up or when a link ends, so it is what the endgame counts on as the mirror's capacity.
+   */
+  get throughput(): number {
+    return this.#throughput
+  }
+
+  /** The same, over intervals in which one link had the mirror to itself: what one new link may get once it is idle. */
+  get soloRate(): number {
+    return this.#soloRate
+  }
+
+  /** Smoothed milliseconds from a request to its first byte: what a new link costs before it moves data. */
+  get setupMs(): number | undefined {
+    return this.#setupMs
+  }
+
+  /** One monitor sample: the smoothed rates of the links it has now, and the bytes it has sent in all. */
+  sample(linkRates: readonly number[], bytes: number, elapsedMs: number): void {
+    this.#rate = linkRates.reduce((sum, rate) => sum + rate, 0)
+    if (linkRates.length > 0) this.#linkRate = this.#rate / linkRates.length
+    // Counted only over intervals it was sending from start to end, so idle time and ramp-up do not dilute it.
+    const active = linkRates.length
+    const sample = ((bytes - this.#sampledBytes) * 1000) / Math.max(1, elapsedMs)
+    if (active > 0 && this.#sampledLinks > 0) {
+      this.#throughput = smooth(this.#throughput, sample, elapsedMs, this.#throughput === 0)
+      if (active === 1 && this.#sampledLinks === 1) this.#soloRate = smooth(this.#soloRate, sample, elapsedMs, this.#soloRate === 0)
+    }
+    this.#sampledBytes = bytes
+    this.#sampledLinks = active
+  }
+
+  /** Records one request's time to first byte. */
+  noteSetup(milliseconds: number): void {
+    this.#setupMs = this.#setupMs === undefined ? milliseconds : this.#setupMs + SETUP_WEIGHT * (milliseconds - this.#setupMs)
+  }
+}
