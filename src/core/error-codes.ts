@@ -65,6 +65,7 @@ export const ERROR_CODES = {
   ENOMIRROR: {exitCode: noMirror, retryable: false, meaning: 'no usable mirror: every candidate failed or was rejected'},
   EINTEGRITY: {exitCode: integrity, retryable: false, meaning: 'bytes that do not match a checksum, a piece hash or the primary'},
   ESIGNATURE: {exitCode: integrity, retryable: false, meaning: 'a checksum file\'s OpenPGP signature does not verify with --keyring; the file is refused'},
+  ENOREFERENCE: {exitCode: integrity, retryable: false, meaning: 'with --require-reference, no reference hash was found; no file is left under the final name'},
   EUNSIGNED: {exitCode: integrity, retryable: false, meaning: 'with --keyring, no signed checksum file was found (unsigned ones are refused)'},
   ECONNREFUSED: {exitCode: network, retryable: true, meaning: 'the mirror refused the connection'},
   EUNREACHABLE: {exitCode: network, retryable: true, meaning: 'no route to the mirror: host or network unreachable or down'},

@@ -12,6 +12,8 @@ export type LookupRequest = {
   primary: {url: string; info?: RemoteInfo}
   /** Other mirrors of the file, asked only when the primary publishes nothing usable. */
   secondaries?: ReadonlyArray<{url: string; info?: RemoteInfo}>
+  /** Values already known (the user's, the MirrorSet's), weighed with what is found. */
+  known?: readonly Sighting[]
   /** With a keyring, only a checksum file it verifies counts, and finding none is an error. */
   keyring?: Keyring
   transports: TransportSet
@@ -59,7 +61,7 @@ async function lookUp(request: LookupRequest, signal: AbortSignal, deadline: Abo
     }
   }
   const primary = await referencesAt({...request.primary, primary: true}, fetch, request.keyring, deadline)
-  const sightings = [...primary.sightings]
+  const sightings = [...(request.known ?? []), ...primary.sightings]
   const refusals = [...primary.refusals]
   if (!acceptable(chooseReference(sightings), request.keyring)) {
     const primaryHost = new URL(request.primary.info?.finalUrl ?? request.primary.url).host
