@@ -8,6 +8,7 @@ import {pairs} from './get-request.js'
 export type DiscoverFlags = {
   source?: string[]
   metalink?: string[]
+  'metalink-base'?: string
   list?: string[]
   var?: string[]
   path?: string
@@ -37,6 +38,7 @@ export function buildDiscoverRequest(argument: string, flags: DiscoverFlags, con
     argument,
     ...(sources ? {sources} : {}),
     metalinks: flags.metalink ?? [],
+    ...(flags['metalink-base'] === undefined ? {} : {metalinkBase: flags['metalink-base']}),
     lists: [...(config.lists ?? []), ...(flags.list ?? [])],
     variables: pairs(flags.var, 'var'),
     ...(flags.path === undefined ? {} : {path: flags.path}),

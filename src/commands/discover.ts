@@ -21,17 +21,24 @@ export default class Discover extends BaseCommand<typeof Discover> {
   static override examples = [
     '<%= config.bin %> discover https://example.org/pub/f.iso',
     '<%= config.bin %> discover https://example.org/pub/f.iso --list mirrors.txt --format metalink -o f.meta4',
+    '<%= config.bin %> discover ./f.meta4 --metalink-base https://example.org/pub/',
+    "<%= config.bin %> discover 'https://mirrors.fedoraproject.org/metalink?repo=fedora-40&arch=x86_64'",
     '<%= config.bin %> discover core.db --list /etc/pacman.d/mirrorlist --var repo=core --var arch=x86_64 --path core/os/x86_64/core.db',
     '<%= config.bin %> discover debian-12.iso --source search --engine duckduckgo --size 658505728',
   ]
 
   static override args = {
-    target: Args.string({description: 'The primary URL, a metalink URL (.meta4), or a bare file name (searched for).', required: true, ignoreStdin: true}),
+    target: Args.string({
+      description: 'The primary URL, a metalink (a .meta4/.metalink URL or file, or any URL answering with a metalink), or a bare file name (searched for).',
+      required: true,
+      ignoreStdin: true,
+    }),
   }
 
   static override flags = {
     source: Flags.string({description: 'Sources to run (default: metalink, headers, neighbours, list for a URL; metalink, list, search for a name).', multiple: true, options: ['metalink', 'headers', 'neighbours', 'list', 'search']}),
     metalink: Flags.string({description: 'Metalink file or URL to read (repeatable).', multiple: true}),
+    'metalink-base': Flags.string({description: 'Base URL for relative <url> values in a metalink read from a local file (one fetched from a URL uses its own).'}),
     list: Flags.string({char: 'l', description: 'Mirror list file or URL: URLs, base URLs, pacman Server lines, or JSON (repeatable; added to config: lists).', multiple: true}),
     var: Flags.string({description: 'Value for a $variable in pacman lists, as name=value (repeatable).', multiple: true}),
     path: Flags.string({description: 'Path appended to base URLs in lists (default: the primary URL\'s path, or the file name).'}),

@@ -11,6 +11,9 @@ export type Checksum = {algorithm: HashAlgorithm; hex: string}
 /** Piece hashes: piece i covers bytes [i*length, min((i+1)*length, size)). */
 export type PieceHashes = {length: number; algorithm: HashAlgorithm; hashes: string[]}
 
+/** An accepted older version of the target: its size and hashes. */
+export type Alternate = {size?: number; checksums: Checksum[]}
+
 /** What we know about the file itself, independent of who serves it. */
 export type Target = {
   name: string
@@ -19,6 +22,11 @@ export type Target = {
   primary?: string
   checksums: Checksum[]
   pieces?: PieceHashes
+  /**
+   * Older versions a mirror may still serve legitimately while it syncs (mirrormanager's mm0:alternates):
+   * verify calls a mirror serving one `stale`, not `mismatch`.
+   */
+  alternates?: Alternate[]
   etag?: string
   modifiedAt?: string
 }
@@ -74,6 +82,8 @@ export type Candidate = {
   /** Lower is preferred, as in Metalink (1..999999). */
   priority?: number
   location?: string
+  /** Most links fetch may open to this mirror (metalink maxconnections). */
+  maxConnections?: number
   verify?: Verdict
   rank?: Measurement
 }

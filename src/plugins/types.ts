@@ -20,6 +20,8 @@ export type RemoteInfo = {
   links: string[]
   /** The URL after redirects. */
   finalUrl: string
+  /** The media type the server declared (HTTP Content-Type, lower case, without parameters). */
+  contentType?: string
 }
 
 /** A stat that has also started reading: `body` is the file from byte 0, when the server sent it as asked. */
@@ -82,7 +84,7 @@ export type Query = {
 
 /** One thing a source found: a mirror URL, facts about the target, or a warning. */
 export type Found =
-  | {kind: 'url'; url: string; priority?: number; location?: string; via?: string}
+  | {kind: 'url'; url: string; priority?: number; location?: string; maxConnections?: number; via?: string}
   | {kind: 'target'; target: Partial<Target>}
   | {kind: 'warning'; message: string; code?: string}
 

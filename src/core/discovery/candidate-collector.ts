@@ -9,7 +9,7 @@ export class CandidateCollector {
   private readonly dropped = new Map<string, Dropped>()
 
   /** Adds or merges one URL; false when it was dropped. */
-  add(found: {url: string; priority?: number; location?: string}, foundBy: string): boolean {
+  add(found: {url: string; priority?: number; location?: string; maxConnections?: number}, foundBy: string): boolean {
     const normalised = normaliseUrl(found.url)
     if (!normalised.ok) {
       const source = foundBy.split(':')[0]!
@@ -24,6 +24,7 @@ export class CandidateCollector {
       const candidate: Candidate & {order: number} = {url: normalised.url, foundBy: [foundBy], order: this.byUrl.size}
       if (found.priority !== undefined) candidate.priority = found.priority
       if (found.location !== undefined) candidate.location = found.location
+      if (found.maxConnections !== undefined) candidate.maxConnections = found.maxConnections
       this.byUrl.set(normalised.url, candidate)
       return true
     }
@@ -32,6 +33,8 @@ export class CandidateCollector {
       existing.priority = found.priority
     }
     existing.location ??= found.location
+    // The strictest cap wins: a publisher's limit is about the server, whoever reported it.
+    if (found.maxConnections !== undefined) existing.maxConnections = Math.min(existing.maxConnections ?? Number.POSITIVE_INFINITY, found.maxConnections)
     return true
   }
 

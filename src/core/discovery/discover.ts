@@ -2,20 +2,21 @@
 import {builtinSources} from '../../plugins/index.js'
 import type {Query, RemoteInfo, TransportOptions} from '../../plugins/types.js'
 import {MirrorError, UsageError} from '../errors.js'
-import {unsafeNameReason} from '../formats/safe-name.js'
 import {MIRRORSET_VERSION, type MirrorSet, type Warning} from '../model.js'
 import {redactText, redactUrl} from '../redact.js'
-import {TransportSet, parseUrl} from '../transports.js'
+import {TransportSet} from '../transports.js'
+import {classifyArgument, looksLikeMetalink, metalinkHint, SNIFF_LIMIT} from './argument.js'
 import {CandidateCollector} from './candidate-collector.js'
-import {fetchText, isUrlLike} from './fetch-text.js'
-import {lastSegment} from './normalise-url.js'
-import type {SourceContext, SourceFactory, SourceSettings} from './source-context.js'
+import {fetchText} from './fetch-text.js'
+import {isFatal, type SourceContext, type SourceFactory, type SourceSettings} from './source-context.js'
 import {TargetMerger} from './target-merger.js'
 import {DISCOVERY_USER_AGENT} from './user-agent.js'
 
 export type DiscoverRequest = Partial<SourceSettings> & {
-  /** A primary URL, a metalink URL (.meta4/.metalink), or a bare file name. */
+  /** A primary URL, a metalink (a URL or local file: by name, Content-Type or content), or a bare file name. */
   argument: string
+  /** Base URL for relative URLs in metalinks that have no URL of their own (--metalink-base). */
+  metalinkBase?: string
   /** Source names to run; default by argument: a URL runs metalink, headers, neighbours, list; a name runs metalink, list, search. */
   sources?: string[]
   /** The target's size, when the user knows it (narrows search queries). */
@@ -34,34 +35,36 @@ const NAME_SOURCES = ['metalink', 'list', 'search']
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 const DEFAULT_TIMEOUT_MS = 20_000
 
-/** What the argument is: a primary URL, a metalink URL, or a bare file name. */
-type Argument = {primaryUrl?: URL; metalink?: string; name: string}
-
-function classify(argument: string): Argument {
-  if (isUrlLike(argument)) {
-    const url = parseUrl(argument)
-    if (/\.(meta4|metalink)$/i.test(url.pathname)) return {metalink: url.href, name: ''}
-    return {primaryUrl: url, name: lastSegment(url.href)}
-  }
-  const reason = argument.includes('/') ? 'contains "/"' : unsafeNameReason(argument)
-  if (reason) throw new UsageError(`expected a URL or a bare file name, got ${JSON.stringify(redactText(argument))} (${reason})`, 'EUSAGE')
-  return {name: argument}
-}
-
-/** The MirrorSet of everything found; a failing source becomes a warning, never a failure of the run. */
+/**
+ * The MirrorSet of everything found. A failing source becomes a warning, except input the user named (a metalink
+ * given as the argument or with --metalink) that cannot be read: that fails the run, so no partial set is printed.
+ */
 export async function discover(request: DiscoverRequest, options: {signal: AbortSignal}): Promise<MirrorSet> {
   const factories = request.factories ?? builtinSources
-  const {primaryUrl, metalink, name: argumentName} = classify(request.argument)
-  const names = request.sources ?? (isUrlLike(request.argument) ? URL_SOURCES : NAME_SOURCES)
-  const unknown = names.filter((name) => !factories.some((factory) => factory.name === name))
+  const unknown = (request.sources ?? []).filter((name) => !factories.some((factory) => factory.name === name))
   if (unknown.length > 0) {
     throw new UsageError(`unknown source ${unknown.join(', ')} (known: ${factories.map((factory) => factory.name).join(', ')})`)
   }
   const transports = request.transports ?? new TransportSet({userAgent: DISCOVERY_USER_AGENT, ...request.transportOptions})
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const readDocument = (location: string, maxBytes: number) =>
+    fetchText(transports, location, {signal: AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]), maxBytes})
+  const argument = await classifyArgument(request.argument, (path, maxBytes) => readDocument(path, maxBytes)).catch(async (error: unknown) => {
+    if (!request.transports) await transports.close()
+    throw error
+  })
+  let {primaryUrl, metalink} = argument
+  const names = request.sources ?? (primaryUrl || metalink ? URL_SOURCES : NAME_SOURCES)
   const warnings: Warning[] = []
   try {
-    const primary = primaryUrl ? await statPrimary(transports, primaryUrl, request.timeoutMs, options.signal, warnings) : undefined
-    const name = primary?.name || argumentName
+    let primary = primaryUrl ? await statPrimary(transports, primaryUrl, request.timeoutMs, options.signal, warnings) : undefined
+    if (primaryUrl && primary && (await isMetalinkAnswer(primary, () => readDocument(primaryUrl!.href, SNIFF_LIMIT)))) {
+      // The URL names a metalink (Fedora's metalink?repo=...): its file is the target, and the URL is no mirror of it.
+      metalink = primary.finalUrl
+      primaryUrl = undefined
+      primary = undefined
+    }
+    const name = primary?.name || (metalink ? '' : argument.name)
     const merger = new TargetMerger({name, checksums: [], ...(primaryUrl ? {primary: redactUrl(primaryUrl)} : {})})
     merger.merge({size: request.size ?? primary?.size, etag: primary?.etag, modifiedAt: primary?.modifiedAt?.toISOString()}, 'primary')
     const collector = new CandidateCollector()
@@ -79,6 +82,7 @@ export async function discover(request: DiscoverRequest, options: {signal: Abort
     const run: Run = {collector, merger, warnings, timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: options.signal}
     await Promise.all(selected.map((factory) => runSource(factory, context, query, run)))
     options.signal.throwIfAborted()
+    if (run.fatal) throw run.fatal
     const target = merger.result()
     const candidates = collector.candidates(request.limit).map((candidate) => ({...candidate, url: redactUrl(candidate.url)}))
     const allWarnings = [...warnings, ...merger.warnings, ...collector.warnings()].map((warning) => ({
@@ -98,6 +102,7 @@ function settingsFor(request: DiscoverRequest, primaryUrl: URL | undefined, meta
     lists: request.lists ?? [],
     variables: request.variables ?? {},
     metalinks: [...(request.metalinks ?? []), ...(metalink ? [metalink] : [])],
+    ...(request.metalinkBase ? {metalinkBase: request.metalinkBase} : {}),
     engines: request.engines ?? [],
     selectedEngines: request.selectedEngines ?? [],
     engineBases: request.engineBases ?? {},
@@ -124,7 +129,7 @@ async function statPrimary(
 }
 
 /** One run's shared state: where findings go, and the limits every source runs under. */
-type Run = {collector: CandidateCollector; merger: TargetMerger; warnings: Warning[]; timeoutMs: number; signal: AbortSignal}
+type Run = {collector: CandidateCollector; merger: TargetMerger; warnings: Warning[]; timeoutMs: number; signal: AbortSignal; fatal?: unknown}
 
 async function runSource(factory: SourceFactory, context: SourceContext, query: Query, run: Run): Promise<void> {
   const timeout = AbortSignal.timeout(run.timeoutMs)
@@ -136,9 +141,17 @@ async function runSource(factory: SourceFactory, context: SourceContext, query: 
     }
   } catch (error) {
     if (run.signal.aborted) return
-    if (timeout.aborted) run.warnings.push({source: factory.name, code: 'ETIMEDOUT', message: `stopped after ${run.timeoutMs} ms`})
+    if (isFatal(error)) run.fatal ??= error
+    else if (timeout.aborted) run.warnings.push({source: factory.name, code: 'ETIMEDOUT', message: `stopped after ${run.timeoutMs} ms`})
     else run.warnings.push(toWarning(factory.name, error))
   }
+}
+
+/** Whether the primary's answer is a metalink: by its Content-Type, or by reading a small XML-ish or untyped body. */
+async function isMetalinkAnswer(info: RemoteInfo, read: () => Promise<string>): Promise<boolean> {
+  const hint = metalinkHint(info)
+  if (hint !== 'sniff') return hint === 'metalink'
+  return looksLikeMetalink(await read().catch(() => ''))
 }
 
 function toWarning(source: string, error: unknown): Warning {

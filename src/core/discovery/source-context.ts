@@ -11,6 +11,8 @@ export type SourceSettings = {
   path?: string
   /** Metalink files or URLs (--metalink, or the argument itself). */
   metalinks: string[]
+  /** Base URL for relative URLs in metalinks that have none of their own (--metalink-base). */
+  metalinkBase?: string
   /** User engine definitions (config file, --engine-file); they override built-ins of the same name. */
   engines: EngineDefinition[]
   /** Engine names to use; empty means every engine that has a base URL. */
@@ -25,6 +27,18 @@ export type SourceContext = {
   primary?: RemoteInfo
   /** Reads a document through the transports (or a local file), refusing more than maxBytes (default 4 MiB). */
   fetchText(location: string, options: {signal: AbortSignal; maxBytes?: number}): Promise<string>
+}
+
+const fatal = new WeakSet<object>()
+
+/** Marks an error about input the user named (a --metalink, a --list): the run fails with it instead of warning. */
+export function markFatal<E extends Error>(error: E): E {
+  fatal.add(error)
+  return error
+}
+
+export function isFatal(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && fatal.has(error)
 }
 
 /** A source plugin: created once per run with the context it needs. */

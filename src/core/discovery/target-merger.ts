@@ -20,6 +20,7 @@ export class TargetMerger {
     }
     for (const checksum of facts.checksums ?? []) this.mergeChecksum(checksum, source)
     if (facts.pieces && !this.target.pieces) this.target.pieces = facts.pieces
+    if (facts.alternates?.length && !this.target.alternates) this.target.alternates = facts.alternates
     if (facts.etag && !this.target.etag) this.target.etag = facts.etag
     if (facts.modifiedAt && !this.target.modifiedAt) this.target.modifiedAt = facts.modifiedAt
   }

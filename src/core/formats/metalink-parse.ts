@@ -1,53 +1,69 @@
-// Parses Metalink v4 (RFC 5854) and v3 (metalinker.org) documents into files with sizes, hashes, pieces and URLs.
-import {load, type CheerioAPI} from 'cheerio'
+// Parses Metalink v4 (RFC 5854) and v3 (metalinker.org, as mirrormanager and MirrorBrain write it) by namespace into files, hashes, pieces and URLs.
 import {UsageError} from '../errors.js'
 import type {Checksum, PieceHashes} from '../model.js'
-import {isHexFor, strongestFirst, toHashAlgorithm} from './hash-names.js'
+import {checksumsOf, piecesOf, type HashContext, type MetalinkWarning} from './metalink-hashes.js'
+import {urlsOf, type MetalinkUrl} from './metalink-urls.js'
 import {unsafeNameReason} from './safe-name.js'
-import {guardXml, DEFAULT_XML_LIMITS, type XmlLimits} from './xml-guard.js'
+import {attributeOf, childrenNamed, DEFAULT_XML_LIMITS, firstChild, parseXml, type XmlElement, type XmlLimits} from './xml-tree.js'
 
-export type MetalinkUrl = {url: string; priority?: number; location?: string}
-export type MetalinkFile = {name: string; size?: number; checksums: Checksum[]; pieces?: PieceHashes; urls: MetalinkUrl[]}
-export type MetalinkWarning = {message: string; code: string}
+export type {MetalinkUrl} from './metalink-urls.js'
+export type {MetalinkWarning} from './metalink-hashes.js'
+
+/** A version the mirrors may still serve legitimately (mirrormanager's mm0:alternates: the previous repomd.xml). */
+export type MetalinkAlternate = {size?: number; checksums: Checksum[]; timestamp?: number}
+
+export type MetalinkFile = {
+  name: string
+  size?: number
+  checksums: Checksum[]
+  pieces?: PieceHashes
+  urls: MetalinkUrl[]
+  alternates?: MetalinkAlternate[]
+}
 export type MetalinkDocument = {version: 3 | 4; files: MetalinkFile[]; warnings: MetalinkWarning[]}
 
 export type MetalinkLimits = XmlLimits & {maxFiles: number; maxUrlsPerFile: number}
 export const DEFAULT_METALINK_LIMITS: MetalinkLimits = {...DEFAULT_XML_LIMITS, maxFiles: 1000, maxUrlsPerFile: 10_000}
 
-const V3_NAMESPACE = 'http://www.metalinker.org/'
+export type MetalinkOptions = {
+  /** The document's own URL (or --metalink-base): relative <url> values are resolved against it. */
+  base?: string
+  limits?: MetalinkLimits
+}
 
-type Selection = ReturnType<ReturnType<CheerioAPI['root']>['children']>
+export const METALINK_V4_NAMESPACE = 'urn:ietf:params:xml:ns:metalink'
+export const METALINK_V3_NAMESPACE = 'http://www.metalinker.org/'
+const MIRRORMANAGER_NAMESPACE = 'http://fedorahosted.org/mirrormanager'
 
-/** Throws a UsageError (EMETALINK, or a guard code) for documents it refuses; skips unsafe files with a warning. */
-export function parseMetalink(text: string, limits: MetalinkLimits = DEFAULT_METALINK_LIMITS): MetalinkDocument {
-  guardXml(text, limits)
-  const $ = load(text, {xml: true})
-  const root = $.root().children('metalink').first()
-  if (root.length === 0) throw new UsageError('not a metalink document (no <metalink> root)', 'EMETALINK')
-  const version = root.attr('xmlns') === V3_NAMESPACE || root.attr('version')?.startsWith('3') ? 3 : 4
-  const fileElements = version === 3 ? root.children('files').children('file') : root.children('file')
+/** Whether a parsed root is a metalink, by namespace (any prefix); a namespace-less v3 root is accepted as producers write it. */
+export function isMetalinkRoot(root: XmlElement): boolean {
+  return root.name === 'metalink' && [METALINK_V4_NAMESPACE, METALINK_V3_NAMESPACE, ''].includes(root.namespace)
+}
+
+/**
+ * Throws a UsageError for a document it refuses whole: EXML (not well-formed, truncated), EMETALINK (not a metalink,
+ * or no file in it), or an XML limit code. Values that are wrong are dropped with a warning (EMETALINKVALUE), entries
+ * it cannot use are skipped with a note (EMETALINKSKIP, EUNSAFENAME, ERELATIVEURL).
+ */
+export function parseMetalink(text: string, options: MetalinkOptions = {}): MetalinkDocument {
+  const limits = options.limits ?? DEFAULT_METALINK_LIMITS
+  const root = parseXml(text, limits)
+  if (!isMetalinkRoot(root)) {
+    const shown = root.namespace ? `{${root.namespace}}${root.name}` : root.name
+    throw new UsageError(`not a metalink document (the root element is <${shown}>)`, 'EMETALINK')
+  }
+  const namespace = root.namespace
+  const version = namespace === METALINK_V3_NAMESPACE || (namespace === '' && (attributeOf(root, 'version')?.startsWith('3') || firstChild(root, '', 'files'))) ? 3 : 4
+  const fileElements = version === 3 ? childrenNamed(root, namespace, 'files').flatMap((files) => childrenNamed(files, namespace, 'file')) : childrenNamed(root, namespace, 'file')
+  if (fileElements.length === 0) throw new UsageError('the metalink lists no <file>', 'EMETALINK')
   const warnings: MetalinkWarning[] = []
   const files: MetalinkFile[] = []
-  fileElements.slice(0, limits.maxFiles).each((_, element) => {
-    const file = $(element)
-    const name = file.attr('name') ?? ''
-    const reason = unsafeNameReason(name)
-    if (reason) {
-      warnings.push({code: 'EUNSAFENAME', message: `metalink file name ${JSON.stringify(name.slice(0, 200))} rejected: ${reason}`})
-      return
-    }
-    const hashHolder = version === 3 ? file.children('verification') : file
-    const urlHolder = version === 3 ? file.children('resources') : file
-    files.push({
-      name,
-      ...sizeOf(file.children('size').first().text()),
-      checksums: checksumsOf($, hashHolder.children('hash')),
-      ...piecesOf($, hashHolder.children('pieces').first()),
-      urls: urlsOf($, urlHolder.children('url'), version, limits.maxUrlsPerFile),
-    })
-  })
+  for (const element of fileElements.slice(0, limits.maxFiles)) {
+    const file = readFile(element, {namespace, version, warnings, limits, ...(options.base ? {base: options.base} : {})})
+    if (file) files.push(file)
+  }
   if (fileElements.length > limits.maxFiles) {
-    warnings.push({code: 'EXMLCOUNT', message: `metalink lists ${fileElements.length} files; only the first ${limits.maxFiles} were read`})
+    warnings.push({code: 'EXMLCOUNT', message: `the metalink lists ${fileElements.length} files; only the first ${limits.maxFiles} were read`})
   }
   return {version, files, warnings}
 }
@@ -62,58 +78,60 @@ export function metalinkFileFor(document: MetalinkDocument, name: string | undef
   )
 }
 
-function sizeOf(text: string): {size?: number} {
-  const trimmed = text.trim()
-  if (!/^\d{1,16}$/.test(trimmed)) return {}
-  const size = Number(trimmed)
-  return Number.isSafeInteger(size) ? {size} : {}
+type FileContext = {namespace: string; version: 3 | 4; warnings: MetalinkWarning[]; limits: MetalinkLimits; base?: string}
+
+function readFile(element: XmlElement, context: FileContext): MetalinkFile | undefined {
+  const {namespace, version, warnings} = context
+  const name = attributeOf(element, 'name') ?? ''
+  const reason = unsafeNameReason(name)
+  if (reason) {
+    warnings.push({code: 'EUNSAFENAME', message: `file name ${JSON.stringify(name.slice(0, 200))} rejected: ${reason}`})
+    return undefined
+  }
+  const hashContext: HashContext = {namespace, file: name, warnings}
+  const hashHolder = version === 3 ? firstChild(element, namespace, 'verification') : element
+  const size = sizeOf(firstChild(element, namespace, 'size'), hashContext)
+  const checksums = hashHolder ? checksumsOf(hashHolder, hashContext) : []
+  const pieces = hashHolder ? piecesOf(hashHolder, size, hashContext) : undefined
+  const alternates = alternatesOf(element, hashContext)
+  return {
+    name,
+    ...(size === undefined ? {} : {size}),
+    checksums,
+    ...(pieces ? {pieces} : {}),
+    urls: urlsOf(element, {...context, file: name}),
+    ...(alternates.length > 0 ? {alternates} : {}),
+  }
 }
 
-function checksumsOf($: CheerioAPI, hashes: Selection): Checksum[] {
-  const found: Checksum[] = []
-  hashes.each((_, element) => {
-    const algorithm = toHashAlgorithm(element.attribs.type ?? '')
-    const hex = $(element).text().trim().toLowerCase()
-    if (algorithm && isHexFor(algorithm, hex)) found.push({algorithm, hex})
-  })
-  return strongestFirst(found)
+function sizeOf(element: XmlElement | undefined, context: HashContext): number | undefined {
+  if (!element) return undefined
+  const text = element.text.trim()
+  const size = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN
+  if (Number.isSafeInteger(size)) return size
+  context.warnings.push({code: 'EMETALINKVALUE', message: `file ${JSON.stringify(context.file)}: size ${JSON.stringify(text.slice(0, 40))} is not a byte count; dropped`})
+  return undefined
 }
 
-function piecesOf($: CheerioAPI, pieces: Selection): {pieces?: PieceHashes} {
-  const element = pieces.get(0)
-  if (!element) return {}
-  const algorithm = toHashAlgorithm(element.attribs.type ?? '')
-  const length = Number(element.attribs.length)
-  if (!algorithm || !Number.isSafeInteger(length) || length <= 0) return {}
-  const entries: {index: number; hex: string}[] = []
-  pieces.children('hash').each((position, hash) => {
-    // v3 numbers its pieces; v4 relies on document order.
-    const index = hash.attribs.piece === undefined ? position : Number(hash.attribs.piece)
-    entries.push({index, hex: $(hash).text().trim().toLowerCase()})
-  })
-  entries.sort((a, b) => a.index - b.index)
-  if (entries.length === 0 || !entries.every((entry) => isHexFor(algorithm, entry.hex))) return {}
-  return {pieces: {length, algorithm, hashes: entries.map((entry) => entry.hex)}}
-}
-
-function urlsOf($: CheerioAPI, urls: Selection, version: 3 | 4, max: number): MetalinkUrl[] {
-  const found: MetalinkUrl[] = []
-  urls.slice(0, max).each((_, element) => {
-    const url = $(element).text().trim()
-    if (!url || element.attribs.type === 'bittorrent') return
-    const entry: MetalinkUrl = {url}
-    const priority = version === 4 ? Number(element.attribs.priority) : v3Priority(element.attribs.preference)
-    if (Number.isSafeInteger(priority) && priority >= 1 && priority <= 999_999) entry.priority = priority
-    const location = element.attribs.location?.trim().toLowerCase()
-    if (location && /^[a-z]{2}$/.test(location)) entry.location = location
-    found.push(entry)
-  })
+/** mm0:alternates: each older version's size and hashes, those without a usable hash dropped. */
+function alternatesOf(file: XmlElement, context: HashContext): MetalinkAlternate[] {
+  const found: MetalinkAlternate[] = []
+  for (const holder of childrenNamed(file, MIRRORMANAGER_NAMESPACE, 'alternates')) {
+    for (const alternate of childrenNamed(holder, MIRRORMANAGER_NAMESPACE, 'alternate')) {
+      const verification = firstChild(alternate, context.namespace, 'verification')
+      const checksums = verification ? checksumsOf(verification, {...context, file: `${context.file} (alternate)`}) : []
+      if (checksums.length === 0) {
+        context.warnings.push({code: 'EMETALINKSKIP', message: `file ${JSON.stringify(context.file)}: an alternate version without a usable hash was skipped`})
+        continue
+      }
+      const size = sizeOf(firstChild(alternate, context.namespace, 'size'), context)
+      const timestampText = firstChild(alternate, MIRRORMANAGER_NAMESPACE, 'timestamp')?.text.trim() ?? ''
+      found.push({
+        checksums,
+        ...(size === undefined ? {} : {size}),
+        ...(/^\d{1,12}$/.test(timestampText) ? {timestamp: Number(timestampText)} : {}),
+      })
+    }
+  }
   return found
-}
-
-/** v3 preference is 0..100, higher preferred; v4 priority is 1..999999, lower preferred. */
-function v3Priority(preference: string | undefined): number {
-  if (preference === undefined) return Number.NaN
-  const value = Number(preference)
-  return Number.isFinite(value) ? Math.max(1, 101 - Math.min(100, Math.max(0, Math.round(value)))) : Number.NaN
 }

@@ -152,6 +152,8 @@ function describe(response: HttpResponse): RemoteInfo {
   if (!Number.isNaN(modified)) info.modifiedAt = new Date(modified)
   const etag = header(headers, 'etag')
   if (etag) info.etag = etag
+  const contentType = header(headers, 'content-type')?.split(';')[0]?.trim().toLowerCase()
+  if (contentType) info.contentType = contentType
   return info
 }
 
