@@ -1,6 +1,7 @@
 // Starts one trial's mirrors (real daemons by default, Node mirrors where a daemon is missing), shapes them, and gives the trial one way to fault and count each.
 import path from 'node:path'
 import {startDaemon} from './daemons.js'
+import {addDelays} from './delays.js'
 import {startMirror} from './mirrors.js'
 import {copyRoot} from './wrong-copies.js'
 
@@ -8,7 +9,8 @@ import {copyRoot} from './wrong-copies.js'
 const FIRST_DATA_BYTES = 64 * 1024
 
 /**
- * `specs` are [{protocol: 'http'|'https'|'ftp'|'sftp', cap: bytes/s or undefined, copy: 'good'|'short'|'spread'}].
+ * `specs` are [{protocol: 'http'|'https'|'ftp'|'sftp', cap: bytes/s or undefined, copy: 'good'|'short'|'spread',
+ * roundTrip: ms of delay added by a relay in front of the server (HTTP only: FTP data connections would bypass it)}].
  * `context` gives servers ('daemons' or 'node'), the tc shaper (or none: caps by the Node mirrors'
  * token buckets) and what is installed. Returns {mirrors, urls, clientArguments, caFile, stop()}.
  */
@@ -25,11 +27,14 @@ export async function startMirrorSet({specs, content, context}) {
       return nodeMirror(await startMirror({file, bandwidth: shaper ? undefined : spec.cap, namespace: shaper?.namespace}), spec, shaper)
     }),
   )
+  let relay
   try {
     if (shaper) {
       shaper.reset()
+      // The caps sit on the servers' own ports, so a relay in front of them forwards capped traffic.
       mirrors.forEach((mirror, index) => specs[index].cap && shaper.shapePorts(mirror.ports, specs[index].cap))
     }
+    relay = await addDelays({mirrors, delays: specs.map((spec) => spec.roundTrip), namespace: shaper?.namespace})
   } catch (error) {
     await Promise.all(mirrors.map((mirror) => mirror.stop()))
     throw error
@@ -41,6 +46,7 @@ export async function startMirrorSet({specs, content, context}) {
     caFile: mirrors.find((mirror) => mirror.caFile)?.caFile,
     kinds: mirrors.map((mirror) => mirror.kind),
     async stop() {
+      await relay.stop()
       await Promise.all(mirrors.map((mirror) => mirror.stop()))
       if (shaper) shaper.reset()
     },

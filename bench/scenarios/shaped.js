@@ -7,6 +7,8 @@ import {CAPS, extraArguments, interleaved, medianRows, pickClients, shapedSize, 
 
 const FAULT_AT_SECONDS = 3
 const DEGRADED_FACTOR = 0.01
+/** Round trips added by the relay in front of each mirror, fastest first: a near, a regional and two far mirrors. */
+export const ROUND_TRIPS_MS = [20, 60, 120, 250]
 const http = (protocol = 'http') => CAPS.map((cap) => ({protocol, cap}))
 const CAPS_CLIENTS = ['mirrorkit', 'aria2Tuned', 'aria2Defaults', 'axel']
 const FAULT_CLIENTS = ['mirrorkit', 'aria2Tuned', 'aria2Defaults', 'axel']
@@ -16,6 +18,11 @@ export const shapedScenarios = {
   caps: {
     description: 'four nginx mirrors capped at 80/40/20/10 Mbit/s: throughput as a fraction of the sum of the caps',
     mirrors: http(),
+    clients: CAPS_CLIENTS,
+  },
+  'caps-rtt': {
+    description: `caps with ${ROUND_TRIPS_MS.join('/')} ms round trips (a userspace relay in front of each nginx)`,
+    mirrors: CAPS.map((cap, index) => ({protocol: 'http', cap, roundTrip: ROUND_TRIPS_MS[index]})),
     clients: CAPS_CLIENTS,
   },
   'caps-https': {
