@@ -75,7 +75,7 @@ async function run(
   // Every link listens to this signal; dozens of links are normal, not a leak.
   setMaxListeners(0, signal)
   const transportOptions = {...options.transport, connectionsPerOrigin: connectionsPerOrigin(options.urls ?? [], options.mirrorSet, settings.perMirror)}
-  const transports = options.transportFactories ? new TransportSet(transportOptions, options.transportFactories) : new TransportSet(transportOptions)
+  const transports = options.transports ?? (options.transportFactories ? new TransportSet(transportOptions, options.transportFactories) : new TransportSet(transportOptions))
   const cleanups: Array<() => Promise<void>> = []
   try {
     const {mirrors, target} = await setUpMirrors(options.urls ?? [], options.mirrorSet, transports, emit, signal, settings.stallTimeoutMs)
@@ -161,7 +161,7 @@ async function run(
     throw error
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined)
-    await transports.close()
+    if (!options.transports) await transports.close()
   }
 }
 

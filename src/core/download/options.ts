@@ -1,6 +1,10 @@
 // The options of a download and their defaults, in one place.
 import type {Checksum, MirrorSet} from '../model.js'
 import type {TransportFactory, TransportOptions} from '../../plugins/types.js'
+import type {TransportSet} from '../transports.js'
+
+/** Links shared with other downloads (a batch): a new link to a host starts only when the budget has room there. */
+export type SharedLinkBudget = {hasRoom(host: string): boolean; tryAcquire(host: string): boolean; release(host: string): void}
 
 export type FetchOptions = {
   /** Mirror URLs; the first is the primary unless `mirrorSet.target.primary` names one. */
@@ -44,6 +48,10 @@ export type FetchOptions = {
   transport?: TransportOptions
   /** The transports to use; default: the built-in ones. */
   transportFactories?: readonly TransportFactory[]
+  /** Transports (and their keep-alive connections) shared with other downloads; the caller closes them. */
+  transports?: TransportSet
+  /** A link budget shared with other downloads, keyed by host (URL.host). */
+  linkBudget?: SharedLinkBudget
 }
 
 /**
@@ -76,9 +84,10 @@ export const fetchDefaults = {
   minSplitPieces: 1,
 } as const
 
-export type ResolvedOptions = Required<Omit<FetchOptions, 'urls' | 'mirrorSet' | 'output' | 'directory' | 'checksums' | 'transport' | 'transportFactories' | 'pieceLength'>> & {
+export type ResolvedOptions = Required<Omit<FetchOptions, 'urls' | 'mirrorSet' | 'output' | 'directory' | 'checksums' | 'transport' | 'transportFactories' | 'pieceLength' | 'transports' | 'linkBudget'>> & {
   pieceLength?: number
   minSplitPieces: number
+  linkBudget?: SharedLinkBudget
 }
 
 export function resolveOptions(options: FetchOptions): ResolvedOptions {
@@ -99,5 +108,6 @@ export function resolveOptions(options: FetchOptions): ResolvedOptions {
     restart: options.restart ?? false,
     commandFile: options.commandFile ?? true,
     minSplitPieces: fetchDefaults.minSplitPieces,
+    ...(options.linkBudget ? {linkBudget: options.linkBudget} : {}),
   }
 }

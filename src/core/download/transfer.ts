@@ -23,6 +23,8 @@ export class Transfer {
   /** Mirrors whose deferred stat is in flight; those stats end with the transfer. */
   private readonly restatting = new Set<MirrorState>()
   private readonly restats = new AbortController()
+  /** Links that hold a slot of the shared budget (a batch's), to give back when they end. */
+  private readonly budgeted = new Set<Link>()
 
   constructor(
     private readonly map: PieceMap,
@@ -122,7 +124,8 @@ export class Transfer {
     }
     const limits = {perMirror: this.options.perMirror, maxTries: this.options.maxTries, minSplitPieces: this.options.minSplitPieces}
     while (this.links.length < this.options.connections && !this.map.complete) {
-      const candidates = mirrorsWithRoom(this.mirrors, now, limits)
+      const budget = this.options.linkBudget
+      const candidates = mirrorsWithRoom(this.mirrors, now, limits).filter((mirror) => !budget || budget.hasRoom(mirror.url.host))
       const room = candidates.reduce((sum, mirror) => sum + (this.options.perMirror - mirror.links), 0)
       const slots = Math.min(this.options.connections - this.links.length, room)
       let assignment: Assignment | undefined
@@ -155,6 +158,7 @@ export class Transfer {
     }
     if (stealFrom) this.emit({type: 'steal', from: stealFrom.id, link: link.id, offset: link.position, length: link.remaining})
     mirror.linkStarted()
+    if (this.options.linkBudget?.tryAcquire(mirror.url.host)) this.budgeted.add(link)
     this.links.push(link)
     this.emit({type: 'link-start', link: link.id, mirror: mirror.id, url: mirror.displayUrl, offset: link.position, length: link.remaining, hedge: link.hedge})
     runLink(link, this.writer.write, this.spanDone, this.map.pieceLength, this.signal).then(
@@ -175,6 +179,7 @@ export class Transfer {
     const now = Date.now()
     this.links.splice(this.links.indexOf(link), 1)
     mirror.linkEnded()
+    if (this.budgeted.delete(link)) this.options.linkBudget?.release(mirror.url.host)
     const partner = link.partner
     link.partner = undefined
     if (partner) partner.partner = undefined
