@@ -18,10 +18,10 @@ export async function readStdin(): Promise<string> {
 }
 
 /**
- * The MirrorSet from `--input` (a path, or "-" for stdin), else from stdin when it is piped,
- * else undefined.
+ * The text of `--input` (a path, or "-" for stdin), else of stdin when it is piped, else undefined.
+ * Piped stdin that is empty counts as no input.
  */
-export async function readMirrorSetInput(input: string | undefined): Promise<MirrorSet | undefined> {
+export async function readInputText(input: string | undefined): Promise<string | undefined> {
   let text: string
   if (input !== undefined && input !== '-') {
     try {
@@ -35,6 +35,16 @@ export async function readMirrorSetInput(input: string | undefined): Promise<Mir
   } else {
     return undefined
   }
+  return text
+}
+
+/**
+ * The MirrorSet from `--input` (a path, or "-" for stdin), else from stdin when it is piped,
+ * else undefined.
+ */
+export async function readMirrorSetInput(input: string | undefined): Promise<MirrorSet | undefined> {
+  const text = await readInputText(input)
+  if (text === undefined) return undefined
   if (text.trim() === '') throw new UsageError('the MirrorSet input is empty', 'EMIRRORSET')
   return parseMirrorSet(text)
 }

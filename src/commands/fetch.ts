@@ -1,20 +1,46 @@
 // `mirrorkit fetch`: downloads one file in segments from many mirrors at once, with checks, resume and a live view.
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {readMirrorSetInput} from '../cli/input.js'
+import {createBatchProgress} from '../cli/batch-progress.js'
+import {readInputText} from '../cli/input.js'
 import {createProgress, type ProgressMode} from '../cli/progress.js'
 import {sizeFlag} from '../cli/size-flag.js'
+import {parseBatchInput, type BatchInput} from '../core/batch/batch-input.js'
+import {renderBatchSummary, type BatchSummary} from '../core/batch/batch-report.js'
+import {batchDefaults, runBatch} from '../core/batch/batch-runner.js'
 import {startFetch} from '../core/download/engine.js'
-import {fetchDefaults} from '../core/download/options.js'
+import {fetchDefaults, type FetchOptions} from '../core/download/options.js'
 import {renderSummary, type FetchSummary} from '../core/download/summary.js'
 import {CROSS_CHECK_WINDOW} from '../core/download/verify-phase.js'
 import {AbortedError, UsageError} from '../core/errors.js'
 import {parseChecksum} from '../core/hashing.js'
 import {formatBytes} from '../core/units.js'
 
+type FetchFlags = Awaited<ReturnType<Fetch['parse']>>['flags']
+
+/** The engine settings a single download and every file of a batch share. */
+function engineOptions(flags: FetchFlags, crossCheck: number | 'all'): Omit<FetchOptions, 'urls' | 'mirrorSet' | 'output' | 'directory' | 'checksums' | 'connections' | 'perMirror'> {
+  return {
+    ...(flags['piece-size'] ? {pieceLength: flags['piece-size']} : {}),
+    ...(flags['lowest-speed'] ? {lowestSpeed: flags['lowest-speed']} : {}),
+    stallTimeoutMs: flags['stall-timeout'] * 1000,
+    crossCheck,
+    seed: flags.seed,
+    restart: flags.restart,
+    transport: {
+      insecure: flags.insecure,
+      acceptUnknownHostKeys: flags['accept-unknown-host-keys'],
+      ...(flags.identity ? {identity: flags.identity} : {}),
+      ...(flags['known-hosts'] ? {knownHosts: flags['known-hosts']} : {}),
+    },
+  }
+}
+
 export default class Fetch extends BaseCommand<typeof Fetch> {
   static override description = [
     'Download a file in segments from several mirrors at once (HTTP, FTP, SFTP), checking every piece and resuming after a crash.',
+    'With --input (or stdin): one MirrorSet, several (JSON lines or a JSON array), or an aria2c input file (-i) download every file they list into --dir,',
+    '--jobs at once, under one cap of links in total and per host; each file is checked and renamed on its own; the exit code is the worst file\'s.',
     'The first URL (or the MirrorSet\'s target.primary) defines the file: mirrors with another size are not used.',
     `While it runs, append "drop <url-or-host>" or "undrop <url-or-host>" lines to <output>.mirrorkit.cmd to stop or restore a mirror;`,
     'on a terminal, press a mirror\'s number to drop it and q to stop.',
@@ -26,12 +52,15 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
     '<%= config.bin %> fetch https://a.example/f.iso ftp://c.example/pub/f.iso --checksum sha256:<hex>',
     'mirrorkit discover https://a.example/f.iso | mirrorkit verify | mirrorkit rank --top 5 | <%= config.bin %> fetch -o f.iso',
     '<%= config.bin %> fetch --input set.json --progress json 2> events.jsonl',
+    '<%= config.bin %> fetch -i list.txt -d downloads --jobs 16',
   ]
 
   static override flags = {
     output: Flags.string({char: 'o', description: 'Output file (default: the target\'s name in --dir).'}),
     dir: Flags.string({char: 'd', description: 'Directory for the default output name.', default: '.'}),
-    input: Flags.string({char: 'i', description: 'MirrorSet JSON file ("-" for stdin); default: stdin when piped and no URL is given.'}),
+    input: Flags.string({char: 'i', description: 'MirrorSet JSON, several MirrorSets (JSON lines or array), or an aria2c input file ("-" for stdin); default: stdin when piped and no URL is given.'}),
+    jobs: Flags.integer({char: 'j', description: 'Files at once, for a batch input.', default: batchDefaults.jobs, min: 1, max: 256}),
+    'whole-below': sizeFlag({description: `In a batch, files up to this size are fetched whole from one host, larger ones segmented (default: ${formatBytes(batchDefaults.wholeBelow)}).`}),
     checksum: Flags.string({char: 'c', description: 'Expected hash of the whole file, algorithm:hex (sha256, sha512, sha1, md5).', multiple: true}),
     connections: Flags.integer({char: 'n', description: 'Links at once, in total.', default: fetchDefaults.connections, min: 1, max: 256}),
     'per-mirror': Flags.integer({char: 'x', description: 'Links at once per mirror.', default: fetchDefaults.perMirror, min: 1, max: 64}),
@@ -48,14 +77,17 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
     'accept-unknown-host-keys': Flags.boolean({description: 'Accept sftp host keys that are unknown or changed (unsafe: allows a man in the middle).', default: false}),
   }
 
-  async run(): Promise<FetchSummary> {
+  async run(): Promise<FetchSummary | BatchSummary> {
     const {flags, argv} = await this.parse(Fetch)
     const urls = argv as string[]
     // With URLs on the command line, stdin is read only when asked (--input -), so a script's open stdin cannot stall us.
-    const mirrorSet = urls.length === 0 || flags.input !== undefined ? await readMirrorSetInput(flags.input) : undefined
-    if (urls.length === 0 && !mirrorSet) throw new UsageError('give at least one URL, or a MirrorSet with --input or on stdin')
+    const text = urls.length === 0 || flags.input !== undefined ? await readInputText(flags.input) : undefined
+    const input = text === undefined ? undefined : parseBatchInput(text)
+    if (urls.length === 0 && !input) throw new UsageError('give at least one URL, or a MirrorSet or aria2c input file with --input or on stdin')
     const crossCheck = flags['cross-check'] === 'all' ? 'all' : Number.parseInt(flags['cross-check'], 10)
     if (crossCheck !== 'all' && !(crossCheck >= 0)) throw new UsageError('--cross-check wants a number or "all"')
+    if (input && input.format !== 'mirrorset') return this.runBatch(input, urls, flags, crossCheck)
+    const mirrorSet = input?.items[0]?.set
     const stopper = new AbortController()
     const progress = createProgress(flags.progress as ProgressMode)
     const download = startFetch(
@@ -66,18 +98,7 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
         checksums: (flags.checksum ?? []).map(parseChecksum),
         connections: flags.connections,
         perMirror: flags['per-mirror'],
-        ...(flags['piece-size'] ? {pieceLength: flags['piece-size']} : {}),
-        ...(flags['lowest-speed'] ? {lowestSpeed: flags['lowest-speed']} : {}),
-        stallTimeoutMs: flags['stall-timeout'] * 1000,
-        crossCheck,
-        seed: flags.seed,
-        restart: flags.restart,
-        transport: {
-          insecure: flags.insecure,
-          acceptUnknownHostKeys: flags['accept-unknown-host-keys'],
-          ...(flags.identity ? {identity: flags.identity} : {}),
-          ...(flags['known-hosts'] ? {knownHosts: flags['known-hosts']} : {}),
-        },
+        ...engineOptions(flags, crossCheck),
       },
       {signal: AbortSignal.any([this.signal, stopper.signal]), onEvent: progress.onEvent},
     )
@@ -89,5 +110,32 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
       progress.close()
     }
     return this.present(summary, () => renderSummary(summary))
+  }
+
+  private async runBatch(input: BatchInput, urls: string[], flags: FetchFlags, crossCheck: number | 'all'): Promise<BatchSummary> {
+    if (urls.length > 0) throw new UsageError('a list of files takes no URLs on the command line')
+    if (flags.output) throw new UsageError('a list of files is written into --dir (or each entry\'s dir=), not to one --output')
+    if (flags.checksum) throw new UsageError('--checksum names one file; a list gives each file its own (checksum=)')
+    for (const warning of input.warnings) this.note(`mirrorkit: warning: ${warning}`)
+    const progress = createBatchProgress(flags.progress as ProgressMode)
+    let summary: BatchSummary
+    try {
+      summary = await runBatch(
+        {
+          items: input.items,
+          directory: flags.dir,
+          jobs: flags.jobs,
+          connections: flags.connections,
+          perHost: flags['per-mirror'],
+          ...(flags['whole-below'] === undefined ? {} : {wholeBelow: flags['whole-below']}),
+          fetch: engineOptions(flags, crossCheck),
+        },
+        {signal: this.signal, onEvent: progress.onEvent},
+      )
+    } finally {
+      progress.close()
+    }
+    process.exitCode = summary.exitCode
+    return this.present(summary, () => renderBatchSummary(summary))
   }
 }

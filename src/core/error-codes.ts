@@ -25,7 +25,7 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCodeValue, string>> = {
   0: 'success',
   1: 'internal error (a bug: please report it with `--verbose`)',
-  2: 'bad input: flags, URLs, MirrorSet files, config, output paths; a partial download whose target changed',
+  2: 'bad input: flags, URLs, MirrorSet files, input lists, config, output paths; a partial download whose target changed',
   3: 'no usable mirror: the file is missing everywhere, or every candidate was rejected',
   4: 'integrity: checksum or piece-hash mismatch, `verify --strict` found a mismatch',
   5: 'network: refused, reset, timed out, TLS, authentication, throttled past retries',
@@ -52,7 +52,7 @@ export const ERROR_CODES = {
   EURL: {exitCode: usage, retryable: false, meaning: 'a URL is malformed'},
   ESCHEME: {exitCode: usage, retryable: false, meaning: 'a URL scheme mirrorkit does not speak'},
   EMIRRORSET: {exitCode: usage, retryable: false, meaning: 'the MirrorSet input is not valid'},
-  EINPUT: {exitCode: usage, retryable: false, meaning: 'a file or standard input that was named cannot be read'},
+  EINPUT: {exitCode: usage, retryable: false, meaning: 'a file or standard input that was named cannot be read, or a list of files (aria2c -i format) has a malformed line'},
   ECONFIG: {exitCode: usage, retryable: false, meaning: 'the config file or an engine definition is not valid'},
   EKEYRING: {exitCode: usage, retryable: false, meaning: 'the --keyring file cannot be read or holds no OpenPGP public key'},
   EEXISTS_CHANGED: {exitCode: usage, retryable: false, meaning: 'the target changed since the partial download began; pass --restart'},

@@ -1,0 +1,88 @@
+// The batch runner on local HTTP mirrors: many files under one budget, each checked on its own, failures isolated, re-runs resumed.
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {readdir, readFile, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {runBatch} from '../../../src/core/batch/batch-runner.js'
+import type {BatchItem} from '../../../src/core/batch/batch-input.js'
+import {parseBatchInput} from '../../../src/core/batch/batch-input.js'
+import {makeContent, sha256Hex} from '../../helpers/content.js'
+import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
+import {temporaryDirectory, transportFactories} from '../download/helpers.js'
+
+const SIZES = [1024, 50_000, 300_000, 700_000, 3 * 1024 * 1024 + 7]
+const files = Object.fromEntries(SIZES.map((size, index) => [`/f${index}.bin`, makeContent(size, index + 1)]))
+
+function itemsFor(mirrors: readonly HttpMirror[], names: string[], checksum: (name: string) => string | undefined): BatchItem[] {
+  const text = names.map((name) => [mirrors.map((mirror) => `${mirror.url}${name}`).join('\t'), ...(checksum(name) ? [`  checksum=sha-256=${checksum(name)}`] : [])].join('\n')).join('\n')
+  return parseBatchInput(text).items
+}
+
+describe('runBatch', () => {
+  const mirrors: HttpMirror[] = []
+  let directory: Awaited<ReturnType<typeof temporaryDirectory>>
+
+  beforeAll(async () => {
+    directory = await temporaryDirectory()
+    for (let i = 0; i < 3; i++) mirrors.push(await startHttpMirror({files, faults: {bandwidth: 20 * 1024 * 1024}}))
+  })
+  afterAll(async () => {
+    await Promise.all(mirrors.map((mirror) => mirror.close()))
+    await directory.remove()
+  })
+
+  it('fetches every file correctly, small ones whole and large ones segmented, within the per-host cap', async () => {
+    const names = Object.keys(files).map((path) => path.slice(1))
+    const target = join(directory.path, 'all')
+    const items = itemsFor(mirrors, names, (name) => sha256Hex(files[`/${name}`]!))
+    let most = 0
+    const summary = await runBatch(
+      {items, directory: target, jobs: 4, connections: 6, perHost: 2, wholeBelow: 1024 * 1024, transportFactories},
+      {signal: new AbortController().signal, onEvent: () => (most = Math.max(most, ...mirrors.map((mirror) => mirror.stats.openConnections)))},
+    )
+    expect(summary.exitCode).toBe(0)
+    expect(summary.done).toBe(names.length)
+    for (const name of names) expect(sha256Hex(await readFile(join(target, name)))).toBe(sha256Hex(files[`/${name}`]!))
+    const byName = Object.fromEntries(summary.files.map((file) => [file.name, file]))
+    expect(byName['f0.bin']!.method).toBe('whole')
+    expect(byName['f4.bin']!.method).toBe('segmented')
+    expect(Object.keys(summary.hosts).length).toBeGreaterThan(0)
+    // perHost links plus the pool's one spare for a stat.
+    expect(most).toBeLessThanOrEqual(3)
+    expect((await readdir(target)).sort()).toEqual([...names].sort())
+  })
+
+  it('finishes the other files when one is missing everywhere and one fails its checksum; the worst exit code wins', async () => {
+    const target = join(directory.path, 'failures')
+    const names = ['f0.bin', 'missing.bin', 'f1.bin', 'f2.bin']
+    const items = itemsFor(mirrors, names, (name) => (name === 'f2.bin' ? '0'.repeat(64) : name === 'missing.bin' ? undefined : sha256Hex(files[`/${name}`]!)))
+    const summary = await runBatch({items, directory: target, jobs: 4, transportFactories}, {signal: new AbortController().signal})
+    const byName = Object.fromEntries(summary.files.map((file) => [file.name, file]))
+    expect(byName['missing.bin']!.error).toMatchObject({code: 'ENOTFOUND', exitCode: 3})
+    expect(byName['f2.bin']!.error).toMatchObject({code: 'EINTEGRITY', exitCode: 4})
+    expect(byName['f0.bin']!.status).toBe('done')
+    expect(byName['f1.bin']!.status).toBe('done')
+    expect(summary.exitCode).toBe(4)
+    // Nothing under a final name that is not verified, and no leftover part of the bad file.
+    expect((await readdir(target)).sort()).toEqual(['f0.bin', 'f1.bin'])
+  })
+
+  it('skips files already complete and verified, and fetches the rest', async () => {
+    const target = join(directory.path, 'rerun')
+    const names = ['f0.bin', 'f1.bin', 'f2.bin']
+    const items = itemsFor(mirrors, names, (name) => sha256Hex(files[`/${name}`]!))
+    await runBatch({items, directory: target, transportFactories}, {signal: new AbortController().signal})
+    // A wrong file under a final name (not ours) is fetched again; a right one is not.
+    await writeFile(join(target, 'f1.bin'), 'not the file')
+    const requests = () => mirrors.reduce((sum, mirror) => sum + mirror.stats.requests, 0)
+    const before = requests()
+    const summary = await runBatch({items, directory: target, transportFactories}, {signal: new AbortController().signal})
+    expect(summary.files.map((file) => file.status)).toEqual(['skipped', 'done', 'skipped'])
+    expect(requests() - before).toBe(1)
+    expect(sha256Hex(await readFile(join(target, 'f1.bin')))).toBe(sha256Hex(files['/f1.bin']!))
+  })
+
+  it('refuses two files with one output before downloading anything', async () => {
+    const items = itemsFor(mirrors, ['f0.bin', 'f0.bin'], () => undefined)
+    await expect(runBatch({items, directory: directory.path, transportFactories}, {signal: new AbortController().signal})).rejects.toMatchObject({code: 'EINPUT'})
+  })
+})
