@@ -34,6 +34,35 @@ export type FetchSummary = {
   checks: IntegrityCheck[]
 }
 
+/** What the summary of a finished download is made of. */
+export type Finished = {
+  output: string
+  target: {name: string; size?: number}
+  mirrors: readonly MirrorState[]
+  map: PieceMap | undefined
+  started: number
+  resumedBytes: number
+  checks: IntegrityCheck[]
+  links: number
+}
+
+export function fetchSummary(done: Finished): FetchSummary {
+  const durationMs = Date.now() - done.started
+  const bytes = done.mirrors.reduce((sum, mirror) => sum + mirror.bytes, 0)
+  return {
+    output: done.output,
+    name: done.target.name,
+    size: done.target.size ?? bytes,
+    bytes,
+    resumedBytes: done.resumedBytes,
+    durationMs,
+    rate: durationMs > 0 ? Math.round((bytes * 1000) / durationMs) : 0,
+    links: done.links,
+    mirrors: mirrorSummaries(done.mirrors, done.map, durationMs),
+    checks: done.checks,
+  }
+}
+
 export function mirrorSummaries(mirrors: readonly MirrorState[], map: PieceMap | undefined, durationMs: number): MirrorSummary[] {
   const pieces = new Map<number, number>()
   if (map) for (let piece = 0; piece < map.count; piece++) pieces.set(map.deliverer(piece), (pieces.get(map.deliverer(piece)) ?? 0) + 1)
