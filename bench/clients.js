@@ -16,7 +16,6 @@ export const clients = {
     command: path.join(projectDirectory, 'bin', 'run.cjs'),
     protocols: ['http', 'https', 'ftp', 'sftp'],
     args: ({urls, output, extra = [], caFile}) => ['fetch', ...urls, '-o', output, ...mirrorkitCa(caFile), ...extra],
-    environment: mirrorkitEnvironment,
   },
   /** Without the end-of-download cross-check (re-reading sample pieces from a second mirror): the transfer alone. */
   mirrorkitNoCheck: {
@@ -24,7 +23,6 @@ export const clients = {
     command: path.join(projectDirectory, 'bin', 'run.cjs'),
     protocols: ['http', 'https', 'ftp', 'sftp'],
     args: ({urls, output, extra = [], caFile}) => ['fetch', ...urls, '-o', output, '--cross-check', '0', ...mirrorkitCa(caFile), ...extra],
-    environment: mirrorkitEnvironment,
   },
   aria2Tuned: {
     label: 'aria2c -s16 -x4 -k1M',
@@ -54,12 +52,9 @@ export const clients = {
   },
 }
 
-/** mirrorkit trusts the test CA through Node's NODE_EXTRA_CA_CERTS (see environment). */
-function mirrorkitCa() {
-  return []
-}
-function mirrorkitEnvironment({caFile}) {
-  return caFile ? {NODE_EXTRA_CA_CERTS: caFile} : {}
+/** mirrorkit trusts the HTTPS mirrors' test CA the way aria2c does, with --ca-certificate. */
+function mirrorkitCa(caFile) {
+  return caFile ? ['--ca-certificate', caFile] : []
 }
 
 function aria2Common(output, caFile) {

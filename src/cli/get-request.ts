@@ -5,6 +5,7 @@ import {DISCOVERY_USER_AGENT} from '../core/discovery/user-agent.js'
 import {UsageError} from '../core/errors.js'
 import {parseChecksum} from '../core/hashing.js'
 import type {PipelineRequest} from '../core/pipeline.js'
+import {readCaCertificate} from './ca-certificate.js'
 import {RANK_BY, type RankBy} from '../core/ranking/score.js'
 
 const URL_SOURCES = ['metalink', 'headers', 'neighbours', 'list']
@@ -34,6 +35,7 @@ export type GetFlags = {
   'stall-timeout'?: number
   restart: boolean
   insecure: boolean
+  'ca-certificate'?: string
   identity?: string
   'known-hosts'?: string
   'accept-unknown-host-keys'?: boolean
@@ -68,6 +70,7 @@ export function buildGetRequest(argument: string, flags: GetFlags, config: Confi
     ...defined({output: flags.output, directory: flags.output === undefined ? flags.dir : undefined}),
     transportOptions: defined({
       insecure: flags.insecure,
+      ca: readCaCertificate(flags['ca-certificate'] ?? config.caCertificate),
       identity: flags.identity ?? config.identity,
       knownHosts: flags['known-hosts'] ?? config.knownHosts,
       acceptUnknownHostKeys: flags['accept-unknown-host-keys'] || undefined,

@@ -2,9 +2,11 @@
 import {Flags} from '@oclif/core'
 import type {ConfigDefaults} from '../core/config-keys.js'
 import type {TransportOptions} from '../plugins/types.js'
+import {readCaCertificate} from './ca-certificate.js'
 
 export const transportFlags = {
   insecure: Flags.boolean({description: 'Skip TLS certificate checks (https, ftps).', default: false}),
+  'ca-certificate': Flags.string({description: 'PEM file of certificate authorities to trust besides the public roots (https, ftps) [config: caCertificate].'}),
   identity: Flags.string({description: 'SSH private key file for sftp mirrors [config: identity].'}),
   'known-hosts': Flags.string({description: 'known_hosts file for sftp host keys [config: knownHosts; default: ~/.ssh/known_hosts].'}),
   'accept-unknown-host-keys': Flags.boolean({
@@ -16,6 +18,7 @@ export const transportFlags = {
 
 export type TransportFlagValues = {
   insecure?: boolean
+  'ca-certificate'?: string
   identity?: string
   'known-hosts'?: string
   'accept-unknown-host-keys'?: boolean
@@ -26,6 +29,8 @@ export type TransportFlagValues = {
 export function transportOptionsFrom(flags: TransportFlagValues, config: ConfigDefaults = {}): TransportOptions {
   const options: TransportOptions = {}
   if (flags.insecure) options.insecure = true
+  const ca = readCaCertificate(flags['ca-certificate'] ?? config.caCertificate)
+  if (ca !== undefined) options.ca = ca
   if (flags['accept-unknown-host-keys']) options.acceptUnknownHostKeys = true
   const identity = flags.identity ?? config.identity
   if (identity !== undefined) options.identity = identity

@@ -1,6 +1,7 @@
 // `mirrorkit fetch`: downloads one file in segments from many mirrors at once, with checks, resume and a live view.
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
+import {readCaCertificate} from '../cli/ca-certificate.js'
 import {createBatchProgress} from '../cli/batch-progress.js'
 import {readInputText} from '../cli/input.js'
 import {createProgress, type ProgressMode} from '../cli/progress.js'
@@ -29,11 +30,18 @@ function engineOptions(flags: FetchFlags, crossCheck: number | 'all'): Omit<Fetc
     restart: flags.restart,
     transport: {
       insecure: flags.insecure,
+      ...caOption(flags['ca-certificate']),
       acceptUnknownHostKeys: flags['accept-unknown-host-keys'],
       ...(flags.identity ? {identity: flags.identity} : {}),
       ...(flags['known-hosts'] ? {knownHosts: flags['known-hosts']} : {}),
     },
   }
+}
+
+/** The transport's ca option when --ca-certificate names a file. */
+function caOption(file: string | undefined): {ca?: string} {
+  const ca = readCaCertificate(file)
+  return ca === undefined ? {} : {ca}
 }
 
 export default class Fetch extends BaseCommand<typeof Fetch> {
@@ -72,6 +80,7 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
     progress: Flags.string({description: 'Progress on stderr: auto (live view on a terminal), json (JSON lines), none.', options: ['auto', 'json', 'none'], default: 'auto'}),
     restart: Flags.boolean({description: 'Discard a partial download whose target changed (or any partial download) and start over.', default: false}),
     insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
+    'ca-certificate': Flags.string({description: 'PEM file of certificate authorities to trust besides the public roots (https, ftps), as aria2c --ca-certificate and curl --cacert.'}),
     identity: Flags.string({description: 'SSH private key file for sftp mirrors.'}),
     'known-hosts': Flags.string({description: 'known_hosts file for sftp host keys (default: ~/.ssh/known_hosts).'}),
     'accept-unknown-host-keys': Flags.boolean({description: 'Accept sftp host keys that are unknown or changed (unsafe: allows a man in the middle).', default: false}),

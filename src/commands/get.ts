@@ -68,6 +68,7 @@ export default class Get extends BaseCommand<typeof Get> {
     progress: Flags.string({description: 'Download progress on stderr: auto (live on a terminal), json (JSON lines), none.', options: ['auto', 'json', 'none'], default: 'auto', helpGroup: 'FETCH'}),
     restart: Flags.boolean({description: 'Discard a partial download of a changed file and start over.', default: false, helpGroup: 'FETCH'}),
     insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
+    'ca-certificate': Flags.string({description: 'PEM file of certificate authorities to trust besides the public roots (https, ftps) [config: caCertificate].'}),
     identity: Flags.string({description: 'SSH private key file for sftp mirrors [config: identity].'}),
     'known-hosts': Flags.string({description: 'known_hosts file for sftp host keys [config: knownHosts; default: ~/.ssh/known_hosts].'}),
     'accept-unknown-host-keys': Flags.boolean({description: 'Accept sftp host keys that are unknown or changed (unsafe: allows a man in the middle).', default: false}),

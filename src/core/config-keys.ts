@@ -28,6 +28,8 @@ export type ConfigDefaults = {
   knownHosts?: string
   /** SSH private key file for sftp. */
   identity?: string
+  /** PEM file of certificate authorities trusted besides the public roots. */
+  caCertificate?: string
 }
 
 export type ConfigKey = {
@@ -53,6 +55,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   {key: 'rankBudget', type: 'integer', min: 50, description: 'Milliseconds the throughput probe may run per mirror.', fallback: '1000'},
   {key: 'knownHosts', type: 'string', description: 'known_hosts file for sftp host keys.', fallback: '~/.ssh/known_hosts'},
   {key: 'identity', type: 'string', description: 'SSH private key file for sftp.', fallback: 'agent, then password in the URL'},
+  {key: 'caCertificate', type: 'string', description: 'PEM file of certificate authorities trusted besides the public roots (https, ftps).', fallback: 'the public roots only'},
 ]
 
 /** The defaults found in a parsed config object; a wrong type names the key and what it expects. */

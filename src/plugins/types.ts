@@ -31,6 +31,8 @@ export type OpenedFile = {info: RemoteInfo; body?: AsyncIterable<Uint8Array>}
 export type TransportOptions = {
   /** Skip TLS certificate checks (https, ftps). */
   insecure?: boolean
+  /** Certificate authorities (PEM text) trusted besides the public roots, for mirrors with a private CA (https, ftps). */
+  ca?: string
   /** SSH private key file for sftp. */
   identity?: string
   /** known_hosts file for sftp host-key checks; default ~/.ssh/known_hosts. */

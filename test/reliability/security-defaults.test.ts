@@ -34,6 +34,7 @@ let ftpTarget: FtpMirror
 let sftp: SftpMirror
 let knownHosts: string
 let wrongKnownHosts: string
+let caFile: string
 const results = new Map<string, CliResult>()
 
 /** Every CLI run of this file, started together (bounded), since each costs a process start. */
@@ -47,6 +48,9 @@ function cliRuns(): Record<string, string[]> {
   return {
     'tls default': ['fetch', `${https.url}f.bin`, '-o', out('tls-default.bin'), '--progress', 'json'],
     'tls insecure': ['fetch', `${https.url}f.bin`, '-o', out('tls-insecure.bin'), '--insecure', '--progress', 'json'],
+    'tls --ca-certificate': ['fetch', `${https.url}f.bin`, '-o', out('tls-ca.bin'), '--ca-certificate', caFile, '--progress', 'json'],
+    'tls --ca-certificate, verify': ['verify', '--primary', `${https.url}f.bin`, `${https.url}f.bin?again`, '--ca-certificate', caFile, '--json'],
+    'tls --ca-certificate of a file without a certificate': ['fetch', `${https.url}f.bin`, '-o', out('tls-ca-bad.bin'), '--ca-certificate', knownHosts],
     'hostkey unknown (default known_hosts of an empty HOME)': ['fetch', sftpUrl, '-o', out('hostkey-unknown.bin'), '--progress', 'json'],
     'hostkey unknown, --accept-unknown-host-keys': ['fetch', sftpUrl, '-o', out('hostkey-accepted.bin'), '--accept-unknown-host-keys', '--progress', 'json'],
     'hostkey changed': ['fetch', sftpUrl, '-o', out('hostkey-changed.bin'), '--known-hosts', wrongKnownHosts, '--progress', 'json'],
@@ -64,7 +68,11 @@ function cliRuns(): Record<string, string[]> {
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'mirrorkit-security-'))
-  https = await startHttpMirror({files, tls: makeSelfSignedCertificate()})
+  const certificate = makeSelfSignedCertificate()
+  https = await startHttpMirror({files, tls: certificate})
+  // The self-signed certificate is its own authority: what a private CA's root looks like to a client.
+  caFile = join(directory, 'ca.pem')
+  await writeFile(caFile, certificate.cert)
   plain = await startHttpMirror({files})
   ftp = await startFtpMirror({files: buffers, user: 'alice', password: SECRET})
   sftp = await startSftpMirror({files: buffers, password: SECRET})
@@ -121,6 +129,23 @@ describe('TLS certificates are verified unless --insecure', () => {
     const run = result('tls insecure')
     expect(run.code, why(run)).toBe(0)
     expect(sha256Hex(await readFile(join(directory, 'tls-insecure.bin')))).toBe(expected)
+  })
+
+  it('--ca-certificate trusts the authority in the file, with every check still on', async () => {
+    const run = result('tls --ca-certificate')
+    expect(run.code, why(run)).toBe(0)
+    expect(sha256Hex(await readFile(join(directory, 'tls-ca.bin')))).toBe(expected)
+    const verified = result('tls --ca-certificate, verify')
+    expect(verified.code, why(verified)).toBe(0)
+    expect(JSON.parse(verified.stdout).candidates.map((candidate: {verify?: {status: string}}) => candidate.verify?.status)).toEqual(['ok', 'ok'])
+  })
+
+  it('--ca-certificate naming a file with no certificate is a usage error (EINPUT, exit 2) that writes nothing', () => {
+    const run = result('tls --ca-certificate of a file without a certificate')
+    expect(run.code, why(run)).toBe(ExitCode.usage)
+    expect(errorCode(run)).toBe('EINPUT')
+    expect(run.stderr).toContain('no PEM certificate')
+    expect(existsSync(join(directory, 'tls-ca-bad.bin'))).toBe(false)
   })
 })
 

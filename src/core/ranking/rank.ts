@@ -52,7 +52,7 @@ async function measure(
     const url = parseUrl(candidate.url)
     const transport = transports.for(url)
     const timeoutMs = options.timeoutMs ?? 5000
-    const rtt = await measureRtt(url, transport, {samples: options.rttSamples ?? 5, timeoutMs, insecure: options.transportOptions?.insecure, signal})
+    const rtt = await measureRtt(url, transport, {samples: options.rttSamples ?? 5, timeoutMs, insecure: options.transportOptions?.insecure, ca: options.transportOptions?.ca, signal})
     if (rtt.connectMs) measurement.connectMs = rtt.connectMs
     if (rtt.tlsMs) measurement.tlsMs = rtt.tlsMs
     if (rtt.protocolMs) measurement.protocolMs = rtt.protocolMs

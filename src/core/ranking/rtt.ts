@@ -6,13 +6,14 @@ import type {Transport} from '../../plugins/types.js'
 import {errorForFailure} from '../../plugins/transports/http-errors.js'
 import {TransportError} from '../errors.js'
 import {redactUrl} from '../redact.js'
+import {trustedCertificates} from '../tls-ca.js'
 import type {SampleStats} from '../model.js'
 import {repeatProbe} from './repeat.js'
 
 const DEFAULT_PORTS: Record<string, number> = {'http:': 80, 'https:': 443, 'ftp:': 21, 'ftps:': 990, 'sftp:': 22}
 
 
-export type RttOptions = {samples: number; timeoutMs: number; insecure?: boolean; signal: AbortSignal}
+export type RttOptions = {samples: number; timeoutMs: number; insecure?: boolean; ca?: string; signal: AbortSignal}
 export type RttResult = {connectMs?: SampleStats; tlsMs?: SampleStats; protocolMs?: SampleStats; address?: string}
 
 /** Resolves `socket`'s first event of interest with the milliseconds since `start`, and always destroys it. */
@@ -44,7 +45,8 @@ function tlsOnce(address: string, port: number, url: URL, options: RttOptions): 
   let start = performance.now()
   const host = url.hostname.replace(/^\[|\]$/g, '')
   const servername = isIP(host) ? undefined : host
-  const socket = connectTls({host: address, port, servername, rejectUnauthorized: !options.insecure})
+  const ca = trustedCertificates(options.ca)
+  const socket = connectTls({host: address, port, servername, rejectUnauthorized: !options.insecure, ...(ca ? {ca} : {})})
   socket.once('connect', () => {
     start = performance.now()
   })

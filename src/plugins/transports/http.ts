@@ -10,6 +10,7 @@ import {errorForStatus, header} from './http-errors.js'
 import {checkIdentityEncoding, checkRangedResponse, isIdentityEncoded, parseContentRange, streamBody} from './http-range.js'
 import {discard, send, type HttpResponse} from './http-request.js'
 import {USER_AGENT} from '../../core/version.js'
+import {trustedCertificates} from '../../core/tls-ca.js'
 
 /** Connection limits and timeouts; each is a default the options may override. */
 const DEFAULTS = {
@@ -34,7 +35,7 @@ export class HttpTransport implements Transport {
     this.agent = new Agent({
       connections: options.connectionsPerOrigin ?? DEFAULTS.connections,
       keepAliveTimeout: DEFAULTS.keepAliveMs,
-      connect: {timeout: options.connectTimeout ?? DEFAULTS.connectTimeout, rejectUnauthorized: !options.insecure},
+      connect: {timeout: options.connectTimeout ?? DEFAULTS.connectTimeout, rejectUnauthorized: !options.insecure, ...caOption(options.ca)},
     })
   }
 
@@ -161,4 +162,10 @@ export const httpTransport: TransportFactory = {
   name: 'http',
   protocols: ['http:', 'https:'],
   create: (options) => new HttpTransport(options),
+}
+
+/** undici's connect options with a private CA, or nothing (Node's trust store). */
+function caOption(ca: string | undefined): {ca?: string[]} {
+  const certificates = trustedCertificates(ca)
+  return certificates ? {ca: certificates} : {}
 }

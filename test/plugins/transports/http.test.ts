@@ -250,6 +250,20 @@ describe('http transport', () => {
     }
   })
 
+  it('trusts a private authority given as ca, and still refuses a certificate it did not sign', async () => {
+    const certificate = makeSelfSignedCertificate()
+    const secure = await startHttpMirror({files: {'/f.bin': content}, tls: certificate})
+    const trusting = new HttpTransport({ca: certificate.cert})
+    const other = new HttpTransport({ca: makeSelfSignedCertificate().cert})
+    try {
+      expect((await collect(trusting.read(new URL('f.bin', secure.url), {offset: 7, length: 9}, {signal: signal()}))).equals(content.subarray(7, 16))).toBe(true)
+      await expect(other.stat(new URL('f.bin', secure.url), {signal: signal()})).rejects.toMatchObject({code: 'ETLS'})
+    } finally {
+      await Promise.all([trusting.close(), other.close()])
+      await secure.close()
+    }
+  })
+
   it('gives up waiting for headers as soon as the signal aborts', async () => {
     mirror.setFaults({firstByteDelayMs: 5000})
     const reason = new Error('deadline')
