@@ -1,9 +1,10 @@
 // The single entry point of the download engine: fetchFile (and startFetch, which also lets the caller drop mirrors while it runs).
 import {IntegrityError} from '../errors.js'
-import type {Checksum} from '../model.js'
 import {Checkpoints} from './checkpoint.js'
 import {watchCommandFile, commandPath} from './command-file.js'
 import {controlPath} from './control-file.js'
+import {earlyCrossCheck} from './cross-check.js'
+import {runEndChecks} from './end-check.js'
 import {FileSink} from './file-sink.js'
 import {setUpMirrors, type TargetInfo} from './mirror-setup.js'
 import {fetchDefaults, type FetchOptions} from './options.js'
@@ -11,11 +12,11 @@ import {discard, outputPath, partPath, publish} from './output-file.js'
 import {PieceMap} from './piece-map.js'
 import {PieceVerifier} from './piece-verifier.js'
 import {PieceWriter} from './piece-writer.js'
+import {referencesFor, type References} from './references.js'
 import {loadResumeState} from './resume.js'
 import {DownloadSession, type FetchHooks} from './session.js'
 import {streamWhole, verifyWhole} from './stream-whole.js'
 import {fetchSummary, type FetchSummary, type Finished} from './summary.js'
-import {earlyCrossCheck, verifyDownload} from './verify-phase.js'
 
 export type RunningDownload = {
   result: Promise<FetchSummary>
@@ -41,8 +42,8 @@ async function run(session: DownloadSession): Promise<FetchSummary> {
     session.useMirrors(mirrors)
     const output = await outputPath(options, target.name)
     if (options.commandFile !== false) session.defer(await watchCommandFile(commandPath(output), (directive) => session.steer(directive.mirror, directive.action)))
-    const checksums = [...(options.checksums ?? []), ...(options.mirrorSet?.target.checksums ?? [])]
-    const finished = target.size === undefined ? await streamUnsized(session, target, output, checksums) : await fetchPieces(session, {...target, size: target.size}, output, checksums)
+    const references = referencesFor(options, target.size)
+    const finished = target.size === undefined ? await streamUnsized(session, target, output, references) : await fetchPieces(session, {...target, size: target.size}, output, references)
     await publish(output, finished.map ? controlPath(output) : undefined)
     const summary = fetchSummary(finished)
     session.emit({type: 'done', summary})
@@ -55,18 +56,17 @@ async function run(session: DownloadSession): Promise<FetchSummary> {
 }
 
 /** A file of unknown size: one stream from one mirror, then its checksum. */
-async function streamUnsized(session: DownloadSession, target: TargetInfo, output: string, checksums: readonly Checksum[]): Promise<Finished> {
+async function streamUnsized(session: DownloadSession, target: TargetInfo, output: string, references: References): Promise<Finished> {
   const {mirrors, settings, emit, signal} = session
   await streamWhole(mirrors, partPath(output), settings.maxTries, emit, signal)
-  const checks = await verifyWhole(partPath(output), checksums, emit, signal)
+  const checks = await verifyWhole(partPath(output), references.checksums, emit, signal)
   return {output, target, mirrors, map: undefined, started: session.started, resumedBytes: 0, checks, links: session.links}
 }
 
 /** Pieces from many mirrors at once, resumed from the control file, checkpointed, then checked (and repaired) at the end. */
-async function fetchPieces(session: DownloadSession, target: TargetInfo & {size: number}, output: string, checksums: readonly Checksum[]): Promise<Finished> {
+async function fetchPieces(session: DownloadSession, target: TargetInfo & {size: number}, output: string, references: References): Promise<Finished> {
   const {mirrors, settings, signal} = session
-  const pieces = session.options.mirrorSet?.target.pieces
-  const pieceHashes = pieces && pieces.hashes.length === Math.ceil(target.size / pieces.length) ? pieces : undefined
+  const {checksums, pieceHashes} = references
   const map = new PieceMap(target.size, pieceHashes?.length ?? settings.pieceLength ?? fetchDefaults.pieceLength)
   const statePath = controlPath(output)
   const keep = await loadResumeState(statePath, partPath(output), target, settings.restart, map, mirrors)
@@ -87,8 +87,7 @@ async function fetchPieces(session: DownloadSession, target: TargetInfo & {size:
     session.onProgress(undefined)
     const compared = early?.started()
     const refetch = () => session.transfer(map, writer)
-    const checks = await verifyDownload({map, sink, mirrors, checksums, pieceHashes: verifier !== undefined, crossCheck: settings.crossCheck, seed: settings.seed, emit: session.emit, refetch, signal, ...(compared ? {early: compared} : {})})
-    if (verifier) checks.unshift({name: 'pieces', ok: true, detail: `${verifier.checked} piece ${pieceHashes!.algorithm} hashes checked as pieces arrived, ${verifier.failed} failed and were refetched`})
+    const checks = await runEndChecks({map, sink, mirrors, checksums, crossCheck: settings.crossCheck, seed: settings.seed, emit: session.emit, refetch, signal, ...(verifier ? {verifier} : {}), ...(compared ? {early: compared} : {})})
     await checkpoints.stop()
     await sink.close()
     return {output, target, mirrors, map, started: session.started, resumedBytes, checks, links: session.links}

@@ -1,7 +1,7 @@
 // The cross-check's comparison on its own: several pieces at once, and a voter that stalls is given up on and replaced.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {FileSink} from '../../../src/core/download/file-sink.js'
-import {comparePieces} from '../../../src/core/download/integrity.js'
+import {comparePieces} from '../../../src/core/download/compare-pieces.js'
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import {PieceMap} from '../../../src/core/download/piece-map.js'
 import {HttpTransport} from '../../../src/plugins/transports/http.js'

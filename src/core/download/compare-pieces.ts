@@ -1,4 +1,4 @@
-// After the transfer: re-reads pieces from other mirrors to blame the mirror behind a bad file, or to cross-check when there is no reference hash.
+// Re-reads pieces from other mirrors and compares them with the bytes on disk: which pieces to sample, which range of each, and who is outvoted.
 import {createHash} from 'node:crypto'
 import type {FileSink} from './file-sink.js'
 import type {MirrorState} from './mirror-state.js'

@@ -3,7 +3,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {FileSink} from '../../../src/core/download/file-sink.js'
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import {PieceMap} from '../../../src/core/download/piece-map.js'
-import {verifyDownload, type EarlyCrossCheck, type VerifyContext} from '../../../src/core/download/verify-phase.js'
+import type {EarlyCrossCheck, EndCheckContext} from '../../../src/core/download/end-check-context.js'
+import {runEndChecks} from '../../../src/core/download/end-check.js'
 import {HttpTransport} from '../../../src/plugins/transports/http.js'
 import {makeContent} from '../../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
@@ -12,7 +13,7 @@ import {collector, filledSink} from './helpers.js'
 const PIECE = 64 * 1024
 const content = makeContent(8 * PIECE, 52)
 
-describe('verifyDownload with an early cross-check', () => {
+describe('runEndChecks with an early cross-check', () => {
   const transport = new HttpTransport()
   let server: HttpMirror
   let part: Awaited<ReturnType<typeof filledSink>>
@@ -36,12 +37,11 @@ describe('verifyDownload with an early cross-check', () => {
     const mirrors = [new MirrorState(0, new URL(`${server.url}f.bin`), transport, 0), new MirrorState(1, new URL(`${server.url}f.bin?second`), transport, 1)]
     const events = collector()
     let refetches = 0
-    const context = (early: EarlyCrossCheck): VerifyContext => ({
+    const context = (early: EarlyCrossCheck): EndCheckContext => ({
       map,
       sink,
       mirrors,
       checksums: [],
-      pieceHashes: false,
       crossCheck: 2,
       seed: 1,
       emit: events.onEvent,
@@ -61,7 +61,7 @@ describe('verifyDownload with an early cross-check', () => {
 
   it('acts on the early verdict when its pieces are as they were', async () => {
     const {mirrors, context, refetches} = setup()
-    const checks = await verifyDownload(context(caught(0)))
+    const checks = await runEndChecks(context(caught(0)))
     expect(checks[0]).toMatchObject({name: 'cross-check', ok: false, detail: expect.stringContaining('served different bytes')})
     expect(mirrors[0]!.status).toBe('quarantined')
     expect(refetches()).toBe(1)
@@ -71,7 +71,7 @@ describe('verifyDownload with an early cross-check', () => {
     const {map, mirrors, context, refetches} = setup()
     map.reset(1)
     map.markDone(1, 1)
-    const checks = await verifyDownload(context(caught(0)))
+    const checks = await runEndChecks(context(caught(0)))
     // Compared afresh: both mirrors serve the same bytes, and nothing is said to have run during the download.
     expect(checks).toEqual([{name: 'cross-check', ok: true, detail: expect.not.stringContaining('while the download ran')}])
     expect(checks[0]!.detail).toMatch(/^\d+ of 8 pieces re-read from a second mirror/)
