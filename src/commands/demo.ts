@@ -61,7 +61,10 @@ export default class Demo extends BaseCommand<typeof Demo> {
     } finally {
       progress.close()
     }
-    if (!result.matched) process.exitCode = ExitCode.integrity
+    if (!result.matched) {
+      this.note("mirrorkit: the demo's download does not match the file's SHA-256 (EINTEGRITY)")
+      process.exitCode = ExitCode.integrity
+    }
     return this.present(result, () =>
       [
         '',

@@ -39,8 +39,13 @@ export default class Discover extends BaseCommand<typeof Discover> {
     source: Flags.string({description: 'Sources to run (default: metalink, headers, neighbours, list for a URL; metalink, list, search for a name).', multiple: true, options: ['metalink', 'headers', 'neighbours', 'list', 'search']}),
     metalink: Flags.string({description: 'Metalink file or URL to read (repeatable).', multiple: true}),
     'metalink-base': Flags.string({description: 'Base URL for relative <url> values in a metalink read from a local file (one fetched from a URL uses its own).'}),
-    list: Flags.string({char: 'l', description: 'Mirror list file or URL: URLs, base URLs, pacman Server lines, or JSON (repeatable; added to config: lists).', multiple: true}),
-    var: Flags.string({description: 'Value for a $variable in pacman lists, as name=value (repeatable).', multiple: true}),
+    list: Flags.string({
+      char: 'l',
+      description:
+        'Mirror list file or URL, format recognised by content: URLs or base URLs, pacman Server lines, JSON, Arch mirror status, Debian Mirrors.masterlist, Gentoo distfiles.xml, CPAN MIRRORED.BY (repeatable; added to config: lists).',
+      multiple: true,
+    }),
+    var: Flags.string({description: 'Value for a $variable in pacman lists (or ${CC} in a masterlist), as name=value (repeatable).', multiple: true}),
     path: Flags.string({description: 'Path appended to base URLs in lists (default: the primary URL\'s path, or the file name).'}),
     engine: Flags.string({description: 'Search engine to use (repeatable; default: all with a base URL). Turns search on for a URL too.', multiple: true}),
     'engine-file': Flags.string({description: 'JSON file of engine definitions, added to (or replacing) built-ins by name (repeatable).', multiple: true}),
@@ -65,7 +70,12 @@ export default class Discover extends BaseCommand<typeof Discover> {
     const set = await discover(buildDiscoverRequest(args.target, flags, config, engineFiles.flat()), {signal: this.signal})
     if (this.verbose) for (const warning of set.warnings ?? []) this.note(`warning (${warning.source}): ${warning.message}`)
     // Still printed: an empty set is a valid answer, but scripts need to tell it apart.
-    if (set.candidates.length === 0) process.exitCode = ExitCode.noMirror
+    if (set.candidates.length === 0) {
+      const first = set.warnings?.[0]
+      const why = first ? `; first of ${set.warnings!.length} warning(s), ${first.source}: ${first.message.replace(/\s+/g, ' ')}` : ''
+      this.note(`mirrorkit: no candidate mirror found${why} (ENOMIRROR)`)
+      process.exitCode = ExitCode.noMirror
+    }
     const extension = flags.output?.split('.').pop()?.toLowerCase() ?? ''
     const format = (flags.format ?? (flags.output ? (EXTENSION_FORMATS[extension] ?? 'json') : undefined)) as FileFormat | 'table' | undefined
     if (flags.output) {

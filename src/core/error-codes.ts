@@ -58,6 +58,7 @@ export const ERROR_CODES = {
   EEXISTS_CHANGED: {exitCode: usage, retryable: false, meaning: 'the target changed since the partial download began; pass --restart'},
   ETOOLARGE: {exitCode: usage, retryable: false, meaning: 'a document is larger than mirrorkit reads'},
   EMETALINK: {exitCode: usage, retryable: false, meaning: 'a metalink document is not valid'},
+  ELISTFORMAT: {exitCode: usage, retryable: false, meaning: 'a mirror list is in none of the formats mirrorkit reads; the message names those it tried'},
   EXML: {exitCode: usage, retryable: false, meaning: 'an XML document (a metalink) is not well-formed: cut short, mismatched tags, an undefined entity'},
   EXMLENTITY: {exitCode: usage, retryable: false, meaning: 'an XML document declares a DTD or entities'},
   EXMLDEPTH: {exitCode: usage, retryable: false, meaning: 'an XML document is nested too deep'},

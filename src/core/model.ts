@@ -76,14 +76,24 @@ export type Measurement = {
   error?: ErrorInfo
 }
 
-export type Candidate = {
-  url: string
-  foundBy: string[]
+/** What a source says about a mirror besides its URL. */
+export type CandidateFacts = {
   /** Lower is preferred, as in Metalink (1..999999). */
   priority?: number
+  /** ISO 3166 country code, lower case. */
   location?: string
   /** Most links fetch may open to this mirror (metalink maxconnections). */
   maxConnections?: number
+  /** The mirror's name in the list that named it (Debian Site, Gentoo name, CPAN host). */
+  site?: string
+  /** Whether the list says the mirror answers over IPv4 / IPv6 (Gentoo's mirror list). */
+  ipv4?: boolean
+  ipv6?: boolean
+}
+
+export type Candidate = CandidateFacts & {
+  url: string
+  foundBy: string[]
   verify?: Verdict
   rank?: Measurement
 }

@@ -1,5 +1,5 @@
 // The two plugin interfaces, Transport (how to read bytes) and Source (how to find mirrors), and their shared types.
-import type {Checksum, Target} from '../core/model.js'
+import type {CandidateFacts, Checksum, Target} from '../core/model.js'
 
 export type CallOptions = {signal: AbortSignal}
 
@@ -86,7 +86,7 @@ export type Query = {
 
 /** One thing a source found: a mirror URL, facts about the target, or a warning. */
 export type Found =
-  | {kind: 'url'; url: string; priority?: number; location?: string; maxConnections?: number; via?: string}
+  | {kind: 'url'; url: string; via?: string} & CandidateFacts
   | {kind: 'target'; target: Partial<Target>}
   | {kind: 'warning'; message: string; code?: string}
 

@@ -20,6 +20,7 @@ export const METALINK_MEDIA_TYPES = ['application/metalink4+xml', 'application/m
 export const SNIFF_LIMIT = 1024 * 1024
 
 const METALINK_NAME = /\.(meta4|metalink)$/i
+const METALINK_ROOT = /<([\w-]+:)?metalink[\s>]/
 
 /** Classifies without I/O where the name decides, else looks at the local file. */
 export async function classifyArgument(argument: string, readLocal: (path: string, maxBytes: number) => Promise<string>): Promise<Argument> {
@@ -30,7 +31,8 @@ export async function classifyArgument(argument: string, readLocal: (path: strin
   }
   if (await isLocalFile(argument)) {
     // A .meta4 is read as one (its errors are then the user's to see); any other file only when its root is a metalink.
-    if (METALINK_NAME.test(argument) || looksLikeMetalink(await readLocal(argument, SNIFF_LIMIT).catch(() => ''))) {
+    // Judged by a mention of the root, not a parse: a broken metalink named .xml must show its own error, not "not a name".
+    if (METALINK_NAME.test(argument) || METALINK_ROOT.test(await readLocal(argument, SNIFF_LIMIT).catch(() => ''))) {
       return {metalink: resolve(argument), name: ''}
     }
   }
@@ -49,7 +51,7 @@ async function isLocalFile(path: string): Promise<boolean> {
 
 /** Whether the text parses as XML with a metalink root. */
 export function looksLikeMetalink(text: string): boolean {
-  if (!/<([\w-]+:)?metalink[\s>]/.test(text)) return false
+  if (!METALINK_ROOT.test(text)) return false
   try {
     return isMetalinkRoot(parseXml(text, {maxBytes: SNIFF_LIMIT, maxDepth: 32, maxElements: 200_000}))
   } catch {

@@ -1,5 +1,5 @@
 // Collects the URLs sources find: normalises them, drops unusable schemes (counted per source), and merges duplicates.
-import type {Candidate, Warning} from '../model.js'
+import type {Candidate, CandidateFacts, Warning} from '../model.js'
 import {normaliseUrl} from './normalise-url.js'
 
 type Dropped = {malformed: number; schemes: Map<string, number>}
@@ -9,7 +9,7 @@ export class CandidateCollector {
   private readonly dropped = new Map<string, Dropped>()
 
   /** Adds or merges one URL; false when it was dropped. */
-  add(found: {url: string; priority?: number; location?: string; maxConnections?: number}, foundBy: string): boolean {
+  add(found: CandidateFacts & {url: string}, foundBy: string): boolean {
     const normalised = normaliseUrl(found.url)
     if (!normalised.ok) {
       const source = foundBy.split(':')[0]!
@@ -25,6 +25,9 @@ export class CandidateCollector {
       if (found.priority !== undefined) candidate.priority = found.priority
       if (found.location !== undefined) candidate.location = found.location
       if (found.maxConnections !== undefined) candidate.maxConnections = found.maxConnections
+      if (found.site !== undefined) candidate.site = found.site
+      if (found.ipv4 !== undefined) candidate.ipv4 = found.ipv4
+      if (found.ipv6 !== undefined) candidate.ipv6 = found.ipv6
       this.byUrl.set(normalised.url, candidate)
       return true
     }
@@ -32,7 +35,8 @@ export class CandidateCollector {
     if (found.priority !== undefined && (existing.priority === undefined || found.priority < existing.priority)) {
       existing.priority = found.priority
     }
-    existing.location ??= found.location
+    if (found.location !== undefined) existing.location ??= found.location
+    if (found.site !== undefined) existing.site ??= found.site
     // The strictest cap wins: a publisher's limit is about the server, whoever reported it.
     if (found.maxConnections !== undefined) existing.maxConnections = Math.min(existing.maxConnections ?? Number.POSITIVE_INFINITY, found.maxConnections)
     return true

@@ -1,68 +1,76 @@
-// Reads mirror lists (plain URLs, base URLs, pacman "Server =" lines, JSON arrays, Arch mirror status JSON) and writes plain ones.
+// Reads mirror lists in the formats distributions publish, recognised by content, and writes plain ones.
+import {UsageError} from '../errors.js'
 import type {MirrorSet} from '../model.js'
 import {redactUrl} from '../redact.js'
+import {isCpanMirroredBy, readCpanMirroredBy} from './mirrorlist-cpan.js'
+import {isDebianMasterlist, readDebianMasterlist} from './mirrorlist-debian.js'
+import type {ListEntry, ListNote, ListReading} from './mirrorlist-entry.js'
+import {isGentooMirrors, readGentooMirrors} from './mirrorlist-gentoo.js'
+import {isPacmanList, readJsonList, readPacmanList, readPlainList} from './mirrorlist-text.js'
+import {parseXml} from './xml-tree.js'
 
-export type ListEntry = {url: string; location?: string}
+export type {ListEntry} from './mirrorlist-entry.js'
+
 export type ListOptions = {
-  /** Values for pacman-style $variables ($repo, $arch). */
+  /** Values for pacman-style $variables ($repo, $arch) and Debian's ${CC}. */
   variables?: Record<string, string>
-  /** Appended to entries that are base URLs (ending in "/"); the primary's path, or --path. */
+  /** Appended to entries that are base URLs (ending in "/"); the primary's path, or --path. pacman lines get its last segment. */
   path?: string
 }
 
-/** Entries in list order; unknown $variables are left in place and reported in `unresolved`. */
-export function parseMirrorList(text: string, options: ListOptions = {}): {entries: ListEntry[]; unresolved: string[]} {
-  const trimmed = text.trim()
-  const raw = trimmed.startsWith('[') || trimmed.startsWith('{') ? jsonEntries(trimmed) : textEntries(text)
+export type ListFormat = 'json' | 'arch-status' | 'pacman' | 'debian-masterlist' | 'gentoo-distfiles' | 'cpan-mirrored-by' | 'urls'
+
+export const LIST_FORMATS_TRIED = 'one URL a line, pacman Server lines, JSON, Arch mirror status, Debian Mirrors.masterlist, Gentoo distfiles.xml, CPAN MIRRORED.BY'
+
+export type ParsedList = {format: ListFormat; entries: ListEntry[]; unresolved: string[]; notes: ListNote[]}
+
+/**
+ * Entries in list order, completed with the path; unknown $variables are left in place and reported in
+ * `unresolved`. Throws a UsageError (ELISTFORMAT) when the text is in none of the formats, naming them.
+ */
+export function parseMirrorList(text: string, options: ListOptions = {}): ParsedList {
+  const {format, reading} = readAnyFormat(text)
   const unresolved = new Set<string>()
-  const entries = raw.map((entry) => {
+  const path = options.path?.replace(/^\/+/, '')
+  const name = path?.split('/').pop()
+  const entries = reading.entries.map((entry) => {
     let url = entry.url.replace(/\$(\w+)|\$\{(\w+)\}/g, (whole, plain?: string, braced?: string) => {
       const value = options.variables?.[plain ?? braced ?? '']
       if (value === undefined) unresolved.add(plain ?? braced ?? '')
       return value ?? whole
     })
-    if (url.endsWith('/') && options.path) url += options.path.replace(/^\/+/, '')
-    return {...entry, url}
+    const suffix = entry.appendName ? name : path
+    if (url.endsWith('/') && suffix) url += suffix
+    const {appendName: _appendName, ...rest} = entry
+    return {...rest, url}
   })
-  return {entries, unresolved: [...unresolved]}
+  return {format, entries, unresolved: [...unresolved], notes: reading.notes}
 }
 
-function textEntries(text: string): ListEntry[] {
-  const entries: ListEntry[] = []
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/\s+#.*$/, '').trim()
-    if (!line || line.startsWith('#')) continue
-    const server = /^Server\s*=\s*(\S+)$/i.exec(line)
-    if (server) {
-      // pacman's Server lines name the repository directory, so the file goes below them.
-      entries.push({url: server[1]!.endsWith('/') ? server[1]! : `${server[1]!}/`})
-    } else {
-      entries.push({url: line.split(/\s+/)[0]!})
-    }
+function readAnyFormat(text: string): {format: ListFormat; reading: ListReading} {
+  const trimmed = text.replace(/^\uFEFF/, '').trim()
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
+    const reading = readJsonList(trimmed)
+    if (reading) return {format: trimmed.startsWith('[') ? 'json' : 'arch-status', reading}
   }
-  return entries
-}
-
-function jsonEntries(text: string): ListEntry[] {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    return []
+  if (trimmed.startsWith('<')) {
+    const root = (() => {
+      try {
+        return parseXml(trimmed)
+      } catch {
+        return undefined
+      }
+    })()
+    if (root && isGentooMirrors(root)) return {format: 'gentoo-distfiles', reading: readGentooMirrors(root)}
   }
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string').map((url) => ({url}))
-  const urls = (value as {urls?: unknown}).urls
-  if (!Array.isArray(urls)) return []
-  // Arch's mirror status: keep active mirrors that completed their checks.
-  const entries: ListEntry[] = []
-  for (const item of urls as Record<string, unknown>[]) {
-    if (typeof item?.url !== 'string' || item.active === false) continue
-    if (typeof item.completion_pct === 'number' && item.completion_pct <= 0) continue
-    const entry: ListEntry = {url: item.url}
-    if (typeof item.country_code === 'string' && /^[A-Za-z]{2}$/.test(item.country_code)) entry.location = item.country_code.toLowerCase()
-    entries.push(entry)
+  if (isDebianMasterlist(text)) return {format: 'debian-masterlist', reading: readDebianMasterlist(text)}
+  if (isCpanMirroredBy(text)) return {format: 'cpan-mirrored-by', reading: readCpanMirroredBy(text)}
+  if (isPacmanList(text)) return {format: 'pacman', reading: readPacmanList(text)}
+  const plain = readPlainList(text)
+  if (plain.entries.length === 0 && plain.others > 0) {
+    throw new UsageError(`not a mirror list mirrorkit reads (tried: ${LIST_FORMATS_TRIED})`, 'ELISTFORMAT')
   }
-  return entries
+  return {format: 'urls', reading: plain}
 }
 
 /** One URL per line under a comment naming the file: readable by people, by `--list`, and by wget -i. */

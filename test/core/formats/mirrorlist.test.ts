@@ -44,3 +44,42 @@ describe('parseMirrorList', () => {
     expect(text).toBe('# mirrors of f.iso (3 bytes), written by mirrorkit\nftp://user:***@a.example/f.iso\n')
   })
 })
+
+describe('parseMirrorList formats', () => {
+  it('reads the current MIRRORED.BY fields: dst_http and dst_ftp, empty values and dst_rsync skipped', () => {
+    const text = [
+      'ftp.rucus.ru.ac.za:',
+      '  frequency        = "daily"',
+      '  dst_ftp          = "ftp://ftp.rucus.ru.ac.za/pub/perl/CPAN/"',
+      '  dst_http         = "http://ftp.rucus.ru.ac.za/pub/perl/CPAN/"',
+      '',
+      'cpan.linuxforum.net:',
+      '  dst_ftp          = ""',
+      '  dst_http         = "http://cpan.linuxforum.net/"',
+      '  dst_rsync        = "cpan.linuxforum.net::CPAN"',
+      '',
+      '# dst_dst          = "http://cpan.linuxforum.net/"',
+    ].join('\n')
+    const list = parseMirrorList(text, {path: 'authors/id/X/XY/f.tar.gz'})
+    expect(list.format).toBe('cpan-mirrored-by')
+    expect(list.entries).toEqual([
+      {url: 'ftp://ftp.rucus.ru.ac.za/pub/perl/CPAN/authors/id/X/XY/f.tar.gz', site: 'ftp.rucus.ru.ac.za'},
+      {url: 'http://ftp.rucus.ru.ac.za/pub/perl/CPAN/authors/id/X/XY/f.tar.gz', site: 'ftp.rucus.ru.ac.za'},
+      {url: 'http://cpan.linuxforum.net/authors/id/X/XY/f.tar.gz', site: 'cpan.linuxforum.net'},
+    ])
+  })
+
+  it('refuses text in no format it reads (ELISTFORMAT), naming the formats it tried', () => {
+    expect(() => parseMirrorList('site: a.example\nsomething else\n')).toThrow(
+      expect.objectContaining({code: 'ELISTFORMAT', exitCode: 2, message: expect.stringContaining('Debian Mirrors.masterlist, Gentoo distfiles.xml, CPAN MIRRORED.BY')}),
+    )
+    expect(() => parseMirrorList('<html><body>mirrors</body></html>')).toThrow(expect.objectContaining({code: 'ELISTFORMAT'}))
+  })
+
+  it('says so when every pacman Server line is commented out, as in the list Arch ships', () => {
+    const list = parseMirrorList('## Worldwide\n#Server = https://geo.mirror.pkgbuild.com/$repo/os/$arch\n#Server = http://mirror.rackspace.com/archlinux/$repo/os/$arch\n')
+    expect(list.format).toBe('pacman')
+    expect(list.entries).toEqual([])
+    expect(list.notes.map((note) => note.message)).toEqual(['all 2 Server lines are commented out (uncomment the mirrors to use, as for pacman)'])
+  })
+})

@@ -68,17 +68,23 @@ describe('list source', () => {
     expect(JSON.stringify(set)).not.toContain('secret')
   })
 
-  it('completes base URLs with the primary path by default, and warns about unknown variables and unreadable lists', async () => {
+  it('completes base URLs with the primary path by default, and warns about unknown variables', async () => {
     const list = join(directory, 'bases.txt')
     await writeFile(list, 'https://a.example/mirror/\nhttps://b.example/$unknown/\n')
-    const set = await discover(
-      {argument: `${mirror.url}archlinux/core/os/x86_64/core.db`, sources: ['list'], lists: [list, join(directory, 'missing.txt')], transports},
-      {signal: signal()},
-    )
+    const set = await discover({argument: `${mirror.url}archlinux/core/os/x86_64/core.db`, sources: ['list'], lists: [list], transports}, {signal: signal()})
     expect(set.candidates.map((candidate) => candidate.url)).toEqual([
       `${mirror.url}archlinux/core/os/x86_64/core.db`,
       'https://a.example/mirror/archlinux/core/os/x86_64/core.db',
     ])
-    expect(set.warnings?.map((warning) => warning.code)).toEqual(['EVARIABLE', 'ENOTFOUND'])
+    expect(set.warnings?.map((warning) => warning.code)).toEqual(['EVARIABLE'])
+  })
+
+  it('fails the run with one error on a list it cannot read or whose format it does not know, rather than a set without it', async () => {
+    const missing = discover({argument: 'f.iso', sources: ['list'], lists: [join(directory, 'missing.txt')], transports}, {signal: signal()})
+    await expect(missing).rejects.toMatchObject({code: 'ENOTFOUND', message: expect.stringContaining('missing.txt')})
+    const odd = join(directory, 'odd.txt')
+    await writeFile(odd, 'these are\nnot mirrors\n')
+    const unknown = discover({argument: 'f.iso', sources: ['list'], lists: [odd], transports}, {signal: signal()})
+    await expect(unknown).rejects.toMatchObject({code: 'ELISTFORMAT', exitCode: 2, message: expect.stringMatching(/odd\.txt: not a mirror list mirrorkit reads \(tried: /)})
   })
 })
