@@ -40,9 +40,9 @@ export const clients = {
     label: 'axel -n 16',
     command: 'axel',
     protocols: ['http', 'https', 'ftp'],
-    // axel has no CA option; OpenSSL reads SSL_CERT_FILE (see environment).
-    args: ({urls, output}) => ['-q', '-n', '16', '-o', output, ...urls],
-    environment: ({caFile}) => (caFile ? {SSL_CERT_FILE: caFile} : {}),
+    // axel has no CA option, and with SSL_CERT_FILE it still fails the certificate's IP address
+    // ("Hostname verification failed"), so on the HTTPS mirrors it skips the check (-k).
+    args: ({urls, output, caFile}) => ['-q', '-n', '16', ...(caFile ? ['-k'] : []), '-o', output, ...urls],
   },
   curl: {
     label: 'curl -o',
