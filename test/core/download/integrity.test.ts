@@ -4,8 +4,6 @@ import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {fetchFile} from '../../../src/core/download/engine.js'
-import {compareRange, samplePieces} from '../../../src/core/download/compare-pieces.js'
-import {PieceMap} from '../../../src/core/download/piece-map.js'
 import type {FetchOptions} from '../../../src/core/download/options.js'
 import {IntegrityError} from '../../../src/core/errors.js'
 import type {MirrorSet} from '../../../src/core/model.js'
@@ -129,31 +127,6 @@ describe('fetchFile integrity', () => {
     expect(await fileSha256(output)).toBe(expected)
     expect(events.of('mirror-quarantined')).toEqual([expect.objectContaining({mirror: 1})])
     expect(summary.checks[0]).toMatchObject({name: 'cross-check', ok: false, detail: expect.stringContaining('served different bytes')})
-  })
-
-  it('samples done pieces only, and counts pieces compared earlier toward each mirror\'s quota', () => {
-    const map = new PieceMap(10 * 100, 100)
-    for (let piece = 0; piece < 8; piece++) map.markDone(piece, piece % 2)
-    const all = samplePieces(map, 2, 7)
-    expect(all).toHaveLength(4)
-    expect(all.every((piece) => piece < 8)).toBe(true)
-    const evens = [0, 2]
-    const rest = samplePieces(map, 2, 7, new Set(evens))
-    // Mirror 0 has its two already; mirror 1 still needs two.
-    expect(rest).toHaveLength(2)
-    expect(rest.every((piece) => piece % 2 === 1)).toBe(true)
-  })
-
-  it('compares a fixed 64 KiB window of large pieces and whole small ones', () => {
-    const map = {start: (piece: number) => piece * 1_048_576, lengthOf: (piece: number) => (piece === 3 ? 1000 : 1_048_576)} as unknown as PieceMap
-    const first = compareRange(map, 1, 65_536)
-    expect(first.length).toBe(65_536)
-    expect(first.offset).toBeGreaterThanOrEqual(1_048_576)
-    expect(first.offset + first.length).toBeLessThanOrEqual(2 * 1_048_576)
-    expect(compareRange(map, 1, 65_536)).toEqual(first)
-    expect(compareRange(map, 2, 65_536).offset - 2 * 1_048_576).not.toBe(first.offset - 1_048_576)
-    expect(compareRange(map, 3, 65_536)).toEqual({offset: 3 * 1_048_576, length: 1000})
-    expect(compareRange(map, 1)).toEqual({offset: 1_048_576, length: 1_048_576})
   })
 
   it('fails with EINTEGRITY and leaves no output when the checksum cannot be met', async () => {
