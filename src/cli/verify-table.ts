@@ -2,7 +2,7 @@
 import type {MirrorSet} from '../core/model.js'
 import {redactText, redactUrl} from '../core/redact.js'
 
-const MARK: Record<string, string> = {ok: 'ok        ', mismatch: 'MISMATCH  ', unreachable: 'down      ', unverified: 'unverified'}
+const MARK: Record<string, string> = {ok: 'ok        ', mismatch: 'MISMATCH  ', stale: 'STALE     ', unreachable: 'down      ', unverified: 'unverified'}
 
 export function renderVerifyTable(set: MirrorSet): string {
   const counts = new Map<string, number>()

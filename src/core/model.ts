@@ -35,14 +35,16 @@ export type ErrorInfo = {code: string; message: string}
 
 /** One check verify made, with what was expected and what was found. */
 export type Check = {
-  name: 'name' | 'size' | 'digest' | 'sample' | 'pieces' | 'full' | 'reachable'
+  /** 'alternate': the mirror holds an older version the target lists as accepted (it is `stale`). */
+  name: 'name' | 'size' | 'digest' | 'sample' | 'pieces' | 'full' | 'reachable' | 'alternate'
   ok: boolean
   expected?: string
   found?: string
   detail?: string
 }
 
-export type VerdictStatus = 'ok' | 'mismatch' | 'unreachable' | 'unverified'
+/** `stale`: other bytes than the target, but provably an older version it lists (a mirror still syncing). */
+export type VerdictStatus = 'ok' | 'mismatch' | 'stale' | 'unreachable' | 'unverified'
 
 export type Verdict = {
   status: VerdictStatus

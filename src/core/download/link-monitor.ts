@@ -68,7 +68,7 @@ export function decideCuts(links: readonly Link[], mirrors: readonly MirrorState
           mirror !== link.mirror &&
           mirror.isUsableAt(now, rules.maxTries) &&
           !mirror.wholeOnly &&
-          mirror.links < rules.perMirror &&
+          mirror.links < mirror.linkLimit(rules.perMirror) &&
           mirror.speed.linkRate * rules.relativeSpeed > link.rate,
       )
       if (better) cuts.push({link, reason: 'relative'})

@@ -15,7 +15,8 @@ export type TargetInfo = {name: string; size?: number; etag?: string; modifiedAt
 
 /** Candidates that verify did not reject, best first: rank score, then predicted time, then priority, then input order. */
 export function orderCandidates(set: MirrorSet): Candidate[] {
-  const usable = set.candidates.filter((candidate) => candidate.verify?.status !== 'mismatch' && candidate.verify?.status !== 'unreachable')
+  // A stale mirror serves an older version: right for that version, wrong for this download.
+  const usable = set.candidates.filter((candidate) => !['mismatch', 'unreachable', 'stale'].includes(candidate.verify?.status ?? ''))
   const key = (candidate: Candidate) => candidate.rank?.score ?? (candidate.rank?.bytesPerSecond ? candidate.rank.bytesPerSecond / 1e9 : undefined)
   return usable
     .map((candidate, index) => ({candidate, index}))
@@ -46,19 +47,19 @@ function nameFromUrl(url: URL): string {
 }
 
 /** The primary first, then the other mirrors in order; duplicates removed. */
-export function mirrorUrls(urls: readonly string[], set: MirrorSet | undefined): Array<{url: URL; rankedRate?: number}> {
+export function mirrorUrls(urls: readonly string[], set: MirrorSet | undefined): Array<{url: URL; rankedRate?: number; maxLinks?: number}> {
   const ordered = set ? orderCandidates(set) : []
-  const list: Array<{url: URL; rankedRate?: number}> = []
+  const list: Array<{url: URL; rankedRate?: number; maxLinks?: number}> = []
   const seen = new Set<string>()
-  const add = (text: string, rankedRate?: number) => {
+  const add = (text: string, rankedRate?: number, maxLinks?: number) => {
     const url = parseUrl(text)
     if (seen.has(url.href)) return
     seen.add(url.href)
-    list.push(rankedRate === undefined ? {url} : {url, rankedRate})
+    list.push({url, ...(rankedRate === undefined ? {} : {rankedRate}), ...(maxLinks === undefined ? {} : {maxLinks})})
   }
   if (set?.target.primary && urls.length === 0) add(set.target.primary)
   for (const url of urls) add(url)
-  for (const candidate of ordered) add(candidate.url, candidate.rank?.bytesPerSecond)
+  for (const candidate of ordered) add(candidate.url, candidate.rank?.bytesPerSecond, candidate.maxConnections)
   if (list.length === 0) throw new UsageError('give at least one URL, or a MirrorSet with --input or on stdin', 'EUSAGE')
   return list
 }
@@ -139,8 +140,8 @@ export async function setUpMirrors(
   // The primary gets id 0, the tie-breaker of cross-checks.
   const order = [primaryIndex, ...entries.keys()].filter((index, position) => position === 0 || index !== primaryIndex)
   const mirrors = order.map((index, id) => {
-    const {url, rankedRate} = entries[index]!
-    const mirror = new MirrorState(id, url, transports.for(url), index, rankedRate)
+    const {url, rankedRate, maxLinks} = entries[index]!
+    const mirror = new MirrorState(id, url, transports.for(url), index, rankedRate, maxLinks)
     const outcome = outcomes[index]
     if (outcome === undefined) {
       // Not a failure: stated again as the transfer starts, and used once it answers.

@@ -46,10 +46,17 @@ export class MirrorState {
     readonly order: number,
     /** Measured bytes per second from `rank`, when known. */
     readonly rankedRate?: number,
+    /** The publisher's cap on links to this mirror (metalink maxconnections), when it set one. */
+    readonly maxLinks?: number,
   ) {
     this.url = url
     this.displayUrl = redactUrl(url)
     this.speed = new MirrorSpeed(rankedRate)
+  }
+
+  /** Links this mirror may carry: `perMirror`, or fewer when its publisher capped it. */
+  linkLimit(perMirror: number): number {
+    return Math.min(perMirror, this.maxLinks ?? perMirror)
   }
 
   get status(): MirrorStatus {

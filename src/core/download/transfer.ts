@@ -126,7 +126,7 @@ export class Transfer {
     while (this.links.length < this.options.connections && !this.map.complete) {
       const budget = this.options.linkBudget
       const candidates = mirrorsWithRoom(this.mirrors, now, limits).filter((mirror) => !budget || budget.hasRoom(mirror.url.host))
-      const room = candidates.reduce((sum, mirror) => sum + (this.options.perMirror - mirror.links), 0)
+      const room = candidates.reduce((sum, mirror) => sum + (mirror.linkLimit(this.options.perMirror) - mirror.links), 0)
       const slots = Math.min(this.options.connections - this.links.length, room)
       let assignment: Assignment | undefined
       for (const mirror of candidates) if ((assignment = nextSpan(this.map, mirror, this.links, slots, limits))) break

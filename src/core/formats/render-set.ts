@@ -8,7 +8,7 @@ import {writeMirrorList} from './mirrorlist.js'
 export const FILE_FORMATS = ['json', 'metalink', 'mirrorlist', 'csv', 'aria2'] as const
 export type FileFormat = (typeof FILE_FORMATS)[number]
 
-const REJECTED = new Set(['mismatch', 'unreachable'])
+const REJECTED = new Set(['mismatch', 'stale', 'unreachable'])
 
 /** Only mirrors verify did not reject: lists handed to other tools (aria2c, shell loops) must not lead them to bad bytes. */
 export function usableOnly(set: MirrorSet): MirrorSet {

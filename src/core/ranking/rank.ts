@@ -33,7 +33,7 @@ export type RankOptions = {
 export type RankEvent = {type: 'measured'; url: string; measurement: Measurement}
 export type RankContext = {signal: AbortSignal; onEvent?: (event: RankEvent) => void}
 
-const EXCLUDED = new Set(['mismatch', 'unreachable'])
+const EXCLUDED = new Set(['mismatch', 'stale', 'unreachable'])
 
 function errorInfo(error: unknown): ErrorInfo {
   if (error instanceof MirrorError) return {code: error.code, message: redactText(error.message)}

@@ -1,4 +1,4 @@
-// Turns the checks made on one mirror into a verdict: ok, mismatch, unreachable or unverified, with a one-line summary.
+// Turns the checks made on one mirror into a verdict: ok, mismatch, stale, unreachable or unverified, with a one-line summary.
 import type {Check, ErrorInfo, Verdict} from '../model.js'
 
 /** Checks that compare content (or its size); a matching name alone proves nothing about the bytes. */
@@ -9,6 +9,8 @@ export type VerdictInput = {
   /** Why a check could not be made, e.g. "no range support": said in the summary so "ok" is never overstated. */
   notes: string[]
   error?: ErrorInfo
+  /** A passing 'alternate' check: the differences are those of an older version the target accepts. */
+  stale?: Check
   size?: number
   modifiedAt?: Date
   finalUrl?: string
@@ -21,12 +23,16 @@ function describe(check: Check): string {
 }
 
 export function decideVerdict(input: VerdictInput): Verdict {
-  const {checks, notes, error} = input
+  const {notes, error, stale} = input
+  const checks = stale ? [...input.checks, stale] : input.checks
   const failed = checks.filter((check) => !check.ok)
   const compared = checks.some((check) => check.ok && CONTENT_CHECKS.has(check.name))
   let status: Verdict['status']
   let summary: string
-  if (failed.length > 0) {
+  if (failed.length > 0 && stale) {
+    status = 'stale'
+    summary = `stale: ${describe(stale)}; ${failed.map(describe).join('; ')}`
+  } else if (failed.length > 0) {
     status = 'mismatch'
     summary = failed.map(describe).join('; ')
   } else if (error) {

@@ -1,7 +1,7 @@
 // verifyMirrors: checks every candidate against the target (name, size, digests, sampled ranges, optionally the whole file).
 import {randomInt} from 'node:crypto'
 import pLimit from 'p-limit'
-import type {RemoteInfo, TransportOptions} from '../../plugins/types.js'
+import type {RemoteInfo, Transport, TransportOptions} from '../../plugins/types.js'
 import {childSignal} from '../child-signal.js'
 import {AbortedError, MirrorError} from '../errors.js'
 import type {Candidate, Check, ErrorInfo, MirrorSet, Target, Verdict} from '../model.js'
@@ -13,6 +13,7 @@ import {checkName} from './name.js'
 import {completeTarget, fullReference, sampleReference, type FullReference, type Primary} from './references.js'
 import {checkSamples, type SampleReference} from './sample.js'
 import {checkSize} from './size.js'
+import {checkStale} from './stale.js'
 import {decideVerdict} from './verdict.js'
 
 export type VerifyOptions = {
@@ -57,8 +58,8 @@ async function inspect(url: URL, info: RemoteInfo, plan: Plan, isPrimary: boolea
   const name = plan.ignoreName ? undefined : checkName(info, plan.target.name)
   const size = checkSize(info.size, plan.target.size)
   for (const check of [name, size, ...checkDigests(info.digests, plan.target.checksums)]) if (check) checks.push(check)
-  // A mirror already known to differ is not worth reading bytes from.
-  if (checks.some((check) => !check.ok)) return {checks, notes}
+  // A mirror already known to differ is not worth reading bytes from, unless to learn that it is an older version.
+  if (checks.some((check) => !check.ok)) return withStale({checks, notes}, info, plan, transport, url, signal)
   if (plan.samples && !(isPrimary && plan.samples.kind === 'primary')) {
     const outcome = await checkSamples(transport, url, plan.samples, signal)
     if (outcome.check) checks.push(outcome.check)
@@ -74,7 +75,17 @@ async function inspect(url: URL, info: RemoteInfo, plan: Plan, isPrimary: boolea
     }
     if (expected) checks.push(await checkFull(transport, url, expected, plan.fullRef.against, signal))
   }
-  return {checks, notes}
+  return withStale({checks, notes}, info, plan, transport, url, signal)
+}
+
+type Inspection = {checks: Check[]; notes: string[]; stale?: Check}
+
+/** When a check failed and the target lists older versions, whether the mirror holds one of them. */
+async function withStale(found: Inspection, info: RemoteInfo, plan: Plan, transport: Transport, url: URL, signal: AbortSignal): Promise<Inspection> {
+  const alternates = plan.target.alternates ?? []
+  if (alternates.length === 0 || !found.checks.some((check) => check.name !== 'name' && !check.ok)) return found
+  const stale = await checkStale(info, alternates, transport, url, signal)
+  return stale ? {...found, stale} : found
 }
 
 async function verifyOne(
@@ -87,10 +98,10 @@ async function verifyOne(
   try {
     const url = parseUrl(candidateUrl)
     const info = isPrimary && primaryInfo ? primaryInfo : await transports.for(url).stat(url, {signal})
-    const {checks, notes} = await inspect(url, info, plan, isPrimary, transports, signal)
+    const {checks, notes, stale} = await inspect(url, info, plan, isPrimary, transports, signal)
     // Its bytes define the target, so it is only checked against what the user or the set said about it.
     if (isPrimary) notes.unshift('the primary')
-    return decideVerdict({checks, notes: [...plan.notes, ...notes], size: info.size, modifiedAt: info.modifiedAt, finalUrl: redactUrl(info.finalUrl)})
+    return decideVerdict({checks, notes: [...plan.notes, ...notes], size: info.size, modifiedAt: info.modifiedAt, finalUrl: redactUrl(info.finalUrl), ...(stale ? {stale} : {})})
   } catch (error) {
     if (outer.aborted) throw new AbortedError(undefined, error)
     return decideVerdict({checks: [], notes: [], error: errorInfo(error, timeout.aborted)})
