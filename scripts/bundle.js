@@ -9,9 +9,10 @@ const root = process.argv[2] ? path.resolve(process.argv[2]) : fileURLToPath(new
 
 /**
  * Left to load from node_modules when first used: protocol libraries and parsers only some commands
- * need (the code imports them lazily), and optional native parts esbuild cannot bundle.
+ * need (the code imports them lazily; BullMQ and ioredis only for --queue and the worker), and optional native
+ * parts esbuild cannot bundle.
  */
-const external = ['ssh2', 'ssh2-sftp-client', 'basic-ftp', 'cheerio', 'tinybench', 'openpgp', 'cpu-features', '@oclif/plugin-autocomplete', 'typescript']
+const external = ['ssh2', 'ssh2-sftp-client', 'basic-ftp', 'cheerio', 'tinybench', 'openpgp', 'cpu-features', '@oclif/plugin-autocomplete', 'typescript', 'bullmq', 'ioredis']
 
 const bundle = path.join(root, 'dist/bundle/mirrorkit.cjs')
 // A stale file from an earlier build (its code cache included) must not linger.

@@ -7,6 +7,7 @@ import Fetch from '../commands/fetch.js'
 import Get from '../commands/get.js'
 import Rank from '../commands/rank.js'
 import Verify from '../commands/verify.js'
+import Worker from '../commands/worker.js'
 
 export const commands = {
   config: ConfigCommand,
@@ -16,6 +17,7 @@ export const commands = {
   get: Get,
   rank: Rank,
   verify: Verify,
+  worker: Worker,
 }
 
 /** Runs the command line; `root` is any file URL inside the package (oclif finds package.json from it). */

@@ -5,12 +5,13 @@ import {BaseCommand} from '../cli/base-command.js'
 import {readMirrorSetInput} from '../cli/input.js'
 import {renderRankTable} from '../cli/rank-table.js'
 import {transportFlags, transportOptionsFrom} from '../cli/transport-flags.js'
+import {progressPrinter, queueFlag} from '../cli/queue-flags.js'
 import {loadUserConfig} from '../cli/user-config.js'
 import {UsageError} from '../core/errors.js'
 import {ExitCode} from '../core/error-codes.js'
 import {FILE_FORMATS, renderMirrorSet, type FileFormat} from '../core/formats/render-set.js'
 import type {MirrorSet} from '../core/model.js'
-import {rankMirrors} from '../core/ranking/rank.js'
+import {rankMirrors, type RankEvent} from '../core/ranking/rank.js'
 import {RANK_BY} from '../core/ranking/score.js'
 import {formatRate} from '../core/units.js'
 
@@ -39,6 +40,8 @@ export default class Rank extends BaseCommand<typeof Rank> {
     history: Flags.boolean({description: 'Use and update the per-host history in the data directory (--no-history: neither).', default: true, allowNo: true}),
     format: Flags.string({description: 'Output format (default: table on a terminal, JSON otherwise).', options: ['table', ...FILE_FORMATS]}),
     config: Flags.string({description: 'Config file; default: config.json in the mirrorkit config directory.', env: 'MIRRORKIT_CONFIG'}),
+    queue: queueFlag,
+    vantage: Flags.string({description: 'With --queue: measure from these vantages (comma-separated names) or all live ones; each mirror then carries one entry per vantage.', default: 'all'}),
     ...transportFlags,
   }
 
@@ -47,16 +50,21 @@ export default class Rank extends BaseCommand<typeof Rank> {
     const config = await loadUserConfig(this.config.configDir, flags.config)
     const set = await readMirrorSetInput(flags.input)
     if (!set) throw new UsageError('give a MirrorSet: --input FILE, or pipe one (e.g. from mirrorkit verify)')
-    const ranked = await rankMirrors(
-      set,
-      {
-        by: flags.by as (typeof RANK_BY)[number], top: flags.top, parallel: flags.parallel, includeAll: flags.all, rttSamples: flags['rtt-samples'],
-        throughput: {maxMs: flags['max-time'] ?? config.rankBudget ?? 3000, maxBytes: flags['max-bytes'], firstByteTimeoutMs: flags.timeout * 1000},
-        timeoutMs: flags.timeout * 1000, historyPath: flags.history ? join(this.config.dataDir, 'host-history.json') : undefined,
-        transportOptions: transportOptionsFrom(flags, config),
-      },
-      {signal: this.signal, onEvent: (event) => this.verbose && this.note(`measured ${event.url}: ${event.measurement.error?.code ?? formatRate(event.measurement.bytesPerSecond)}`)},
-    )
+    const options = {
+      by: flags.by as (typeof RANK_BY)[number], top: flags.top, parallel: flags.parallel, includeAll: flags.all, rttSamples: flags['rtt-samples'],
+      throughput: {maxMs: flags['max-time'] ?? config.rankBudget ?? 3000, maxBytes: flags['max-bytes'], firstByteTimeoutMs: flags.timeout * 1000},
+      timeoutMs: flags.timeout * 1000, historyPath: flags.history && !flags.queue ? join(this.config.dataDir, 'host-history.json') : undefined,
+      transportOptions: transportOptionsFrom(flags, config),
+    }
+    const context = {signal: this.signal, onEvent: (event: RankEvent) => this.verbose && this.note(`measured ${event.url}: ${event.measurement.error?.code ?? formatRate(event.measurement.bytesPerSecond)}`)}
+    let ranked: MirrorSet
+    if (flags.queue) {
+      // Loaded only here: BullMQ and ioredis cost start-up time that local runs should not pay.
+      const {parseQueueUrl} = await import('../core/queue/connection.js')
+      const {queuedRank} = await import('../core/queue/queued-rank.js')
+      const vantages = flags.vantage === 'all' ? 'all' : flags.vantage.split(',').map((name) => name.trim()).filter(Boolean)
+      ranked = await queuedRank(set, {...options, vantages}, parseQueueUrl(flags.queue), {...context, onProgress: progressPrinter('rank'), onNote: (line) => this.note(line)})
+    } else ranked = await rankMirrors(set, options, context)
     if (ranked.candidates.length > 0 && !ranked.candidates.some((candidate) => candidate.rank && !candidate.rank.error)) {
       this.note('mirrorkit: no mirror could be measured (ENOMIRROR)')
       // Set, not thrown: the set with every failure's reason still goes to stdout.

@@ -3,13 +3,14 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {readMirrorSetInput} from '../cli/input.js'
 import {transportFlags, transportOptionsFrom} from '../cli/transport-flags.js'
+import {progressPrinter, queueFlag} from '../cli/queue-flags.js'
 import {loadUserConfig} from '../cli/user-config.js'
 import {renderVerifyTable} from '../cli/verify-table.js'
 import {UsageError} from '../core/errors.js'
 import {ExitCode} from '../core/error-codes.js'
 import {emptyMirrorSet, type MirrorSet} from '../core/model.js'
 import {redactText} from '../core/redact.js'
-import {verifyMirrors} from '../core/verification/verify.js'
+import {verifyMirrors, type VerifyEvent} from '../core/verification/verify.js'
 
 export default class Verify extends BaseCommand<typeof Verify> {
   static override description = 'Check that each mirror serves the same file as the primary: name, size, advertised digests, seeded sampled ranges, or the whole file.'
@@ -32,6 +33,7 @@ export default class Verify extends BaseCommand<typeof Verify> {
     concurrency: Flags.integer({description: 'Mirrors checked at once.', default: 4, min: 1}),
     timeout: Flags.integer({description: 'Seconds allowed per mirror [config: verifyTimeout; default: 60, or 3600 with --full].', min: 1}),
     config: Flags.string({description: 'Config file; default: config.json in the mirrorkit config directory.', env: 'MIRRORKIT_CONFIG'}),
+    queue: queueFlag,
     ...transportFlags,
   }
 
@@ -46,14 +48,18 @@ export default class Verify extends BaseCommand<typeof Verify> {
       set = emptyMirrorSet({name: '', checksums: []})
     }
     set.candidates.push(...mirrors)
-    const verified = await verifyMirrors(
-      set,
-      {
-        primary: flags.primary, ignoreName: flags['ignore-name'], samples: flags.samples ?? config.verifySamples ?? 4, sampleSize: flags['sample-size'], seed: flags.seed,
-        full: flags.full, concurrency: flags.concurrency, timeoutMs: timeout === undefined ? undefined : timeout * 1000, transportOptions: transportOptionsFrom(flags, config),
-      },
-      {signal: this.signal, onEvent: (event) => this.verbose && this.note(`${event.verdict.status}: ${event.url} ${redactText(event.verdict.summary)}`)},
-    )
+    const options = {
+      primary: flags.primary, ignoreName: flags['ignore-name'], samples: flags.samples ?? config.verifySamples ?? 4, sampleSize: flags['sample-size'], seed: flags.seed,
+      full: flags.full, concurrency: flags.concurrency, timeoutMs: timeout === undefined ? undefined : timeout * 1000, transportOptions: transportOptionsFrom(flags, config),
+    }
+    const context = {signal: this.signal, onEvent: (event: VerifyEvent) => this.verbose && this.note(`${event.verdict.status}: ${event.url} ${redactText(event.verdict.summary)}`)}
+    let verified: MirrorSet
+    if (flags.queue) {
+      // Loaded only here: BullMQ and ioredis cost start-up time that local runs should not pay.
+      const {parseQueueUrl} = await import('../core/queue/connection.js')
+      const {queuedVerify} = await import('../core/queue/queued-verify.js')
+      verified = await queuedVerify(set, options, parseQueueUrl(flags.queue), {...context, onProgress: progressPrinter('verify'), onNote: (line) => this.note(line)})
+    } else verified = await verifyMirrors(set, options, context)
     const mismatched = verified.candidates.filter((candidate) => candidate.verify?.status === 'mismatch').length
     if (flags.strict && mismatched > 0) {
       this.note(`mirrorkit: ${mismatched} mirror${mismatched === 1 ? '' : 's'} serve different bytes (EINTEGRITY)`)

@@ -76,6 +76,12 @@ export type Measurement = {
   /** The host's remembered rate from earlier runs, when history was used. */
   historyBytesPerSecond?: number
   error?: ErrorInfo
+  /** The vantage (worker location) this was measured from, in a queued rank. */
+  vantage?: string
+  /** One measurement per vantage, when several were asked; the fields above then combine them (see `combined`). */
+  vantages?: Measurement[]
+  /** How the vantages were combined, e.g. "median of 3 vantages". */
+  combined?: string
 }
 
 /** What a source says about a mirror besides its URL. */

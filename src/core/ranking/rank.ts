@@ -42,7 +42,8 @@ function errorInfo(error: unknown): ErrorInfo {
 
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits
 
-async function measure(
+/** Measures one candidate from here; a failure is recorded in the measurement, only the run's abort throws. */
+export async function measureCandidate(
   candidate: Candidate, size: number | undefined, options: RankOptions, transports: TransportSet, history: HostHistory, signal: AbortSignal,
 ): Promise<Measurement> {
   const measurement: Measurement = {measuredAt: new Date().toISOString()}
@@ -92,7 +93,7 @@ export async function rankMirrors(set: MirrorSet, options: RankOptions, context:
         return limit(async () => {
           const child = childSignal(signal)
           try {
-            candidate.rank = await measure(candidate, set.target.size, options, transports, history, child.signal)
+            candidate.rank = await measureCandidate(candidate, set.target.size, options, transports, history, child.signal)
           } finally {
             child.dispose()
           }

@@ -39,9 +39,10 @@ export type VerifyOptions = {
 export type VerifyEvent = {type: 'verdict'; url: string; verdict: Verdict}
 export type VerifyContext = {signal: AbortSignal; onEvent?: (event: VerifyEvent) => void}
 
-type Plan = {target: Target; ignoreName: boolean; samples?: SampleReference; fullRef?: FullReference; notes: string[]; primaryUrl?: string}
+/** What every mirror is checked against; built once per run (or frozen once and shipped to queue workers). */
+export type Plan = {target: Target; ignoreName: boolean; samples?: SampleReference; fullRef?: FullReference; notes: string[]; primaryUrl?: string}
 
-function timeoutFor(options: VerifyOptions): number {
+export function timeoutFor(options: Pick<VerifyOptions, 'timeoutMs' | 'full'>): number {
   return options.timeoutMs ?? (options.full ? 3_600_000 : 60_000)
 }
 
@@ -88,8 +89,9 @@ async function withStale(found: Inspection, info: RemoteInfo, plan: Plan, transp
   return stale ? {...found, stale} : found
 }
 
-async function verifyOne(
-  candidateUrl: string, plan: Plan, transports: TransportSet, options: VerifyOptions, outer: AbortSignal, primaryInfo?: RemoteInfo,
+/** The verdict on one candidate; a failing mirror is a verdict, only the run's own abort throws. */
+export async function verifyCandidate(
+  candidateUrl: string, plan: Plan, transports: TransportSet, options: Pick<VerifyOptions, 'timeoutMs' | 'full'>, outer: AbortSignal, primaryInfo?: RemoteInfo,
 ): Promise<Verdict> {
   const timeout = AbortSignal.timeout(timeoutFor(options))
   const child = childSignal(outer)
@@ -110,56 +112,70 @@ async function verifyOne(
   }
 }
 
+export type PreparedRun = {plan: Plan; candidates: Candidate[]; primaryInfo?: RemoteInfo}
+
+/**
+ * Stats the primary, completes the target and chooses the samples: the part of a run shared by every mirror.
+ * `run` ends the primary's shared reads when the run ends.
+ */
+export async function prepareVerify(set: MirrorSet, options: VerifyOptions, transports: TransportSet, signal: AbortSignal, run: AbortSignal): Promise<PreparedRun> {
+  const primaryUrl = options.primary ?? set.target.primary
+  let target: Target = {...set.target, checksums: [...set.target.checksums]}
+  if (primaryUrl) target.primary = primaryUrl
+  const notes: string[] = []
+  let primary: Primary | undefined
+  let primaryInfo: RemoteInfo | undefined
+  if (primaryUrl) {
+    try {
+      const url = parseUrl(primaryUrl)
+      const transport = transports.for(url)
+      primaryInfo = await transport.stat(url, {signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutFor(options))])})
+      target = completeTarget(target, primaryInfo)
+      primary = {transport, url, signal: AbortSignal.any([signal, run])}
+    } catch (error) {
+      if (signal.aborted) throw new AbortedError(undefined, error)
+      notes.push(`the primary is unreachable (${errorInfo(error, false).code})`)
+    }
+  }
+  const seed = options.seed ?? randomInt(0, 2 ** 31)
+  const settings = {samples: options.samples ?? 4, sampleSize: options.sampleSize ?? 64 * 1024, seed}
+  const samples = sampleReference(target, settings, primary)
+  if (typeof samples === 'string' && settings.samples > 0) notes.push(samples)
+  const plan: Plan = {target, ignoreName: options.ignoreName ?? false, notes, primaryUrl}
+  if (typeof samples !== 'string') plan.samples = samples
+  if (options.full) {
+    const reference = fullReference(target, primary)
+    if (reference) plan.fullRef = reference
+    else notes.push('no full check: no checksum and no primary to compare with')
+  }
+  const candidates: Candidate[] = set.candidates.map((candidate) => ({...candidate}))
+  if (primaryUrl && !candidates.some((candidate) => candidate.url === primaryUrl)) candidates.unshift({url: primaryUrl, foundBy: ['primary']})
+  return primaryInfo ? {plan, candidates, primaryInfo} : {plan, candidates}
+}
+
+/** The set as printed and piped: like discover's, no password leaves in it. */
+export function verifiedSet(set: MirrorSet, target: Target, candidates: Candidate[]): MirrorSet {
+  const printed = target.primary ? {...target, primary: redactUrl(target.primary)} : target
+  return {...set, target: printed, candidates: candidates.map((candidate) => ({...candidate, url: redactUrl(candidate.url)}))}
+}
+
 /** Verifies every candidate (and the primary) and returns the set with a verdict on each; never throws for one bad mirror. */
 export async function verifyMirrors(set: MirrorSet, options: VerifyOptions, context: VerifyContext): Promise<MirrorSet> {
   const {signal} = context
   const transports = options.transports ?? new TransportSet(options.transportOptions)
-  // Ends the primary's shared reads when the run ends, even if no mirror waits for them any more.
   const run = new AbortController()
   try {
-    const primaryUrl = options.primary ?? set.target.primary
-    let target: Target = {...set.target, checksums: [...set.target.checksums]}
-    if (primaryUrl) target.primary = primaryUrl
-    const notes: string[] = []
-    let primary: Primary | undefined
-    let primaryInfo: RemoteInfo | undefined
-    if (primaryUrl) {
-      try {
-        const url = parseUrl(primaryUrl)
-        const transport = transports.for(url)
-        primaryInfo = await transport.stat(url, {signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutFor(options))])})
-        target = completeTarget(target, primaryInfo)
-        primary = {transport, url, signal: AbortSignal.any([signal, run.signal])}
-      } catch (error) {
-        if (signal.aborted) throw new AbortedError(undefined, error)
-        notes.push(`the primary is unreachable (${errorInfo(error, false).code})`)
-      }
-    }
-    const seed = options.seed ?? randomInt(0, 2 ** 31)
-    const settings = {samples: options.samples ?? 4, sampleSize: options.sampleSize ?? 64 * 1024, seed}
-    const samples = sampleReference(target, settings, primary)
-    if (typeof samples === 'string' && settings.samples > 0) notes.push(samples)
-    const plan: Plan = {target, ignoreName: options.ignoreName ?? false, notes, primaryUrl}
-    if (typeof samples !== 'string') plan.samples = samples
-    if (options.full) {
-      const reference = fullReference(target, primary)
-      if (reference) plan.fullRef = reference
-      else notes.push('no full check: no checksum and no primary to compare with')
-    }
-    const candidates: Candidate[] = set.candidates.map((candidate) => ({...candidate}))
-    if (primaryUrl && !candidates.some((candidate) => candidate.url === primaryUrl)) candidates.unshift({url: primaryUrl, foundBy: ['primary']})
+    const {plan, candidates, primaryInfo} = await prepareVerify(set, options, transports, signal, run.signal)
     const limit = pLimit(Math.max(1, options.concurrency ?? 4))
     await Promise.all(
       candidates.map((candidate) =>
         limit(async () => {
-          candidate.verify = await verifyOne(candidate.url, plan, transports, options, signal, primaryInfo)
+          candidate.verify = await verifyCandidate(candidate.url, plan, transports, options, signal, primaryInfo)
           context.onEvent?.({type: 'verdict', url: redactUrl(candidate.url), verdict: candidate.verify})
         }),
       ),
     )
-    // Like discover: the set is printed and piped, so no password leaves in it.
-    if (target.primary) target.primary = redactUrl(target.primary)
-    return {...set, target, candidates: candidates.map((candidate) => ({...candidate, url: redactUrl(candidate.url)}))}
+    return verifiedSet(set, plan.target, candidates)
   } finally {
     run.abort()
     if (!options.transports) await transports.close()
