@@ -80,7 +80,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       log(`${kind} ${redactUrl(check.url)}${kind === 'rank' ? ` from ${vantage}` : ''}: ${describe(result)} in ${Date.now() - started} ms`)
       return result
     } catch (error) {
-      const code = error instanceof MirrorError ? error.code : 'EINTERNAL'
+      const code: string = error instanceof MirrorError ? error.code : 'EINTERNAL'
       log(`${kind} ${redactUrl(check.url)}: job failed, ${redactText((error as Error).message)} (${code})`)
       if (code === 'EJOBPAYLOAD') throw new UnrecoverableError(`${(error as Error).message} (EJOBPAYLOAD)`)
       throw error

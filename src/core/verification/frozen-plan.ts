@@ -1,4 +1,5 @@
 // A verify plan made plain data (the primary's sample hashes read once, up front) so queue workers on many machines check every mirror against the same reference.
+import {isErrorCode} from '../error-codes.js'
 import {MirrorError} from '../errors.js'
 import type {Checksum, PieceHashes, Target} from '../model.js'
 import type {ByteRange} from '../../plugins/types.js'
@@ -24,6 +25,11 @@ export type FrozenPlan = {
 
 function failureCode(error: unknown): string {
   return error instanceof MirrorError ? error.code : 'EINTERNAL'
+}
+
+/** The code a frozen failure carried, or EINTERNAL for one this mirrorkit does not know (a newer enqueuer's). */
+function known(code: string) {
+  return isErrorCode(code) ? code : 'EINTERNAL'
 }
 
 /** Reads everything the plan would read lazily (the primary's sampled ranges, its whole hash for --full), once. */
@@ -65,7 +71,7 @@ export function thawPlan(frozen: FrozenPlan): Plan {
       primaryHash: async (index) => {
         const hash = samples.hashes[index]
         if (!hash) throw new MirrorError(`no frozen hash for sample ${index}`, 'EJOBPAYLOAD')
-        if ('code' in hash) throw new MirrorError('the primary could not be read when the plan was made', hash.code)
+        if ('code' in hash) throw new MirrorError('the primary could not be read when the plan was made', known(hash.code))
         return hash.hex
       },
     }
@@ -75,7 +81,7 @@ export function thawPlan(frozen: FrozenPlan): Plan {
     plan.fullRef = {
       against: full.against,
       checksum: async () => {
-        if ('code' in full) throw new MirrorError('the primary could not be read when the plan was made', full.code)
+        if ('code' in full) throw new MirrorError('the primary could not be read when the plan was made', known(full.code))
         return full.checksum
       },
     }
