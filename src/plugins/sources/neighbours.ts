@@ -23,7 +23,7 @@ async function* fromMetalinkNeighbour(context: SourceContext, url: string, query
   const text = await tryFetch(context, url, signal)
   if (text === undefined) return
   try {
-    yield* foundFromMetalink(parseMetalink(text), query, url)
+    yield* foundFromMetalink(parseMetalink(text, {base: url}), query, url)
   } catch (error) {
     yield {kind: 'warning', code: error instanceof MirrorError ? error.code : 'EMETALINK', message: `${url}: ${(error as Error).message}`}
   }

@@ -185,4 +185,33 @@ describe('parseMetalink', () => {
     expect(() => parseMetalink(cut)).toThrow(expect.objectContaining({code: 'EXML', message: expect.stringContaining('unclosed tag')}))
     expect(() => parseMetalink('<metalink xmlns="urn:ietf:params:xml:ns:metalink"/>')).toThrow(expect.objectContaining({code: 'EMETALINK'}))
   })
+
+  // The values aria2's MetalinkProcessorTest (testParseFileV4_attrs, testBadSizeV4, testBadPieceNo) refuses.
+  const file = (inside: string) => `<metalink xmlns="urn:ietf:params:xml:ns:metalink"><file name="a"><size>2048</size>${inside}<url>http://x.example/a</url></file></metalink>`
+  const sha1 = (digit: string) => digit.repeat(40)
+  it.each([
+    ['url priority 0', '<url priority="0">http://y.example/a</url>', 'priority "0" is not in 1..999999; the URL is kept without one'],
+    ['url priority 1000000', '<url priority="1000000">http://y.example/a</url>', 'priority "1000000" is not in 1..999999; the URL is kept without one'],
+    ['url priority A', '<url priority="A">http://y.example/a</url>', 'priority "A" is not in 1..999999; the URL is kept without one'],
+    ['a hash without a type', `<hash>${sha1('1')}</hash>`, 'a <hash> without a type was dropped'],
+    ['pieces without a type', `<pieces length="1024"><hash>${sha1('1')}</hash><hash>${sha1('2')}</hash></pieces>`, '<pieces> without a type dropped'],
+    ['pieces with length A', `<pieces length="A" type="sha-1"><hash>${sha1('1')}</hash></pieces>`, 'sha-1 pieces with length "A" dropped'],
+    ['fewer piece hashes than pieces', `<pieces length="1024" type="sha-1"><hash>${sha1('1')}</hash></pieces>`, 'sha-1 pieces list 1 hashes, but 2048 bytes in pieces of 1024 make 2; dropped'],
+  ])('drops %s with a warning that names it (aria2 refuses the whole document)', (_, inside, message) => {
+    const document = parseMetalink(file(inside))
+    expect(document.warnings.map((warning) => warning.message)).toEqual([`file "a": ${message}`])
+    expect(document.files[0]?.checksums).toEqual([])
+    expect(document.files[0]?.pieces).toBeUndefined()
+    expect(document.files[0]?.urls.map((url) => url.priority)).not.toContain(0)
+  })
+
+  it('drops a size of -1 and a v3 piece number that is not a number, as aria2 does for the size (it refuses) and the piece set (it skips)', () => {
+    expect(parseMetalink(file('').replace('<size>2048</size>', '<size>-1</size>')).warnings.map((warning) => warning.code)).toEqual(['EMETALINKVALUE'])
+    const v3 = `<metalink version="3.0" xmlns="http://www.metalinker.org/"><files><file name="a"><verification>
+      <pieces length="512" type="sha1"><hash piece="0">${sha1('1')}</hash><hash piece="xyz">${sha1('2')}</hash></pieces>
+      <pieces length="1024" type="sha1"><hash piece="0">${sha1('3')}</hash></pieces></verification></file></files></metalink>`
+    const document = parseMetalink(v3)
+    expect(document.files[0]?.pieces).toEqual({length: 1024, algorithm: 'sha1', hashes: [sha1('3')]})
+    expect(document.warnings.map((warning) => warning.message)).toEqual(['file "a": sha1 piece number "xyz" is not valid; those pieces dropped'])
+  })
 })

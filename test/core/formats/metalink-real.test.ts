@@ -152,4 +152,40 @@ describe('metalinks published by aria2, librepo (Fedora mirrormanager) and Mirro
     expect(file?.urls[0]).toEqual({url: 'http://mirror.netcologne.de/CCC/congress/2014/h264-hd/31c3-6264-de-en-Wir_beteiligen_uns_aktiv_an_den_Diskussionen_hd.mp4', priority: 1, location: 'de'})
     expect(file?.urls[11]?.location).toBe('us')
   })
+
+  it('aria2 test/metalink4-attrs.xml: priorities 0, "" and 1000000 dropped with a warning each, the URLs kept (aria2 refuses the file)', async () => {
+    const document = parseMetalink(await fixture('aria2-metalink4-attrs.xml'))
+    expect(document.files[0]?.name).toBe('priority/example.ext')
+    expect(document.files[0]?.urls).toEqual([
+      {url: 'ftp://ftp.example.com/example.ext', location: 'de'},
+      {url: 'http://example.com/example.ext', location: 'fr'},
+      {url: 'http://example.org/example.ext', location: 'jp'},
+    ])
+    expect(document.warnings.map((warning) => warning.message)).toEqual([
+      'file "priority/example.ext": priority "0" is not in 1..999999; the URL is kept without one',
+      'file "priority/example.ext": priority "" is not in 1..999999; the URL is kept without one',
+      'file "priority/example.ext": priority "1000000" is not in 1..999999; the URL is kept without one',
+    ])
+  })
+
+  it('aria2 test/metalink4-dirtraversal.xml: all seven names refused (EUNSAFENAME each), as aria2 refuses them', async () => {
+    const document = parseMetalink(await fixture('aria2-metalink4-dirtraversal.xml'))
+    expect(document.files).toEqual([])
+    expect(document.warnings.map((warning) => warning.message)).toEqual([
+      'file name "/example1.ext" rejected: is an absolute path',
+      'file name "./example2.ext" rejected: contains an empty or "." segment',
+      'file name "../example3.ext" rejected: contains a ".." segment',
+      'file name "dir/../example4.ext" rejected: contains a ".." segment',
+      'file name "example5.ext/.." rejected: contains a ".." segment',
+      'file name "." rejected: contains an empty or "." segment',
+      'file name ".." rejected: contains a ".." segment',
+    ])
+  })
+
+  it('aria2 test/metalink3-dirtraversal.xml: the ../ file skipped, aria2-0.5.3.tar.bz2 kept, as aria2 states', async () => {
+    const document = parseMetalink(await fixture('aria2-metalink3-dirtraversal.xml'))
+    expect(document.files.map((file) => file.name)).toEqual(['aria2-0.5.3.tar.bz2'])
+    expect(document.files[0]?.urls).toEqual([{url: 'http://example.org/aria2-0.5.3.tar.bz2'}])
+    expect(codes(document.warnings)).toEqual(['EUNSAFENAME'])
+  })
 })

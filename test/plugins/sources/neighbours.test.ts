@@ -23,6 +23,8 @@ beforeAll(async () => {
       '/release/SHA256SUMS': `${OTHER}  f.iso.torrent\n${SHA256} *f.iso\n${OTHER}  other.iso\n`,
       '/release/SHA512SUMS': `SHA512 (other.iso) = ${'0'.repeat(128)}\nSHA512 (f.iso) = ${SHA512}\n`,
       '/lonely/g.iso': data,
+      '/rel/r.iso': data,
+      '/rel/r.iso.meta4': `<metalink xmlns="urn:ietf:params:xml:ns:metalink"><file name="r.iso"><url>../mirror/r.iso</url></file></metalink>`,
       '/wrong/h.iso': data,
       '/wrong/h.iso.sha256': `${OTHER}\n`,
     },
@@ -61,5 +63,11 @@ describe('neighbours source', () => {
   it('takes a bare hex <file>.sha256 as the checksum (a wrong one is for verify to catch)', async () => {
     const set = await discover({argument: `${mirror.url}wrong/h.iso`, sources: ['neighbours'], transports}, {signal: signal()})
     expect(set.target.checksums).toEqual([{algorithm: 'sha256', hex: OTHER}])
+  })
+
+  it('resolves relative URLs in a neighbour .meta4 against its own URL', async () => {
+    const set = await discover({argument: `${mirror.url}rel/r.iso`, sources: ['neighbours'], transports}, {signal: signal()})
+    expect(set.candidates.map((candidate) => candidate.url)).toEqual([`${mirror.url}rel/r.iso`, `${mirror.url}mirror/r.iso`])
+    expect(set.warnings).toBeUndefined()
   })
 })
