@@ -59,6 +59,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return data
   }
 
+  /**
+   * Several MirrorSets (one per file): returned for --json (an array), one JSON line each when stdout
+   * is a pipe (the next stage reads them as a stream), `human()` of each on a terminal.
+   */
+  protected presentSets<S>(sets: S[], human: (set: S) => string): S[] {
+    if (this.jsonEnabled()) return sets
+    if (!process.stdout.isTTY) process.stdout.write(sets.map((set) => JSON.stringify(set) + '\n').join(''))
+    else process.stdout.write(sets.map(human).join('\n\n') + '\n')
+    return sets
+  }
+
   /** Writes a line to stderr (progress, notes): never to stdout, which belongs to the pipe. */
   protected note(message: string): void {
     process.stderr.write(message + '\n')

@@ -1,6 +1,7 @@
 // Reads a MirrorSet from --input FILE or from stdin (to its end) when stdin is not a terminal.
 import {readFile} from 'node:fs/promises'
 import {UsageError} from '../core/errors.js'
+import {parseBatchInput} from '../core/batch/batch-input.js'
 import {parseMirrorSet, type MirrorSet} from '../core/model.js'
 
 const MAX_INPUT_BYTES = 64 * 1024 * 1024
@@ -47,4 +48,12 @@ export async function readMirrorSetInput(input: string | undefined): Promise<Mir
   if (text === undefined) return undefined
   if (text.trim() === '') throw new UsageError('the MirrorSet input is empty', 'EMIRRORSET')
   return parseMirrorSet(text)
+}
+
+/** Every MirrorSet of the input: one, a stream of them (JSON lines or an array), or an aria2c input file's files. */
+export async function readMirrorSetsInput(input: string | undefined): Promise<MirrorSet[] | undefined> {
+  const text = await readInputText(input)
+  if (text === undefined) return undefined
+  if (text.trim() === '') throw new UsageError('the MirrorSet input is empty', 'EMIRRORSET')
+  return parseBatchInput(text).items.map((item) => item.set)
 }

@@ -5,9 +5,10 @@ import {renderDiscoverTable} from '../cli/discover-table.js'
 import {buildDiscoverRequest} from '../cli/discover-request.js'
 import {loadUserConfig} from '../cli/user-config.js'
 import {loadEngineFile} from '../core/config.js'
-import {discover} from '../core/discovery/discover.js'
+import {discoverEach} from '../core/batch/discover-each.js'
 import {DISCOVERY_USER_AGENT} from '../core/discovery/user-agent.js'
 import {ExitCode} from '../core/error-codes.js'
+import {UsageError} from '../core/errors.js'
 import {FILE_FORMATS, renderMirrorSet, type FileFormat} from '../core/formats/render-set.js'
 import type {MirrorSet} from '../core/model.js'
 import {writeFileAtomic} from '../core/write-atomic.js'
@@ -61,13 +62,16 @@ export default class Discover extends BaseCommand<typeof Discover> {
     'known-hosts': Flags.string({description: 'known_hosts file for sftp host keys [config: knownHosts; default: ~/.ssh/known_hosts].'}),
     'accept-unknown-host-keys': Flags.boolean({description: 'Accept sftp host keys that are unknown or changed (unsafe: allows a man in the middle).', default: false}),
     'connect-timeout': Flags.integer({description: 'Seconds to wait for a connection and its handshake [config: connectTimeout].', min: 1}),
+    select: Flags.string({description: 'For a metalink of several files: only these files, by name (repeatable; as aria2\'s --select-file).', multiple: true}),
   }
 
-  async run(): Promise<MirrorSet> {
+  async run(): Promise<MirrorSet | MirrorSet[]> {
     const {args, flags} = await this.parse(Discover)
     const config = await loadUserConfig(this.config.configDir, flags.config)
     const engineFiles = await Promise.all((flags['engine-file'] ?? []).map((file) => loadEngineFile(file, this.signal)))
-    const set = await discover(buildDiscoverRequest(args.target, flags, config, engineFiles.flat()), {signal: this.signal})
+    const sets = await discoverEach({...buildDiscoverRequest(args.target, flags, config, engineFiles.flat()), ...(flags.select ? {select: flags.select} : {})}, {signal: this.signal})
+    if (sets.length > 1) return this.presentMany(sets, flags)
+    const set = sets[0]!
     if (this.verbose) for (const warning of set.warnings ?? []) this.note(`warning (${warning.source}): ${warning.message}`)
     // Still printed: an empty set is a valid answer, but scripts need to tell it apart.
     if (set.candidates.length === 0) {
@@ -87,5 +91,25 @@ export default class Discover extends BaseCommand<typeof Discover> {
     if (format === undefined || this.jsonEnabled()) return this.present(set, () => renderDiscoverTable(set))
     process.stdout.write(format === 'table' ? renderDiscoverTable(set) + '\n' : renderMirrorSet(set, format, DISCOVERY_USER_AGENT))
     return set
+  }
+
+  /** A metalink of several files: a MirrorSet per file, as JSON lines (or an aria2 input file, or tables). */
+  private async presentMany(sets: MirrorSet[], flags: {format?: string; output?: string}): Promise<MirrorSet[]> {
+    if (sets.some((set) => set.candidates.length === 0)) process.exitCode = ExitCode.noMirror
+    const extension = flags.output?.split('.').pop()?.toLowerCase() ?? ''
+    const format = flags.format ?? (flags.output ? (EXTENSION_FORMATS[extension] ?? 'json') : undefined)
+    if (format !== undefined && !['json', 'aria2', 'table'].includes(format)) {
+      throw new UsageError(`the metalink describes ${sets.length} files; --format ${format} holds one (use json for JSON lines, aria2, or table)`)
+    }
+    const text = () =>
+      format === 'aria2' ? sets.map((set) => renderMirrorSet(set, 'aria2', DISCOVERY_USER_AGENT)).join('') : format === 'table' ? sets.map(renderDiscoverTable).join('\n\n') + '\n' : sets.map((set) => JSON.stringify(set) + '\n').join('')
+    if (flags.output) {
+      await writeFileAtomic(flags.output, text(), {signal: this.signal})
+      this.note(`wrote ${sets.length} MirrorSets to ${flags.output}`)
+      return sets
+    }
+    if (format === undefined || this.jsonEnabled()) return this.presentSets(sets, renderDiscoverTable)
+    process.stdout.write(text())
+    return sets
   }
 }

@@ -1,11 +1,17 @@
 // `mirrorkit get`: discover, verify, rank and fetch in one call, with a one-screen report of what each stage did.
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
+import {createBatchProgress} from '../cli/batch-progress.js'
 import {buildGetRequest} from '../cli/get-request.js'
 import {createProgress} from '../cli/progress.js'
 import {renderPipelineReport} from '../cli/report.js'
 import {sizeFlag} from '../cli/size-flag.js'
 import {loadUserConfig} from '../cli/user-config.js'
+import {runBatchPipeline, type BatchPipelineReport} from '../core/batch/batch-pipeline.js'
+import {renderBatchSummary} from '../core/batch/batch-report.js'
+import {batchDefaults} from '../core/batch/batch-runner.js'
+import {discoverEach} from '../core/batch/discover-each.js'
+import {UsageError} from '../core/errors.js'
 import type {MirrorSet} from '../core/model.js'
 import {redactUrl} from '../core/redact.js'
 import {RANK_BY} from '../core/ranking/score.js'
@@ -37,13 +43,17 @@ export default class Get extends BaseCommand<typeof Get> {
     'MIRRORKIT_CONNECTIONS=4 <%= config.bin %> get https://example.org/pub/f.iso --engine searxng --engine-base searxng=https://searx.example',
   ]
 
+  static override strict = false
+
   static override args = {
-    target: Args.string({description: 'The primary URL, a metalink URL (.meta4), or a bare file name (searched for).', required: true, ignoreStdin: true}),
+    target: Args.string({description: 'The primary URL, a metalink URL (.meta4), or a bare file name (searched for); several targets are fetched as one batch.', required: true, ignoreStdin: true}),
   }
 
   static override flags = {
     output: Flags.string({char: 'o', description: 'Output file (default: the target\'s name in --dir).'}),
     dir: Flags.string({char: 'd', description: 'Directory for the default output name.', default: '.'}),
+    select: Flags.string({description: 'For a metalink of several files: only these files, by name (repeatable; as aria2\'s --select-file).', multiple: true}),
+    jobs: Flags.integer({char: 'j', description: 'Files at once, when there are several.', default: batchDefaults.jobs, min: 1, max: 256, helpGroup: 'FETCH'}),
     config: Flags.string({description: 'Config file (default: config.json in the mirrorkit config directory).', env: 'MIRRORKIT_CONFIG'}),
     source: Flags.string({description: 'Discovery sources (default: metalink, headers, neighbours, list; plus search when --engine is given).', multiple: true, options: ['metalink', 'headers', 'neighbours', 'list', 'search'], helpGroup: 'DISCOVER'}),
     list: Flags.string({char: 'l', description: 'Mirror list file or URL, added to config "lists" (repeatable).', multiple: true, helpGroup: 'DISCOVER'}),
@@ -75,10 +85,31 @@ export default class Get extends BaseCommand<typeof Get> {
     'connect-timeout': Flags.integer({description: 'Seconds to wait for a connection and its handshake [config: connectTimeout].', min: 1}),
   }
 
-  async run(): Promise<PipelineReport> {
-    const {args, flags} = await this.parse(Get)
+  async run(): Promise<PipelineReport | BatchPipelineReport> {
+    const {flags, argv} = await this.parse(Get)
+    const targets = argv as string[]
     const config = await loadUserConfig(this.config.configDir, flags.config)
-    const request = buildGetRequest(args.target, flags, config, this.config.dataDir)
+    const request = buildGetRequest(targets[0]!, flags, config, this.config.dataDir)
+    const transportOptions = {...request.transportOptions, ...request.discover?.transportOptions}
+    const found = await Promise.all(
+      targets.map((argument) => discoverEach({...request.discover, argument, transportOptions, ...(flags.select ? {select: flags.select} : {})}, {signal: this.signal})),
+    )
+    const sets = found.flat()
+    if (sets.length > 1) {
+      if (flags.output) throw new UsageError(`${sets.length} files are written into --dir, not to one --output`)
+      if (flags.checksum) throw new UsageError('--checksum names one file; with several, each is checked against its own (metalink) hash')
+      const progress = createBatchProgress(flags.progress as 'auto' | 'json' | 'none')
+      let report: BatchPipelineReport
+      try {
+        const {discover: _discover, ...rest} = request
+        report = await runBatchPipeline({...rest, sets, arguments: targets, batch: {jobs: flags.jobs, ...(request.fetch?.connections ? {connections: request.fetch.connections} : {}), ...(request.fetch?.perMirror ? {perHost: request.fetch.perMirror} : {})}}, {signal: this.signal, onEvent: progress.onEvent})
+      } finally {
+        progress.close()
+      }
+      process.exitCode = report.batch.exitCode
+      return this.present(report, () => renderBatchSummary(report.batch))
+    }
+    request.discovered = sets[0]!
     const progress = createProgress(flags.progress as 'auto' | 'json' | 'none')
     const chatty = process.stderr.isTTY || this.verbose
     let previous: MirrorSet | undefined

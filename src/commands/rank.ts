@@ -2,7 +2,7 @@
 import {join} from 'node:path'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {readMirrorSetInput} from '../cli/input.js'
+import {readMirrorSetsInput} from '../cli/input.js'
 import {renderRankTable} from '../cli/rank-table.js'
 import {transportFlags, transportOptionsFrom} from '../cli/transport-flags.js'
 import {progressPrinter, queueFlag} from '../cli/queue-flags.js'
@@ -45,11 +45,14 @@ export default class Rank extends BaseCommand<typeof Rank> {
     ...transportFlags,
   }
 
-  async run(): Promise<MirrorSet> {
+  async run(): Promise<MirrorSet | MirrorSet[]> {
     const {flags} = await this.parse(Rank)
     const config = await loadUserConfig(this.config.configDir, flags.config)
-    const set = await readMirrorSetInput(flags.input)
-    if (!set) throw new UsageError('give a MirrorSet: --input FILE, or pipe one (e.g. from mirrorkit verify)')
+    const sets = await readMirrorSetsInput(flags.input)
+    if (!sets?.length) throw new UsageError('give a MirrorSet: --input FILE, or pipe one (e.g. from mirrorkit verify)')
+    if (sets.length > 1 && flags.format && !['json', 'table', 'aria2', 'mirrorlist', 'csv'].includes(flags.format)) {
+      throw new UsageError(`the input holds ${sets.length} files; --format ${flags.format} describes one (use json, table, aria2, mirrorlist or csv)`)
+    }
     const options = {
       by: flags.by as (typeof RANK_BY)[number], top: flags.top, parallel: flags.parallel, includeAll: flags.all, rttSamples: flags['rtt-samples'],
       throughput: {maxMs: flags['max-time'] ?? config.rankBudget ?? 3000, maxBytes: flags['max-bytes'], firstByteTimeoutMs: flags.timeout * 1000},
@@ -57,24 +60,34 @@ export default class Rank extends BaseCommand<typeof Rank> {
       transportOptions: transportOptionsFrom(flags, config),
     }
     const context = {signal: this.signal, onEvent: (event: RankEvent) => this.verbose && this.note(`measured ${event.url}: ${event.measurement.error?.code ?? formatRate(event.measurement.bytesPerSecond)}`)}
-    let ranked: MirrorSet
-    if (flags.queue) {
-      // Loaded only here: BullMQ and ioredis cost start-up time that local runs should not pay.
-      const {parseQueueUrl} = await import('../core/queue/connection.js')
-      const {queuedRank} = await import('../core/queue/queued-rank.js')
-      const vantages = flags.vantage === 'all' ? 'all' : flags.vantage.split(',').map((name) => name.trim()).filter(Boolean)
-      ranked = await queuedRank(set, {...options, vantages}, parseQueueUrl(flags.queue), {...context, onProgress: progressPrinter('rank'), onNote: (line) => this.note(line)})
-    } else ranked = await rankMirrors(set, options, context)
-    if (ranked.candidates.length > 0 && !ranked.candidates.some((candidate) => candidate.rank && !candidate.rank.error)) {
-      this.note('mirrorkit: no mirror could be measured (ENOMIRROR)')
-      // Set, not thrown: the set with every failure's reason still goes to stdout.
-      process.exitCode = ExitCode.noMirror
-    }
-    if (flags.format && !this.jsonEnabled()) {
-      const text = flags.format === 'table' ? renderRankTable(ranked) + '\n' : renderMirrorSet(flags.format === 'json' ? ranked : inRankOrder(ranked), flags.format as FileFormat)
-      process.stdout.write(text)
+    const rankOne = async (set: MirrorSet): Promise<MirrorSet> => {
+      let ranked: MirrorSet
+      if (flags.queue) {
+        // Loaded only here: BullMQ and ioredis cost start-up time that local runs should not pay.
+        const {parseQueueUrl} = await import('../core/queue/connection.js')
+        const {queuedRank} = await import('../core/queue/queued-rank.js')
+        const vantages = flags.vantage === 'all' ? 'all' : flags.vantage.split(',').map((name) => name.trim()).filter(Boolean)
+        ranked = await queuedRank(set, {...options, vantages}, parseQueueUrl(flags.queue), {...context, onProgress: progressPrinter('rank'), onNote: (line) => this.note(line)})
+      } else ranked = await rankMirrors(set, options, context)
+      if (ranked.candidates.length > 0 && !ranked.candidates.some((candidate) => candidate.rank && !candidate.rank.error)) {
+        this.note(`mirrorkit: no mirror of ${ranked.target.name || 'the target'} could be measured (ENOMIRROR)`)
+        // Set, not thrown: the set with every failure's reason still goes to stdout.
+        process.exitCode = ExitCode.noMirror
+      }
       return ranked
     }
-    return this.present(ranked, () => renderRankTable(ranked))
+    // A stream of sets (one per file) gives a stream of ranked sets.
+    const ranked: MirrorSet[] = []
+    for (const set of sets) ranked.push(await rankOne(set))
+    if (flags.format && flags.format !== 'json' && !this.jsonEnabled()) {
+      process.stdout.write(ranked.map((one) => (flags.format === 'table' ? renderRankTable(one) + '\n' : renderMirrorSet(inRankOrder(one), flags.format as FileFormat))).join(''))
+      return ranked.length === 1 ? ranked[0]! : ranked
+    }
+    if (ranked.length > 1) return this.presentSets(ranked, renderRankTable)
+    if (flags.format === 'json' && !this.jsonEnabled()) {
+      process.stdout.write(renderMirrorSet(ranked[0]!, 'json'))
+      return ranked[0]!
+    }
+    return this.present(ranked[0]!, () => renderRankTable(ranked[0]!))
   }
 }

@@ -1,7 +1,7 @@
 // `mirrorkit verify`: checks that every candidate serves the target's bytes (name, size, digests, sampled ranges, --full).
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {readMirrorSetInput} from '../cli/input.js'
+import {readMirrorSetsInput} from '../cli/input.js'
 import {transportFlags, transportOptionsFrom} from '../cli/transport-flags.js'
 import {progressPrinter, queueFlag} from '../cli/queue-flags.js'
 import {loadUserConfig} from '../cli/user-config.js'
@@ -37,40 +37,56 @@ export default class Verify extends BaseCommand<typeof Verify> {
     ...transportFlags,
   }
 
-  async run(): Promise<MirrorSet> {
+  async run(): Promise<MirrorSet | MirrorSet[]> {
     const {flags, argv} = await this.parse(Verify)
     const config = await loadUserConfig(this.config.configDir, flags.config)
     const timeout = flags.timeout ?? config.verifyTimeout
     const mirrors = (argv as string[]).map((url) => ({url, foundBy: ['argument']}))
-    let set = await readMirrorSetInput(flags.input)
-    if (!set) {
+    const sets = (await readMirrorSetsInput(flags.input)) ?? []
+    if (sets.length === 0) {
       if (!flags.primary) throw new UsageError('give a MirrorSet (--input FILE or a pipe), or --primary URL with mirror URLs')
-      set = emptyMirrorSet({name: '', checksums: []})
+      sets.push(emptyMirrorSet({name: '', checksums: []}))
     }
-    set.candidates.push(...mirrors)
+    if (sets.length > 1 && (mirrors.length > 0 || flags.primary)) throw new UsageError('mirror URLs and --primary name one file; the input holds several')
     const options = {
       primary: flags.primary, ignoreName: flags['ignore-name'], samples: flags.samples ?? config.verifySamples ?? 4, sampleSize: flags['sample-size'], seed: flags.seed,
       full: flags.full, concurrency: flags.concurrency, timeoutMs: timeout === undefined ? undefined : timeout * 1000, transportOptions: transportOptionsFrom(flags, config),
     }
     const context = {signal: this.signal, onEvent: (event: VerifyEvent) => this.verbose && this.note(`${event.verdict.status}: ${event.url} ${redactText(event.verdict.summary)}`)}
-    let verified: MirrorSet
-    if (flags.queue) {
-      // Loaded only here: BullMQ and ioredis cost start-up time that local runs should not pay.
-      const {parseQueueUrl} = await import('../core/queue/connection.js')
-      const {queuedVerify} = await import('../core/queue/queued-verify.js')
-      verified = await queuedVerify(set, options, parseQueueUrl(flags.queue), {...context, onProgress: progressPrinter('verify'), onNote: (line) => this.note(line)})
-    } else verified = await verifyMirrors(set, options, context)
+    const verifyOne = async (set: MirrorSet): Promise<MirrorSet> => {
+      set.candidates.push(...mirrors)
+      let verified: MirrorSet
+      if (flags.queue) {
+        // Loaded only here: BullMQ and ioredis cost start-up time that local runs should not pay.
+        const {parseQueueUrl} = await import('../core/queue/connection.js')
+        const {queuedVerify} = await import('../core/queue/queued-verify.js')
+        verified = await queuedVerify(set, options, parseQueueUrl(flags.queue), {...context, onProgress: progressPrinter('verify'), onNote: (line) => this.note(line)})
+      } else verified = await verifyMirrors(set, options, context)
+      this.judge(verified, flags.strict)
+      return verified
+    }
+    // A stream of sets (one per file, from a multi-file metalink) gives a stream of verified sets.
+    if (sets.length > 1) {
+      const verified: MirrorSet[] = []
+      for (const set of sets) verified.push(await verifyOne(set))
+      return this.presentSets(verified, renderVerifyTable)
+    }
+    const verified = await verifyOne(sets[0]!)
+    return this.present(verified, () => renderVerifyTable(verified))
+  }
+
+  /** Sets the exit code for a set with mismatching mirrors (--strict) or none usable; the set is still printed. */
+  private judge(verified: MirrorSet, strict: boolean): void {
     const mismatched = verified.candidates.filter((candidate) => candidate.verify?.status === 'mismatch').length
-    if (flags.strict && mismatched > 0) {
+    if (strict && mismatched > 0) {
       this.note(`mirrorkit: ${mismatched} mirror${mismatched === 1 ? '' : 's'} serve different bytes (EINTEGRITY)`)
       // Set, not thrown: the verified set must still reach stdout for the next stage or the user.
       process.exitCode = ExitCode.integrity
     }
     const usable = verified.candidates.filter((candidate) => candidate.verify?.status === 'ok' || candidate.verify?.status === 'unverified')
     if (verified.candidates.length > 0 && usable.length === 0 && process.exitCode === undefined) {
-      this.note('mirrorkit: no mirror serves the target (ENOMIRROR)')
+      this.note(`mirrorkit: no mirror serves ${verified.target.name || 'the target'} (ENOMIRROR)`)
       process.exitCode = ExitCode.noMirror
     }
-    return this.present(verified, () => renderVerifyTable(verified))
   }
 }

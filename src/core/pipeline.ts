@@ -24,6 +24,8 @@ export type PipelineRequest = {
   /** Applied to every stage (each stage's own transportOptions win). */
   transportOptions?: TransportOptions
   discover?: Omit<DiscoverRequest, 'argument'>
+  /** The set discover already found for `argument` (get found it while looking for several files); discover is not run again. */
+  discovered?: MirrorSet
   verify?: VerifyOptions
   rank?: RankOptions
   fetch?: Omit<FetchOptions, 'mirrorSet' | 'output' | 'directory' | 'urls'>
@@ -56,10 +58,10 @@ export const pipelineDefaults = {
   rank: {rttSamples: 3, throughput: {maxMs: 1000, maxBytes: 8 * 1024 * 1024}},
 } as const
 
-const USABLE = new Set(['ok', 'unverified'])
+export const USABLE = new Set(['ok', 'unverified'])
 
 /** Why no mirror survived verify, as one line naming each candidate's verdict. */
-function noneUsable(set: MirrorSet): NoMirrorError {
+export function noneUsable(set: MirrorSet): NoMirrorError {
   const reasons = set.candidates.map((candidate) => `${redactUrl(candidate.url)}: ${candidate.verify?.status ?? 'unverified'} (${redactText(candidate.verify?.summary ?? '')})`)
   return new NoMirrorError(`no mirror passed verify${reasons.length > 0 ? ': ' + reasons.join('; ') : ' (discover found no candidates)'}`)
 }
@@ -83,7 +85,7 @@ export async function runPipeline(request: PipelineRequest, hooks: PipelineHooks
 
   const found = await stage(
     'discover',
-    () => discover({...request.discover, argument: request.argument, transportOptions: {...transportOptions, ...request.discover?.transportOptions}}, {signal}),
+    async () => request.discovered ?? discover({...request.discover, argument: request.argument, transportOptions: {...transportOptions, ...request.discover?.transportOptions}}, {signal}),
     asSet,
   )
   if (found.candidates.length === 0) throw noneUsable(found)
