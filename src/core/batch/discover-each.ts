@@ -6,7 +6,7 @@ import {discover, type DiscoverRequest} from '../discovery/discover.js'
 import {fetchText, isUrlLike} from '../discovery/fetch-text.js'
 import {TargetMerger} from '../discovery/target-merger.js'
 import {DISCOVERY_USER_AGENT} from '../discovery/user-agent.js'
-import {UsageError} from '../errors.js'
+import {MirrorError, UsageError} from '../errors.js'
 import {parseMetalink, type MetalinkDocument, type MetalinkFile} from '../formats/metalink-parse.js'
 import {MIRRORSET_VERSION, type MirrorSet, type Warning} from '../model.js'
 import {redactText, redactUrl} from '../redact.js'
@@ -32,7 +32,13 @@ export async function discoverEach(request: DiscoverEachRequest, options: {signa
     const {metalink} = await classifyArgument(request.argument, (path) => read(path, SNIFF_LIMIT))
     if (metalink) {
       const base = request.metalinkBase ?? (isUrlLike(metalink) ? metalink : undefined)
-      const document = parseMetalink(await read(metalink, METALINK_MAX_BYTES), base ? {base} : {})
+      const document = await read(metalink, METALINK_MAX_BYTES)
+        .then((text) => parseMetalink(text, base ? {base} : {}))
+        .catch((error: unknown) => {
+          options.signal.throwIfAborted()
+          // As discover says it: the document the user named, then what is wrong with it.
+          throw error instanceof MirrorError ? new MirrorError(`${redactText(metalink)}: ${error.message}`, error.code, {cause: error}) : error
+        })
       if (document.files.length > 1 || request.select?.length) return setsOf(document, redactText(metalink), request.select)
     }
     return [await discover({...request, transports}, options)]
