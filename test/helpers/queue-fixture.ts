@@ -41,7 +41,7 @@ export async function startMirrorFarm(servers: number, perServer: number, size =
       const tier = count % delays.length
       const faults: HttpFaults = {firstByteDelayMs: delays[tier]!}
       let status = 'ok'
-      if (count % 17 === 5) (faults.corrupt = [{offset: 1000, length: 8}], (status = 'mismatch'))
+      if (count % 17 === 5) (faults.corrupt = [{offset: 0, length: size}], (status = 'mismatch'))
       else if (count % 19 === 7) (faults.size = size - 4096, (status = 'mismatch'))
       else if (count % 23 === 11) (faults.status = 503, (status = 'unreachable'))
       perPath[path] = faults
