@@ -34,6 +34,9 @@ export type GetFlags = {
   'lowest-speed'?: number
   'stall-timeout'?: number
   restart: boolean
+  keyring?: string
+  'reference-lookup'?: boolean
+  'require-reference'?: boolean
   insecure: boolean
   'ca-certificate'?: string
   identity?: string
@@ -56,6 +59,10 @@ export function pairs(values: string[] | undefined, flag: string): Record<string
 /** Drops undefined values, so spreading a partial object never overrides a default with undefined. */
 function defined<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>
+}
+
+function nonEmpty<T extends object>(value: T): T | undefined {
+  return Object.keys(value).length > 0 ? value : undefined
 }
 
 export function buildGetRequest(argument: string, flags: GetFlags, config: Config, dataDir: string): PipelineRequest {
@@ -104,6 +111,7 @@ export function buildGetRequest(argument: string, flags: GetFlags, config: Confi
       lowestSpeed: flags['lowest-speed'] ?? config.lowestSpeed,
       stallTimeoutMs: stallTimeout === undefined ? undefined : stallTimeout * 1000,
       restart: flags.restart,
+      reference: nonEmpty(defined({lookup: flags['reference-lookup'], require: flags['require-reference'], keyring: flags.keyring ?? config.keyring})),
     }),
   }
 }

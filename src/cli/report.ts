@@ -1,4 +1,5 @@
 // The one-screen human report of `get` and `demo`: what each stage found, decided, measured and downloaded.
+import {describeProof} from '../core/download/proof-summary.js'
 import type {MirrorSet} from '../core/model.js'
 import type {PipelineReport} from '../core/pipeline.js'
 import {redactText, redactUrl} from '../core/redact.js'
@@ -71,6 +72,7 @@ export function renderFetchLines(report: PipelineReport['fetch']): string[] {
     )
   }
   for (const check of report.checks) lines.push(...indent([`${check.ok ? 'ok' : 'FAILED'}  ${check.name}: ${check.detail}`]))
+  lines.push(...indent([describeProof(report.proof)]))
   return lines
 }
 

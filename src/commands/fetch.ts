@@ -9,7 +9,9 @@ import {sizeFlag} from '../cli/size-flag.js'
 import {parseBatchInput, type BatchInput} from '../core/batch/batch-input.js'
 import {renderBatchSummary, type BatchSummary} from '../core/batch/batch-report.js'
 import {batchDefaults, runBatch} from '../core/batch/batch-runner.js'
+import {loadUserConfig} from '../cli/user-config.js'
 import {startFetch} from '../core/download/engine.js'
+import {unverifiedNotice} from '../core/download/proof-summary.js'
 import {fetchDefaults, type FetchOptions} from '../core/download/options.js'
 import {renderSummary, type FetchSummary} from '../core/download/summary.js'
 import {CROSS_CHECK_WINDOW} from '../core/download/cross-check.js'
@@ -20,7 +22,7 @@ import {formatBytes} from '../core/units.js'
 type FetchFlags = Awaited<ReturnType<Fetch['parse']>>['flags']
 
 /** The engine settings a single download and every file of a batch share. */
-function engineOptions(flags: FetchFlags, crossCheck: number | 'all'): Omit<FetchOptions, 'urls' | 'mirrorSet' | 'output' | 'directory' | 'checksums' | 'connections' | 'perMirror'> {
+function engineOptions(flags: FetchFlags, crossCheck: number | 'all', keyring: string | undefined): Omit<FetchOptions, 'urls' | 'mirrorSet' | 'output' | 'directory' | 'checksums' | 'connections' | 'perMirror'> {
   return {
     ...(flags['piece-size'] ? {pieceLength: flags['piece-size']} : {}),
     ...(flags['lowest-speed'] ? {lowestSpeed: flags['lowest-speed']} : {}),
@@ -28,6 +30,7 @@ function engineOptions(flags: FetchFlags, crossCheck: number | 'all'): Omit<Fetc
     crossCheck,
     seed: flags.seed,
     restart: flags.restart,
+    reference: {lookup: flags['reference-lookup'], require: flags['require-reference'], ...(keyring ? {keyring} : {})},
     transport: {
       insecure: flags.insecure,
       ...caOption(flags['ca-certificate']),
@@ -77,6 +80,9 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
     'stall-timeout': Flags.integer({description: 'Seconds without data before a link is cut.', default: fetchDefaults.stallTimeoutMs / 1000, min: 1}),
     'cross-check': Flags.string({description: `Without a reference hash: pieces per mirror compared with another mirror (${formatBytes(CROSS_CHECK_WINDOW)} of each), or "all" (every byte).`, default: String(fetchDefaults.crossCheck)}),
     seed: Flags.integer({description: 'Seed of the cross-check sample.', default: fetchDefaults.seed}),
+    keyring: Flags.string({description: 'Exported OpenPGP public keys (gpg --export KEYID > keys.gpg): only a checksum file they sign is used; a missing or bad signature exits 4 (EUNSIGNED, ESIGNATURE) [config: keyring].'}),
+    'reference-lookup': Flags.boolean({description: 'Look for a published checksum beside the primary (Digest headers, a describedby metalink, <file>.sha256, SHA256SUMS); --no-reference-lookup: only --checksum and the MirrorSet.', default: true, allowNo: true}),
+    'require-reference': Flags.boolean({description: 'Exit 4 (ENOREFERENCE), leaving no file, when no reference hash is found.', default: false}),
     progress: Flags.string({description: 'Progress on stderr: auto (live view on a terminal), json (JSON lines), none.', options: ['auto', 'json', 'none'], default: 'auto'}),
     restart: Flags.boolean({description: 'Discard a partial download whose target changed (or any partial download) and start over.', default: false}),
     insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
@@ -93,9 +99,10 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
     const text = urls.length === 0 || flags.input !== undefined ? await readInputText(flags.input) : undefined
     const input = text === undefined ? undefined : parseBatchInput(text)
     if (urls.length === 0 && !input) throw new UsageError('give at least one URL, or a MirrorSet or aria2c input file with --input or on stdin')
+    const keyring = flags.keyring ?? (await loadUserConfig(this.config.configDir)).keyring
     const crossCheck = flags['cross-check'] === 'all' ? 'all' : Number.parseInt(flags['cross-check'], 10)
     if (crossCheck !== 'all' && !(crossCheck >= 0)) throw new UsageError('--cross-check wants a number or "all"')
-    if (input && input.format !== 'mirrorset') return this.runBatch(input, urls, flags, crossCheck)
+    if (input && input.format !== 'mirrorset') return this.runBatch(input, urls, flags, crossCheck, keyring)
     const mirrorSet = input?.items[0]?.set
     const stopper = new AbortController()
     const progress = createProgress(flags.progress as ProgressMode)
@@ -107,7 +114,7 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
         checksums: (flags.checksum ?? []).map(parseChecksum),
         connections: flags.connections,
         perMirror: flags['per-mirror'],
-        ...engineOptions(flags, crossCheck),
+        ...engineOptions(flags, crossCheck, keyring),
       },
       {signal: AbortSignal.any([this.signal, stopper.signal]), onEvent: progress.onEvent},
     )
@@ -118,10 +125,12 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
     } finally {
       progress.close()
     }
+    const notice = unverifiedNotice(summary.proof)
+    if (notice) this.note(`mirrorkit: ${notice}`)
     return this.present(summary, () => renderSummary(summary))
   }
 
-  private async runBatch(input: BatchInput, urls: string[], flags: FetchFlags, crossCheck: number | 'all'): Promise<BatchSummary> {
+  private async runBatch(input: BatchInput, urls: string[], flags: FetchFlags, crossCheck: number | 'all', keyring: string | undefined): Promise<BatchSummary> {
     if (urls.length > 0) throw new UsageError('a list of files takes no URLs on the command line')
     if (flags.output) throw new UsageError('a list of files is written into --dir (or each entry\'s dir=), not to one --output')
     if (flags.checksum) throw new UsageError('--checksum names one file; a list gives each file its own (checksum=)')
@@ -137,7 +146,7 @@ export default class Fetch extends BaseCommand<typeof Fetch> {
           connections: flags.connections,
           perHost: flags['per-mirror'],
           ...(flags['whole-below'] === undefined ? {} : {wholeBelow: flags['whole-below']}),
-          fetch: engineOptions(flags, crossCheck),
+          fetch: engineOptions(flags, crossCheck, keyring),
         },
         {signal: this.signal, onEvent: progress.onEvent},
       )

@@ -12,6 +12,7 @@ import {renderBatchSummary} from '../core/batch/batch-report.js'
 import {batchDefaults} from '../core/batch/batch-runner.js'
 import {discoverEach} from '../core/batch/discover-each.js'
 import {UsageError} from '../core/errors.js'
+import {unverifiedNotice} from '../core/download/proof-summary.js'
 import type {MirrorSet} from '../core/model.js'
 import {redactUrl} from '../core/redact.js'
 import {RANK_BY} from '../core/ranking/score.js'
@@ -75,6 +76,9 @@ export default class Get extends BaseCommand<typeof Get> {
     'per-mirror': Flags.integer({char: 'x', description: 'Links at once per mirror [config: perMirror; default: 4].', min: 1, max: 64, env: 'MIRRORKIT_PER_MIRROR', helpGroup: 'FETCH'}),
     'lowest-speed': sizeFlag({description: 'Cut a link slower than this many bytes/s, e.g. 50K [config: lowestSpeed; default: off].', env: 'MIRRORKIT_LOWEST_SPEED', helpGroup: 'FETCH'}),
     'stall-timeout': Flags.integer({description: 'Seconds without data before a link is cut [config: stallTimeout; default: 5].', min: 1, env: 'MIRRORKIT_STALL_TIMEOUT', helpGroup: 'FETCH'}),
+    keyring: Flags.string({description: 'Exported OpenPGP public keys (gpg --export KEYID > keys.gpg): only a checksum file they sign is used; a missing or bad signature exits 4 (EUNSIGNED, ESIGNATURE) [config: keyring].', helpGroup: 'FETCH'}),
+    'reference-lookup': Flags.boolean({description: 'Look for a published checksum beside the primary (Digest headers, a describedby metalink, <file>.sha256, SHA256SUMS); --no-reference-lookup: only --checksum and the MirrorSet.', default: true, allowNo: true, helpGroup: 'FETCH'}),
+    'require-reference': Flags.boolean({description: 'Exit 4 (ENOREFERENCE), leaving no file, when no reference hash is found.', default: false, helpGroup: 'FETCH'}),
     progress: Flags.string({description: 'Download progress on stderr: auto (live on a terminal), json (JSON lines), none.', options: ['auto', 'json', 'none'], default: 'auto', helpGroup: 'FETCH'}),
     restart: Flags.boolean({description: 'Discard a partial download of a changed file and start over.', default: false, helpGroup: 'FETCH'}),
     insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
@@ -125,6 +129,8 @@ export default class Get extends BaseCommand<typeof Get> {
     } finally {
       progress.close()
     }
+    const notice = unverifiedNotice(report.fetch.proof)
+    if (notice) this.note(`mirrorkit: ${notice}`)
     return this.present(report, () => renderPipelineReport(report))
   }
 }

@@ -30,6 +30,8 @@ export type ConfigDefaults = {
   identity?: string
   /** PEM file of certificate authorities trusted besides the public roots. */
   caCertificate?: string
+  /** Exported OpenPGP public keys that must sign a published checksum file. */
+  keyring?: string
 }
 
 export type ConfigKey = {
@@ -56,6 +58,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   {key: 'knownHosts', type: 'string', description: 'known_hosts file for sftp host keys.', fallback: '~/.ssh/known_hosts'},
   {key: 'identity', type: 'string', description: 'SSH private key file for sftp.', fallback: 'agent, then password in the URL'},
   {key: 'caCertificate', type: 'string', description: 'PEM file of certificate authorities trusted besides the public roots (https, ftps).', fallback: 'the public roots only'},
+  {key: 'keyring', type: 'string', description: 'Exported OpenPGP public keys (gpg --export): fetch and get then use only a checksum file they sign.', fallback: 'none: signatures are not checked'},
 ]
 
 /** The defaults found in a parsed config object; a wrong type names the key and what it expects. */

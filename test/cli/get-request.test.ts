@@ -30,6 +30,12 @@ describe('buildGetRequest', () => {
     expect(request.discover?.sources).toBeUndefined()
   })
 
+  it('passes the reference settings to fetch: --keyring over the config\'s keyring, --no-reference-lookup, --require-reference', () => {
+    expect(buildGetRequest('https://example.org/f', base, {...empty, keyring: '/config.gpg'}, '/d').fetch?.reference).toEqual({keyring: '/config.gpg'})
+    const flags = {...base, keyring: '/flag.gpg', 'reference-lookup': false, 'require-reference': true}
+    expect(buildGetRequest('https://example.org/f', flags, {...empty, keyring: '/config.gpg'}, '/d').fetch?.reference).toEqual({keyring: '/flag.gpg', lookup: false, require: true})
+  })
+
   it('passes --accept-unknown-host-keys to the transports, and leaves it out otherwise', () => {
     expect(buildGetRequest('sftp://h/f', {...base, 'accept-unknown-host-keys': true}, empty, '/d').transportOptions).toMatchObject({acceptUnknownHostKeys: true})
     expect(buildGetRequest('sftp://h/f', base, empty, '/d').transportOptions).not.toHaveProperty('acceptUnknownHostKeys')

@@ -24,6 +24,7 @@ const report: PipelineReport = {
       {mirror: 1, url: 'sftp://user:hunter2@b.example/f.iso', bytes: 1024 * 1024, rate: 349_525, pieces: 1, cuts: 1, faults: 0, state: 'active'},
     ],
     checks: [{name: 'checksum', ok: true, detail: 'sha256 of the whole file matches'}],
+    proof: {status: 'verified', by: 'checksum', reference: {checksum: target.checksums[0]!, source: 'checksum-file', location: 'https://a.example/SHA256SUMS'}},
   },
 }
 
@@ -41,6 +42,7 @@ describe('renderPipelineReport', () => {
     expect(text).toContain('received 5 MiB for 4 MiB')
     expect(text).toMatch(/https:\/\/a\.example\/f\.iso +4 MiB +80%/)
     expect(text).toContain('ok  checksum: sha256 of the whole file matches')
+    expect(text).toContain('verified: sha256 from an unsigned checksum file, https://a.example/SHA256SUMS')
     // One screen: a report longer than a terminal defeats its purpose.
     expect(lines.length).toBeLessThanOrEqual(24)
   })

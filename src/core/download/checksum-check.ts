@@ -17,7 +17,7 @@ export async function checksumRound(context: EndCheckContext, reference: Checksu
   if ((comparison.blamed.size > 0 || comparison.badPieces.length > 0) && !lastRound) {
     const refetched = repair(context, comparison.blamed, comparison.badPieces, 'outvoted by two other mirrors')
     const blamed = [...comparison.blamed].map((id) => context.mirrors[id]!.displayUrl).join(', ') || 'no single mirror'
-    proof.record({name: 'checksum', ok: false, detail: `blamed ${blamed}; refetching ${refetched} pieces`})
+    proof.record({name: 'checksum', ok: false, detail: `blamed ${blamed} after comparing ${comparison.compared} pieces with other mirrors; refetching ${refetched} pieces`})
     return 'repair'
   }
   const suspects = suspectsOf(comparison)

@@ -66,7 +66,11 @@ export async function crossCheckRound(context: EndCheckContext, round: number, l
   if (comparison.blamed.size === 0 && comparison.badPieces.length === 0) {
     const during = early && early.comparison.compared > 0 ? `, ${early.comparison.compared} of them while the download ran` : ''
     const detail = comparison.compared === 0 ? 'no second mirror to compare with: bytes unchecked' : `${comparison.compared} of ${context.map.count} pieces re-read from a second mirror (${window === undefined ? 'whole pieces' : `${window / 1024} KiB of each`}${during}): identical`
-    proof.record({name: 'cross-check', ok: true, detail})
+    // What was re-read, for the summary's account of an unverified file: pieces of which mirrors, how many bytes.
+    const pieces = [...(early?.pieces ?? []), ...sample]
+    const mirrors = [...new Set(pieces.map((piece) => context.map.deliverer(piece)))].flatMap((id) => context.mirrors[id]?.displayUrl ?? [])
+    const bytes = Math.min(context.map.size, comparison.compared * Math.min(window ?? context.map.pieceLength, context.map.pieceLength))
+    proof.record({name: 'cross-check', ok: true, detail, compared: {bytes, mirrors}})
     return 'proved'
   }
   const names = [...comparison.blamed].map((id) => context.mirrors[id]!.displayUrl).join(', ')

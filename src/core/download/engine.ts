@@ -42,7 +42,7 @@ async function run(session: DownloadSession): Promise<FetchSummary> {
     session.useMirrors(mirrors)
     const output = await outputPath(options, target.name)
     if (options.commandFile !== false) session.defer(await watchCommandFile(commandPath(output), (directive) => session.steer(directive.mirror, directive.action)))
-    const references = referencesFor(options, target.size)
+    const references = await referencesFor(session, target, mirrors)
     const finished = target.size === undefined ? await streamUnsized(session, target, output, references) : await fetchPieces(session, {...target, size: target.size}, output, references)
     await publish(output, finished.map ? controlPath(output) : undefined)
     const summary = fetchSummary(finished)
@@ -59,8 +59,9 @@ async function run(session: DownloadSession): Promise<FetchSummary> {
 async function streamUnsized(session: DownloadSession, target: TargetInfo, output: string, references: References): Promise<Finished> {
   const {mirrors, settings, emit, signal} = session
   await streamWhole(mirrors, partPath(output), settings.maxTries, emit, signal)
-  const checks = await verifyWhole(partPath(output), references.checksums, emit, signal)
-  return {output, target, mirrors, map: undefined, started: session.started, resumedBytes: 0, checks, links: session.links}
+  const reference = await references.whole()
+  const checks = await verifyWhole(partPath(output), reference ? [reference.checksum] : [], emit, signal)
+  return {output, target, mirrors, map: undefined, started: session.started, resumedBytes: 0, checks, links: session.links, ...(reference ? {reference} : {})}
 }
 
 /** Pieces from many mirrors at once, resumed from the control file, checkpointed, then checked (and repaired) at the end. */
@@ -87,10 +88,11 @@ async function fetchPieces(session: DownloadSession, target: TargetInfo & {size:
     session.onProgress(undefined)
     const compared = early?.started()
     const refetch = () => session.transfer(map, writer)
-    const checks = await runEndChecks({map, sink, mirrors, checksums, crossCheck: settings.crossCheck, seed: settings.seed, emit: session.emit, refetch, signal, ...(verifier ? {verifier} : {}), ...(compared ? {early: compared} : {})})
+    const reference = await references.whole()
+    const checks = await runEndChecks({map, sink, mirrors, checksums: reference ? [reference.checksum] : [], crossCheck: settings.crossCheck, seed: settings.seed, emit: session.emit, refetch, signal, ...(verifier ? {verifier} : {}), ...(compared ? {early: compared} : {})})
     await checkpoints.stop()
     await sink.close()
-    return {output, target, mirrors, map, started: session.started, resumedBytes, checks, links: session.links}
+    return {output, target, mirrors, map, started: session.started, resumedBytes, checks, links: session.links, ...(reference ? {reference} : {})}
   } catch (error) {
     const unfixable = error instanceof IntegrityError
     await checkpoints.abandon(!unfixable)

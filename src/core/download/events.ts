@@ -1,4 +1,5 @@
 // The typed events a running download reports, for progress views, JSON-lines output and tests.
+import type {Reference} from '../references/reference.js'
 import type {FetchSummary} from './summary.js'
 
 /** Why a link stopped before the end of its span. */
@@ -23,6 +24,7 @@ export type FetchEvent =
   | {type: 'hedge-won'; link: number; loser: number}
   | {type: 'progress'; bytes: number; size?: number; rate: number; eta?: number; mirrors: MirrorRate[]}
   | {type: 'check'; name: string; ok: boolean; detail: string}
+  | {type: 'reference'; reference?: Reference; requests?: number; durationMs?: number}
   | {type: 'done'; summary: FetchSummary}
 
 export type FetchEventListener = (event: FetchEvent) => void

@@ -11,7 +11,8 @@ import {fetchDefaults} from './options.js'
 
 export const STAT_TIMEOUT_MS = 20_000
 
-export type TargetInfo = {name: string; size?: number; etag?: string; modifiedAt?: Date; primary: MirrorState}
+/** `remote` is the primary's own answer, whose digest and Link headers the reference look-up reads. */
+export type TargetInfo = {name: string; size?: number; etag?: string; modifiedAt?: Date; primary: MirrorState; remote: RemoteInfo}
 
 /** Candidates that verify did not reject, best first: rank score, then predicted time, then priority, then input order. */
 export function orderCandidates(set: MirrorSet): Candidate[] {
@@ -173,7 +174,7 @@ export async function setUpMirrors(
   const name = sanitiseName(set?.target.name || info.name || nameFromUrl(primary.url))
   return {
     mirrors,
-    target: {name, ...(info.size === undefined ? {} : {size: info.size}), ...(info.etag ? {etag: info.etag} : {}), ...(info.modifiedAt ? {modifiedAt: info.modifiedAt} : {}), primary},
+    target: {name, ...(info.size === undefined ? {} : {size: info.size}), ...(info.etag ? {etag: info.etag} : {}), ...(info.modifiedAt ? {modifiedAt: info.modifiedAt} : {}), primary, remote: info},
   }
 }
 

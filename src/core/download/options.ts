@@ -5,6 +5,7 @@ import type {TransportSet} from '../transports.js'
 
 /** Links shared with other downloads (a batch): a new link to a host starts only when the budget has room there. */
 export type SharedLinkBudget = {hasRoom(host: string): boolean; tryAcquire(host: string): boolean; release(host: string): void}
+import type {ReferenceSettings} from '../references/download-reference.js'
 
 export type FetchOptions = {
   /** Mirror URLs; the first is the primary unless `mirrorSet.target.primary` names one. */
@@ -45,6 +46,8 @@ export type FetchOptions = {
   restart?: boolean
   /** Poll `<out>.mirrorkit.cmd` for drop/undrop lines. */
   commandFile?: boolean
+  /** Looking up a published reference hash, checking its signature, requiring one (default: look up, do not require). */
+  reference?: Partial<ReferenceSettings>
   transport?: TransportOptions
   /** The transports to use; default: the built-in ones. */
   transportFactories?: readonly TransportFactory[]
@@ -84,7 +87,7 @@ export const fetchDefaults = {
   minSplitPieces: 1,
 } as const
 
-export type ResolvedOptions = Required<Omit<FetchOptions, 'urls' | 'mirrorSet' | 'output' | 'directory' | 'checksums' | 'transport' | 'transportFactories' | 'pieceLength' | 'transports' | 'linkBudget'>> & {
+export type ResolvedOptions = Required<Omit<FetchOptions, 'urls' | 'mirrorSet' | 'output' | 'directory' | 'checksums' | 'reference' | 'transport' | 'transportFactories' | 'pieceLength' | 'transports' | 'linkBudget'>> & {
   pieceLength?: number
   minSplitPieces: number
   linkBudget?: SharedLinkBudget

@@ -1,21 +1,67 @@
-// Where a download's reference hashes enter: the user's --checksum, the MirrorSet's whole-file checksums (metalink, Digest headers) and metalink piece hashes.
+// Where a download's reference hashes enter: the user's --checksum, the MirrorSet's (metalink, Digest headers), metalink piece hashes, and the one the primary publishes, looked up while the transfer runs.
 import type {Checksum, PieceHashes} from '../model.js'
+import {openKeyring, referenceDefaults, referenceFailure, watchReference} from '../references/download-reference.js'
+import type {Reference} from '../references/reference.js'
+import type {MirrorState} from './mirror-state.js'
 import type {FetchOptions} from './options.js'
+import type {DownloadSession} from './session.js'
+import type {TargetInfo} from './mirror-setup.js'
 
 /**
  * What the bytes are checked against. Everything that can vouch for a file comes in here, so a new
- * kind of reference (a checksum published next to the file, say) is one more input to this function.
+ * kind of reference is one more input to this function.
  */
 export type References = {
-  /** Whole-file checksums, checked at the end (the strongest one). */
+  /** Whole-file checksums known before the transfer (the user's, the MirrorSet's). */
   checksums: Checksum[]
   /** Piece hashes, checked as pieces complete; only when they cover a file of this size. */
   pieceHashes?: PieceHashes
+  /**
+   * The reference the end check uses: the user's, or the best one found. Throws when the file must not
+   * be accepted (a checksum file refused under --keyring, none found under --require-reference).
+   */
+  whole(): Promise<Reference | undefined>
 }
 
-export function referencesFor(options: FetchOptions, size: number | undefined): References {
-  const checksums = [...(options.checksums ?? []), ...(options.mirrorSet?.target.checksums ?? [])]
+function pieceHashesFor(options: FetchOptions, size: number | undefined): PieceHashes | undefined {
   const pieces = options.mirrorSet?.target.pieces
-  const fits = size !== undefined && pieces !== undefined && pieces.hashes.length === Math.ceil(size / pieces.length)
-  return fits ? {checksums, pieceHashes: pieces} : {checksums}
+  return size !== undefined && pieces !== undefined && pieces.hashes.length === Math.ceil(size / pieces.length) ? pieces : undefined
+}
+
+/**
+ * Reads the keyring (a bad one fails now, EKEYRING) and starts the look-up beside the transfer, from
+ * the primary's own answer; an outcome that forbids accepting the file stops the download at once.
+ */
+export async function referencesFor(session: DownloadSession, target: TargetInfo, mirrors: readonly MirrorState[]): Promise<References> {
+  const {options} = session
+  const settings = {...referenceDefaults, ...options.reference}
+  const keyring = await openKeyring(settings)
+  const checksums = [...(options.checksums ?? []), ...(options.mirrorSet?.target.checksums ?? [])]
+  const pieceHashes = pieceHashesFor(options, target.size)
+  // A download that fails early must not leave the look-up's requests running.
+  const scope = new AbortController()
+  session.defer(async () => scope.abort())
+  const lookup = watchReference(
+    {
+      given: options.checksums ?? [],
+      fromMirrorSet: options.mirrorSet?.target.checksums ?? [],
+      primary: {url: target.primary.url.href, info: target.remote},
+      secondaries: mirrors.filter((mirror) => mirror !== target.primary).map((mirror) => ({url: mirror.url.href})),
+      settings,
+      ...(keyring ? {keyring} : {}),
+      ...(options.transport ? {transportOptions: options.transport} : {}),
+      ...(options.transportFactories ? {transportFactories: options.transportFactories} : {}),
+    },
+    pieceHashes !== undefined,
+    AbortSignal.any([session.signal, scope.signal]),
+    (error) => session.fail(error),
+  )
+  const whole = async () => {
+    const outcome = await lookup
+    session.emit({type: 'reference', ...(outcome.reference ? {reference: outcome.reference} : {}), ...outcome.lookup})
+    const failure = referenceFailure(outcome, settings, pieceHashes !== undefined)
+    if (failure) throw failure
+    return outcome.reference
+  }
+  return {checksums, ...(pieceHashes ? {pieceHashes} : {}), whole}
 }

@@ -106,6 +106,8 @@ export class DownloadSession {
   /** The error a failed download ends with: the failure that aborted it, or an AbortedError when the caller stopped it. */
   failure(error: unknown): unknown {
     const internal = this.#internal.signal
+    // A step that failed the download (a refused reference, a full disk) names the outcome, whatever the links threw on the abort.
+    if (internal.aborted && internal.reason instanceof MirrorError) return internal.reason
     if (this.signal.aborted && !(error instanceof MirrorError)) return internal.aborted ? internal.reason : new AbortedError(undefined, error)
     if (this.hooks.signal?.aborted && !(error instanceof AbortedError) && !(error instanceof MirrorError && error.exitCode === ExitCode.disk)) return new AbortedError(undefined, error)
     return error

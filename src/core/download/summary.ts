@@ -1,6 +1,8 @@
 // The report of a finished download: bytes, rate, duration, what each mirror did, and which integrity checks ran.
 import {formatBytes, formatRate, formatSeconds} from '../units.js'
 import type {FetchEvent} from './events.js'
+import {describeProof, proofSummary, type ProofSummary} from './proof-summary.js'
+import type {Reference} from '../references/reference.js'
 import type {MirrorState} from './mirror-state.js'
 import type {PieceMap} from './piece-map.js'
 
@@ -18,7 +20,13 @@ export type MirrorSummary = {
   lastError?: {code: string; message: string}
 }
 
-export type IntegrityCheck = {name: 'pieces' | 'checksum' | 'cross-check' | 'size'; ok: boolean; detail: string}
+export type IntegrityCheck = {
+  name: 'pieces' | 'checksum' | 'cross-check' | 'size'
+  ok: boolean
+  detail: string
+  /** A passed cross-check: about how many bytes were re-read from a second mirror, and whose pieces they were. */
+  compared?: {bytes: number; mirrors: string[]}
+}
 
 export type FetchSummary = {
   output: string
@@ -32,6 +40,8 @@ export type FetchSummary = {
   links: number
   mirrors: MirrorSummary[]
   checks: IntegrityCheck[]
+  /** What the checks prove: verified against a reference, or unverified, with what was compared instead. */
+  proof: ProofSummary
 }
 
 /** What the summary of a finished download is made of. */
@@ -44,6 +54,8 @@ export type Finished = {
   resumedBytes: number
   checks: IntegrityCheck[]
   links: number
+  /** The reference the checks used, when one was given or found. */
+  reference?: Reference
 }
 
 export function fetchSummary(done: Finished): FetchSummary {
@@ -60,6 +72,7 @@ export function fetchSummary(done: Finished): FetchSummary {
     links: done.links,
     mirrors: mirrorSummaries(done.mirrors, done.map, durationMs),
     checks: done.checks,
+    proof: proofSummary(done.checks, done.reference, done.target.size ?? bytes),
   }
 }
 
@@ -91,6 +104,7 @@ export function renderSummary(summary: FetchSummary): string {
     lines.push(`  [${mirror.mirror + 1}] ${mirror.url}  ${formatBytes(mirror.bytes)}  ${mirror.pieces} pieces  ${mirror.state}${extra ? `  (${extra})` : ''}`)
   }
   for (const check of summary.checks) lines.push(`  ${check.ok ? 'ok' : 'FAILED'}  ${check.name}: ${check.detail}`)
+  lines.push(`  ${describeProof(summary.proof)}`)
   return lines.join('\n')
 }
 

@@ -41,6 +41,13 @@ describe('findReference', () => {
     expect(outcome.lookup?.requests).toBe(7)
   })
 
+  it('asks nobody when the MirrorSet carries a checksum (discover read the same places), unless a keyring wants a signed one', async () => {
+    const before = server.stats.requests
+    const fromSet = await findReference(input({fromMirrorSet: [{algorithm: 'sha256', hex: OTHER}]}), AbortSignal.timeout(10_000))
+    expect(fromSet).toEqual({reference: {checksum: {algorithm: 'sha256', hex: OTHER}, source: 'mirror-set', location: 'the MirrorSet'}})
+    expect(server.stats.requests).toBe(before)
+  })
+
   it('with --no-reference-lookup asks nobody and uses only the MirrorSet\'s value', async () => {
     const before = server.stats.requests
     const settings = {...referenceDefaults, lookup: false}
