@@ -45,7 +45,7 @@ export class MirrorState {
     /** Lower is better: rank order from the MirrorSet, else the order given. */
     readonly order: number,
     /** Measured bytes per second from `rank`, when known. */
-    readonly rankedRate?: number,
+    rankedRate?: number,
     /** The publisher's cap on links to this mirror (metalink maxconnections), when it set one. */
     readonly maxLinks?: number,
   ) {
@@ -121,9 +121,6 @@ export class MirrorState {
   }
   get size(): number | undefined {
     return this.#size
-  }
-  get host(): string {
-    return this.url.host
   }
 
   /** Usable now (not benched) or later (benched, tries left). */
