@@ -3,6 +3,7 @@ import type {FetchEvent} from './events.js'
 import type {PieceVerifier} from './piece-verifier.js'
 import type {IntegrityCheck} from './summary.js'
 
+/** Every finding of the end checks goes through here, so a verdict on the whole proof (such as "nothing vouched for these bytes") has one place to be made. */
 export class Proof {
   readonly #checks: IntegrityCheck[] = []
 
