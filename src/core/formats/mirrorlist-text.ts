@@ -1,39 +1,37 @@
 // Reads the line and JSON mirror lists: plain URLs (or base URLs), pacman "Server =" lines, JSON arrays and Arch's mirror status.
 import type {ListEntry, ListReading} from './mirrorlist-entry.js'
 
-const URL_START = /^[a-z][a-z0-9+.-]*:\/\//i
-
 /** Whether the text has pacman Server lines (commented ones count: Arch ships its list with every line commented). */
 export function isPacmanList(text: string): boolean {
   return /^[ \t]*#?[ \t]*Server[ \t]*=/m.test(text)
 }
 
-/** pacman appends only the file name to a Server line, whatever directory the user's --path names. */
-export function readPacmanList(text: string): ListReading {
-  const entries: ListEntry[] = []
-  let commented = 0
-  for (const raw of text.split(/\r?\n/)) {
-    if (/^\s*#\s*Server\s*=/i.test(raw)) commented++
-    const server = /^\s*Server\s*=\s*(\S+)/i.exec(raw)
-    if (!server) continue
-    entries.push({url: server[1]!.endsWith('/') ? server[1]! : `${server[1]!}/`, appendName: true})
-  }
-  const notes = entries.length === 0 && commented > 0 ? [{code: 'ELIST', message: `all ${commented} Server lines are commented out (uncomment the mirrors to use, as for pacman)`}] : []
-  return {entries, notes}
-}
+/** A scheme and a colon: the collector, not the reader, decides which schemes are mirrors (and says what it dropped). */
+const URL_START = /^[a-z][a-z0-9+.-]*:[^\s]/i
 
-/** One URL (or base URL ending in "/") a line; # comments and blank lines ignored, extra words after the URL too. */
-export function readPlainList(text: string): ListReading & {others: number} {
+/**
+ * One URL (or base URL ending in "/") a line, and pacman "Server =" lines, in any mix; # comments, blank lines
+ * and words after the URL ignored. pacman appends only the file name to a Server line, whatever --path names.
+ */
+export function readTextList(text: string): ListReading & {others: number} {
   const entries: ListEntry[] = []
   let others = 0
+  let commentedServers = 0
   for (const raw of text.split(/\r?\n/)) {
+    if (/^\s*#\s*Server\s*=/i.test(raw)) commentedServers++
     const line = raw.replace(/\s+#.*$/, '').trim()
     if (!line || line.startsWith('#')) continue
+    const server = /^Server\s*=\s*(\S+)/i.exec(line)
     const first = line.split(/\s+/)[0]!
-    if (URL_START.test(first)) entries.push({url: first})
+    if (server) entries.push({url: server[1]!.endsWith('/') ? server[1]! : `${server[1]!}/`, appendName: true})
+    else if (URL_START.test(first)) entries.push({url: first})
     else others++
   }
-  const notes = others > 0 && entries.length > 0 ? [{code: 'ELIST', message: `${others} line(s) that are not URLs were skipped`}] : []
+  const notes: ListReading['notes'] = []
+  if (others > 0 && entries.length > 0) notes.push({code: 'ELIST', message: `${others} line(s) that are not URLs were skipped`})
+  if (entries.length === 0 && commentedServers > 0) {
+    notes.push({code: 'ELIST', message: `all ${commentedServers} Server lines are commented out (uncomment the mirrors to use, as for pacman)`})
+  }
   return {entries, notes, others}
 }
 

@@ -6,7 +6,7 @@ import {isCpanMirroredBy, readCpanMirroredBy} from './mirrorlist-cpan.js'
 import {isDebianMasterlist, readDebianMasterlist} from './mirrorlist-debian.js'
 import type {ListEntry, ListNote, ListReading} from './mirrorlist-entry.js'
 import {isGentooMirrors, readGentooMirrors} from './mirrorlist-gentoo.js'
-import {isPacmanList, readJsonList, readPacmanList, readPlainList} from './mirrorlist-text.js'
+import {isPacmanList, readJsonList, readTextList} from './mirrorlist-text.js'
 import {parseXml} from './xml-tree.js'
 
 export type {ListEntry} from './mirrorlist-entry.js'
@@ -65,12 +65,11 @@ function readAnyFormat(text: string): {format: ListFormat; reading: ListReading}
   }
   if (isDebianMasterlist(text)) return {format: 'debian-masterlist', reading: readDebianMasterlist(text)}
   if (isCpanMirroredBy(text)) return {format: 'cpan-mirrored-by', reading: readCpanMirroredBy(text)}
-  if (isPacmanList(text)) return {format: 'pacman', reading: readPacmanList(text)}
-  const plain = readPlainList(text)
-  if (plain.entries.length === 0 && plain.others > 0) {
+  const lines = readTextList(text)
+  if (lines.entries.length === 0 && lines.others > 0) {
     throw new UsageError(`not a mirror list mirrorkit reads (tried: ${LIST_FORMATS_TRIED})`, 'ELISTFORMAT')
   }
-  return {format: 'urls', reading: plain}
+  return {format: isPacmanList(text) ? 'pacman' : 'urls', reading: lines}
 }
 
 /** One URL per line under a comment naming the file: readable by people, by `--list`, and by wget -i. */
