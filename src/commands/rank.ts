@@ -9,6 +9,7 @@ import {progressPrinter, queueFlag} from '../cli/queue-flags.js'
 import {loadUserConfig} from '../cli/user-config.js'
 import {UsageError} from '../core/errors.js'
 import {ExitCode} from '../core/error-codes.js'
+import {renderStatusPage} from '../core/formats/status-page.js'
 import {FILE_FORMATS, renderMirrorSet, type FileFormat} from '../core/formats/render-set.js'
 import type {MirrorSet} from '../core/model.js'
 import {rankMirrors, type RankEvent} from '../core/ranking/rank.js'
@@ -38,7 +39,7 @@ export default class Rank extends BaseCommand<typeof Rank> {
     'max-bytes': Flags.integer({description: 'Bytes a throughput probe may read.', default: 16 * 1024 * 1024, min: 1024}),
     timeout: Flags.integer({description: 'Seconds to wait for a connection or a first byte.', default: 10, min: 1}),
     history: Flags.boolean({description: 'Use and update the per-host history in the data directory (--no-history: neither).', default: true, allowNo: true}),
-    format: Flags.string({description: 'Output format (default: table on a terminal, JSON otherwise).', options: ['table', ...FILE_FORMATS]}),
+    format: Flags.string({description: 'Output format (default: table on a terminal, JSON otherwise); html is a self-contained status page.', options: ['table', ...FILE_FORMATS, 'html']}),
     config: Flags.string({description: 'Config file; default: config.json in the mirrorkit config directory.', env: 'MIRRORKIT_CONFIG'}),
     queue: queueFlag,
     vantage: Flags.string({description: 'With --queue: measure from these vantages (comma-separated names) or all live ones; each mirror then carries one entry per vantage.', default: 'all'}),
@@ -80,7 +81,9 @@ export default class Rank extends BaseCommand<typeof Rank> {
     const ranked: MirrorSet[] = []
     for (const set of sets) ranked.push(await rankOne(set))
     if (flags.format && flags.format !== 'json' && !this.jsonEnabled()) {
-      process.stdout.write(ranked.map((one) => (flags.format === 'table' ? renderRankTable(one) + '\n' : renderMirrorSet(inRankOrder(one), flags.format as FileFormat))).join(''))
+      const render = (one: MirrorSet) =>
+        flags.format === 'table' ? renderRankTable(one) + '\n' : flags.format === 'html' ? renderStatusPage(one) : renderMirrorSet(inRankOrder(one), flags.format as FileFormat)
+      process.stdout.write(ranked.map(render).join(''))
       return ranked.length === 1 ? ranked[0]! : ranked
     }
     if (ranked.length > 1) return this.presentSets(ranked, renderRankTable)

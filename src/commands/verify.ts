@@ -8,6 +8,7 @@ import {loadUserConfig} from '../cli/user-config.js'
 import {renderVerifyTable} from '../cli/verify-table.js'
 import {UsageError} from '../core/errors.js'
 import {ExitCode} from '../core/error-codes.js'
+import {renderStatusPage} from '../core/formats/status-page.js'
 import {emptyMirrorSet, type MirrorSet} from '../core/model.js'
 import {redactText} from '../core/redact.js'
 import {verifyMirrors, type VerifyEvent} from '../core/verification/verify.js'
@@ -33,6 +34,7 @@ export default class Verify extends BaseCommand<typeof Verify> {
     concurrency: Flags.integer({description: 'Mirrors checked at once.', default: 4, min: 1}),
     timeout: Flags.integer({description: 'Seconds allowed per mirror [config: verifyTimeout; default: 60, or 3600 with --full].', min: 1}),
     config: Flags.string({description: 'Config file; default: config.json in the mirrorkit config directory.', env: 'MIRRORKIT_CONFIG'}),
+    format: Flags.string({description: 'Output format (default: table on a terminal, JSON otherwise); html is a self-contained status page.', options: ['table', 'json', 'html']}),
     queue: queueFlag,
     ...transportFlags,
   }
@@ -48,6 +50,7 @@ export default class Verify extends BaseCommand<typeof Verify> {
       sets.push(emptyMirrorSet({name: '', checksums: []}))
     }
     if (sets.length > 1 && (mirrors.length > 0 || flags.primary)) throw new UsageError('mirror URLs and --primary name one file; the input holds several')
+    if (sets.length > 1 && flags.format === 'html') throw new UsageError(`the input holds ${sets.length} files; --format html describes one`)
     const options = {
       primary: flags.primary, ignoreName: flags['ignore-name'], samples: flags.samples ?? config.verifySamples ?? 4, sampleSize: flags['sample-size'], seed: flags.seed,
       full: flags.full, concurrency: flags.concurrency, timeoutMs: timeout === undefined ? undefined : timeout * 1000, transportOptions: transportOptionsFrom(flags, config),
@@ -72,6 +75,10 @@ export default class Verify extends BaseCommand<typeof Verify> {
       return this.presentSets(verified, renderVerifyTable)
     }
     const verified = await verifyOne(sets[0]!)
+    if (flags.format && !this.jsonEnabled()) {
+      process.stdout.write(flags.format === 'html' ? renderStatusPage(verified) : flags.format === 'json' ? JSON.stringify(verified, null, 2) + '\n' : renderVerifyTable(verified) + '\n')
+      return verified
+    }
     return this.present(verified, () => renderVerifyTable(verified))
   }
 
