@@ -6,6 +6,7 @@ import Discover from '../commands/discover.js'
 import Fetch from '../commands/fetch.js'
 import Get from '../commands/get.js'
 import Rank from '../commands/rank.js'
+import Schedule from '../commands/schedule.js'
 import Verify from '../commands/verify.js'
 import Worker from '../commands/worker.js'
 
@@ -16,6 +17,7 @@ export const commands = {
   fetch: Fetch,
   get: Get,
   rank: Rank,
+  schedule: Schedule,
   verify: Verify,
   worker: Worker,
 }

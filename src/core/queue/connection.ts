@@ -1,5 +1,6 @@
 // Parses a --queue URL (redis:// or rediss://) into connection options, and opens plain Redis clients lazily so commands that never queue never load ioredis.
 import type {Redis, RedisOptions} from 'ioredis'
+import {loadIoredis} from './load-queue-library.js'
 import {redactUrl} from '../redact.js'
 import {QueueError} from './queue-error.js'
 
@@ -35,7 +36,7 @@ export function parseQueueUrl(text: string): QueueTarget {
  * Redis restart; others give up after a few retries so a command fails with a clear error instead of hanging.
  */
 export async function openRedis(target: QueueTarget, persistent: boolean): Promise<Redis> {
-  const {Redis: Client} = await import('ioredis')
+  const {Redis: Client} = loadIoredis()
   const client = new Client({...target.options, lazyConnect: true, maxRetriesPerRequest: persistent ? null : 20, connectTimeout: 5000})
   // ioredis reconnects by itself; an 'error' listener keeps a refused reconnect from being an unhandled event.
   client.on('error', () => {})

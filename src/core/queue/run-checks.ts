@@ -3,6 +3,7 @@ import {setTimeout as delay} from 'node:timers/promises'
 import type {FlowJob} from 'bullmq'
 import {AbortedError} from '../errors.js'
 import type {CheckJob, CollectResult, RunPlan} from './check-jobs.js'
+import {loadBullmq} from './load-queue-library.js'
 import {bullConnection, openRedis, type QueueTarget} from './connection.js'
 import {COLLECT_QUEUE, PREFIX, planKey} from './names.js'
 import {QueueError} from './queue-error.js'
@@ -39,7 +40,7 @@ function childJob(check: QueuedCheck): FlowJob {
 export async function runChecks(target: QueueTarget, runId: string, plan: RunPlan, stage: 'verify' | 'rank', checks: QueuedCheck[], context: RunContext): Promise<CollectResult> {
   const {signal} = context
   if (checks.length === 0) return {results: [], failed: []}
-  const {FlowProducer, Queue} = await import('bullmq')
+  const {FlowProducer, Queue} = loadBullmq()
   const redis = await openRedis(target, false)
   const connection = bullConnection(target, false)
   const flows = new FlowProducer({connection, prefix: PREFIX})

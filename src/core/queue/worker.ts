@@ -8,10 +8,12 @@ import {redactText, redactUrl} from '../redact.js'
 import {TransportSet} from '../transports.js'
 import {parseCheckJob, parseCollectJob, type CheckJob, type CheckResult} from './check-jobs.js'
 import {collectChildren} from './collect-results.js'
+import {loadBullmq} from './load-queue-library.js'
 import {bullConnection, openRedis, type QueueTarget} from './connection.js'
 import {HostLimit} from './host-limit.js'
 import {JobRunner} from './job-runner.js'
-import {COLLECT_QUEUE, PREFIX, VERIFY_QUEUE, checkVantage, rankQueue} from './names.js'
+import {COLLECT_QUEUE, PREFIX, ROUNDS_QUEUE, VERIFY_QUEUE, checkVantage, rankQueue} from './names.js'
+import {runRound} from './rounds.js'
 import {startHeartbeat} from './vantages.js'
 
 export type WorkerOptions = {
@@ -47,7 +49,7 @@ function describe(result: CheckResult): string {
 
 /** Starts the BullMQ workers of one mirrorkit worker process; returns once they are connected. */
 export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
-  const {Worker: BullWorker, DelayedError, UnrecoverableError} = await import('bullmq')
+  const {Worker: BullWorker, DelayedError, UnrecoverableError} = loadBullmq()
   const vantage = checkVantage(options.vantage ?? hostname().split('.')[0]!.replace(/[^A-Za-z0-9_.-]/g, '-'))
   const concurrency = options.concurrency ?? 4
   const lockMs = options.lockMs ?? 30_000
@@ -100,6 +102,13 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       log(`collected ${collect.stage} run ${collect.runId}: ${collected.results.length} results, ${collected.failed.length} failed`)
       return collected
     }, common),
+    // One round at a time per worker: a round mostly waits for the checks it queued, which the other workers run.
+    new BullWorker(ROUNDS_QUEUE, async (job) => {
+      const started = Date.now()
+      const result = await runRound(job, options.target, hardStop.signal)
+      log(`round ${result.round} of ${job.data?.name}: ${result.mirrors} mirrors published in ${Date.now() - started} ms`)
+      return result
+    }, {...common, concurrency: 1}),
   ]
   let lastError = ''
   for (const worker of workers) {

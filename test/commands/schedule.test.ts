@@ -1,0 +1,72 @@
+// `mirrorkit schedule`: a repeatable round runs on the workers and publishes versioned status JSON, history and index.html; --remove ends it.
+import {existsSync} from 'node:fs'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import type {StatusFile} from '../../src/core/queue/status-dir.js'
+import {findRedisServer, startMirrorFarm, startRedisServer, startWorkerProcess, stopWorkerProcess, waitFor, type MirrorFarm, type RedisServer, type WorkerProcess} from '../helpers/queue-fixture.js'
+import {runCli} from '../helpers/run-cli.js'
+
+const available = findRedisServer() !== undefined
+if (!available && process.env.CI === 'true') throw new Error('schedule: cannot run, redis-server is not installed (apt-get install redis-server)')
+if (!available) console.warn('schedule: skipped, redis-server is not installed (apt-get install redis-server)')
+
+let redis: RedisServer
+let farm: MirrorFarm
+let directory: string
+const workers: WorkerProcess[] = []
+
+beforeAll(async () => {
+  if (!available) return
+  directory = await mkdtemp(join(tmpdir(), 'mirrorkit-schedule-'))
+  redis = await startRedisServer()
+  farm = await startMirrorFarm(2, 4, 64 * 1024, [0, 40])
+  workers.push(await startWorkerProcess(redis.url, ['--vantage', 'east', '--per-host', '8', '--rate', '1000']))
+  workers.push(await startWorkerProcess(redis.url, ['--vantage', 'west', '--per-host', '8', '--rate', '1000']))
+}, 60_000)
+
+afterAll(async () => {
+  if (!available) return
+  await Promise.all(workers.map((worker) => stopWorkerProcess(worker)))
+  await farm?.close()
+  await redis?.close()
+  await rm(directory, {recursive: true, force: true})
+})
+
+describe.skipIf(!available)('mirrorkit schedule', () => {
+  it('publishes a status directory every round, with both vantages, last success and history', async () => {
+    const list = join(directory, 'mirrors.txt')
+    const [primary, ...rest] = farm.set.candidates.map((candidate) => candidate.url)
+    await writeFile(list, rest.join('\n') + '\n')
+    const statusDir = join(directory, 'status')
+    const args = ['schedule', '--queue', redis.url, '--every', '10s', '--status-dir', statusDir, '--name', 'farm', primary!, '-l', list, '--samples', '2', '--sample-size', '4096', '--rtt-samples', '1', '--max-time', '100']
+    const registered = await runCli([...args, '--json'], {timeoutMs: 30_000})
+    expect(registered.code, registered.stderr).toBe(0)
+    expect(JSON.parse(registered.stdout)).toMatchObject({schedule: 'farm', every: '10s', statusDir})
+    await waitFor(() => existsSync(join(statusDir, 'status-000002.json')), 60_000, `two rounds; worker logs: ${workers.map((worker) => worker.log()).join('\n')}`)
+    const status = JSON.parse(await readFile(join(statusDir, 'status.json'), 'utf8')) as StatusFile
+    expect(status.version).toBe(1)
+    expect(status.round).toBeGreaterThanOrEqual(2)
+    expect(status.mirrors.length).toBe(farm.set.candidates.length)
+    for (const mirror of status.mirrors) {
+      expect(mirror.verdict?.status).toBe(farm.expected.get(mirror.url))
+      expect(mirror.history.length).toBe(status.round)
+      if (mirror.verdict?.status === 'ok') {
+        expect(mirror.rank.map((entry) => entry.vantage)).toEqual(['east', 'west'])
+        expect(mirror.lastSuccess).toBeDefined()
+      }
+    }
+    const page = await readFile(join(statusDir, 'index.html'), 'utf8')
+    expect(page).toContain('id="history-chart"')
+    expect(page).not.toMatch(/<(script|link|img)[^>]+(src|href)=/)
+    const removed = await runCli(['schedule', '--queue', redis.url, '--name', 'farm', '--remove', '--json'], {timeoutMs: 30_000})
+    expect(JSON.parse(removed.stdout)).toEqual({schedule: 'farm', removed: true})
+  }, 120_000)
+
+  it('refuses a bad interval with a one-line usage error', async () => {
+    const run = await runCli(['schedule', '--queue', redis.url, '--every', '5s', '--status-dir', directory, 'https://example.org/f.iso'], {timeoutMs: 30_000})
+    expect(run.code).toBe(2)
+    expect(run.stderr.trim().split('\n')).toEqual(['mirrorkit: --every must be a duration like 10m, 1h or 30s, at least 10s (got "5s") (EUSAGE)'])
+  }, 30_000)
+})
