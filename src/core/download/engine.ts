@@ -12,7 +12,7 @@ import {discard, outputPath, partPath, publish} from './output-file.js'
 import {PieceMap} from './piece-map.js'
 import {PieceVerifier} from './piece-verifier.js'
 import {PieceWriter} from './piece-writer.js'
-import {referencesFor, type References} from './references.js'
+import {lookUpReferences, type LookedUpReferences} from './references.js'
 import {loadResumeState} from './resume.js'
 import {DownloadSession, type FetchHooks} from './session.js'
 import {streamWhole, verifyWhole} from './stream-whole.js'
@@ -42,7 +42,7 @@ async function run(session: DownloadSession): Promise<FetchSummary> {
     session.useMirrors(mirrors)
     const output = await outputPath(options, target.name)
     if (options.commandFile !== false) session.defer(await watchCommandFile(commandPath(output), (directive) => session.steer(directive.mirror, directive.action)))
-    const references = await referencesFor(session, target, mirrors)
+    const references = await lookUpReferences(session, target, mirrors)
     const finished = target.size === undefined ? await streamUnsized(session, target, output, references) : await fetchPieces(session, {...target, size: target.size}, output, references)
     await publish(output, finished.map ? controlPath(output) : undefined)
     const summary = fetchSummary(finished)
@@ -56,7 +56,7 @@ async function run(session: DownloadSession): Promise<FetchSummary> {
 }
 
 /** A file of unknown size: one stream from one mirror, then its checksum. */
-async function streamUnsized(session: DownloadSession, target: TargetInfo, output: string, references: References): Promise<Finished> {
+async function streamUnsized(session: DownloadSession, target: TargetInfo, output: string, references: LookedUpReferences): Promise<Finished> {
   const {mirrors, settings, emit, signal} = session
   await streamWhole(mirrors, partPath(output), settings.maxTries, emit, signal)
   const reference = await references.whole()
@@ -65,7 +65,7 @@ async function streamUnsized(session: DownloadSession, target: TargetInfo, outpu
 }
 
 /** Pieces from many mirrors at once, resumed from the control file, checkpointed, then checked (and repaired) at the end. */
-async function fetchPieces(session: DownloadSession, target: TargetInfo & {size: number}, output: string, references: References): Promise<Finished> {
+async function fetchPieces(session: DownloadSession, target: TargetInfo & {size: number}, output: string, references: LookedUpReferences): Promise<Finished> {
   const {mirrors, settings, signal} = session
   const {checksums, pieceHashes} = references
   const map = new PieceMap(target.size, pieceHashes?.length ?? settings.pieceLength ?? fetchDefaults.pieceLength)

@@ -16,28 +16,35 @@ export type References = {
   checksums: Checksum[]
   /** Piece hashes, checked as pieces complete; only when they cover a file of this size. */
   pieceHashes?: PieceHashes
+}
+
+/** References with the one the end check uses. */
+export type LookedUpReferences = References & {
   /**
-   * The reference the end check uses: the user's, or the best one found. Throws when the file must not
-   * be accepted (a checksum file refused under --keyring, none found under --require-reference).
+   * The user's reference, or the best one found. Throws when the file must not be accepted (a checksum
+   * file refused under --keyring, none found under --require-reference).
    */
   whole(): Promise<Reference | undefined>
 }
 
-function pieceHashesFor(options: FetchOptions, size: number | undefined): PieceHashes | undefined {
+/** What is known before anything is asked: the user's and the MirrorSet's checksums, and piece hashes that fit. */
+export function referencesFor(options: FetchOptions, size: number | undefined): References {
+  const checksums = [...(options.checksums ?? []), ...(options.mirrorSet?.target.checksums ?? [])]
   const pieces = options.mirrorSet?.target.pieces
-  return size !== undefined && pieces !== undefined && pieces.hashes.length === Math.ceil(size / pieces.length) ? pieces : undefined
+  const fits = size !== undefined && pieces !== undefined && pieces.hashes.length === Math.ceil(size / pieces.length)
+  return fits ? {checksums, pieceHashes: pieces} : {checksums}
 }
 
 /**
  * Reads the keyring (a bad one fails now, EKEYRING) and starts the look-up beside the transfer, from
  * the primary's own answer; an outcome that forbids accepting the file stops the download at once.
  */
-export async function referencesFor(session: DownloadSession, target: TargetInfo, mirrors: readonly MirrorState[]): Promise<References> {
+export async function lookUpReferences(session: DownloadSession, target: TargetInfo, mirrors: readonly MirrorState[]): Promise<LookedUpReferences> {
   const {options} = session
   const settings = {...referenceDefaults, ...options.reference}
   const keyring = await openKeyring(settings)
-  const checksums = [...(options.checksums ?? []), ...(options.mirrorSet?.target.checksums ?? [])]
-  const pieceHashes = pieceHashesFor(options, target.size)
+  const known = referencesFor(options, target.size)
+  const pieceHashes = known.pieceHashes
   // A download that fails early must not leave the look-up's requests running.
   const scope = new AbortController()
   session.defer(async () => scope.abort())
@@ -63,5 +70,5 @@ export async function referencesFor(session: DownloadSession, target: TargetInfo
     if (failure) throw failure
     return outcome.reference
   }
-  return {checksums, ...(pieceHashes ? {pieceHashes} : {}), whole}
+  return {...known, whole}
 }
