@@ -68,7 +68,7 @@ async function bundleSections() {
   }
   const sections = []
   text.split('\n').forEach((line, index) => {
-    const match = /^\/\/ ((?:src|node_modules)\/\S+)$/.exec(line)
+    const match = /^\/\/ ((?:dist|src|node_modules)\/\S+)$/.exec(line)
     if (match) sections.push({line: index, source: match[1]})
   })
   return sections
@@ -96,7 +96,7 @@ function packageOf(source) {
     const parts = source.split('/')
     return parts[1].startsWith('@') ? `${parts[1]}/${parts[2]}` : parts[1]
   }
-  if (source.startsWith('src/')) return `mirrorkit ${source.split('/').slice(0, 3).join('/')}`
+  if (source.startsWith('src/') || source.startsWith('dist/')) return `mirrorkit ${source.split('/').slice(1, 3).join('/')}`
   if (source.startsWith('node:internal/')) return source
   if (source.startsWith('node:')) return 'node: public modules'
   return source
