@@ -3,15 +3,14 @@ import {lookup} from 'node:dns/promises'
 import {connect as connectTcp, isIP, type Socket} from 'node:net'
 import {connect as connectTls} from 'node:tls'
 import type {Transport} from '../../plugins/types.js'
-import {errorForFailure} from '../../plugins/transports/http-errors.js'
 import {TransportError} from '../errors.js'
+import {networkError, refuseInvalidHost} from '../network-errors.js'
 import {redactUrl} from '../redact.js'
 import {trustedCertificates} from '../tls-ca.js'
 import type {SampleStats} from '../model.js'
 import {repeatProbe} from './repeat.js'
 
 const DEFAULT_PORTS: Record<string, number> = {'http:': 80, 'https:': 443, 'ftp:': 21, 'ftps:': 990, 'sftp:': 22}
-
 
 export type RttOptions = {samples: number; timeoutMs: number; insecure?: boolean; ca?: string; signal: AbortSignal}
 export type RttResult = {connectMs?: SampleStats; tlsMs?: SampleStats; protocolMs?: SampleStats; address?: string}
@@ -30,8 +29,14 @@ function timeSocket(socket: Socket, event: string, start: () => number, url: URL
     const timer = setTimeout(() => finish(new TransportError(`${redactUrl(url)}: no connection within ${options.timeoutMs} ms`, 'ETIMEDOUT', {retryable: true})), options.timeoutMs)
     options.signal.addEventListener('abort', onAbort, {once: true})
     socket.once(event, () => finish(undefined, performance.now() - start()))
-    socket.once('error', (error) => finish(errorForFailure(error, url)))
+    socket.once('error', (error) => finish(socketFailure(error, url)))
   })
+}
+
+/** A failed probe socket as a network error; an unknown code is still a connection that did not work. */
+function socketFailure(error: unknown, url: URL): TransportError {
+  const where = redactUrl(url)
+  return networkError(error, where) ?? new TransportError(`${where}: ${error instanceof Error ? error.message : String(error)}`, 'ECONNRESET', {retryable: true, cause: error})
 }
 
 /** TCP handshake time to an address already resolved, so DNS is not counted. */
@@ -56,6 +61,7 @@ function tlsOnce(address: string, port: number, url: URL, options: RttOptions): 
 /** DNS apart from the connect time; dns.lookup takes no signal, so the wait for it is raced against the signal. */
 async function resolve(host: string, url: URL, signal: AbortSignal): Promise<string> {
   signal.throwIfAborted()
+  refuseInvalidHost(url)
   let onAbort: (() => void) | undefined
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(signal.reason)
@@ -65,7 +71,7 @@ async function resolve(host: string, url: URL, signal: AbortSignal): Promise<str
     return (await Promise.race([lookup(host), aborted])).address
   } catch (error) {
     if (signal.aborted) throw error
-    throw errorForFailure(error, url)
+    throw socketFailure(error, url)
   } finally {
     signal.removeEventListener('abort', onAbort!)
   }

@@ -1,6 +1,7 @@
 // Opens a logged-in basic-ftp client for an ftp:// or ftps:// URL, closing it if the caller's signal aborts while it connects.
 import {Client} from 'basic-ftp'
 import {UsageError} from '../../core/errors.js'
+import {refuseInvalidHost} from '../../core/network-errors.js'
 import {redactUrl} from '../../core/redact.js'
 import {trustedCertificates} from '../../core/tls-ca.js'
 import type {TransportOptions} from '../types.js'
@@ -46,6 +47,7 @@ export function decodePath(path: string, url: URL): string {
 
 export async function openFtp(url: URL, options: TransportOptions, signal: AbortSignal, during: string): Promise<FtpConnection> {
   signal.throwIfAborted()
+  refuseInvalidHost(url, `ftp ${during} ${redactUrl(url)}`)
   const client = new Client(options.connectTimeout ?? DEFAULT_TIMEOUT_MS)
   const connection: FtpConnection = {client}
   // basic-ftp knows no AbortSignal: closing the client destroys its control and data sockets at once.

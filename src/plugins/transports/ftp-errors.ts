@@ -1,16 +1,12 @@
 // Turns basic-ftp replies and socket failures into mirrorkit's stable error codes.
 import {FTPError} from 'basic-ftp'
 import {MirrorError, TransportError} from '../../core/errors.js'
+import {isTlsCode, networkError} from '../../core/network-errors.js'
 import {redactUrl} from '../../core/redact.js'
-import {SOCKET_CODES} from './socket-codes.js'
 
 /** Seconds to back off after "421 too many connections": servers rarely say, and a short pause usually frees a slot. */
 const BUSY_RETRY_SECONDS = 2
 
-/** Whether a socket-level error is a TLS certificate problem rather than a network one. */
-function isTlsFailure(code: string | undefined, message: string): boolean {
-  return Boolean(code && (/^ERR_TLS|^ERR_SSL|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code))) || /certificate/i.test(message)
-}
 
 /** The "no such file" error (exit 3), for a "550" reply and for a path a listing shows missing or as a directory. */
 export function ftpNotFound(url: URL, during: string, why: string, cause?: unknown): TransportError {
@@ -34,9 +30,10 @@ export function ftpError(error: unknown, url: URL, during: string): MirrorError 
   }
   const failure = error as NodeJS.ErrnoException
   const message = String(failure?.message ?? error)
-  if (isTlsFailure(failure?.code, message)) return new TransportError(`${where}: TLS failure: ${message}`, 'ETLS', {cause: error})
-  const network = failure?.code ? SOCKET_CODES[failure.code] : undefined
-  if (network) return new TransportError(`${where}: ${network.toLowerCase()}`, network, {retryable: true, cause: error})
+  const network = networkError(error, where)
+  if (network) return network
+  // basic-ftp reports some handshake failures with no code at all, only a message about the certificate.
+  if (!isTlsCode(String(failure?.code ?? '')) && /certificate/i.test(message)) return new TransportError(`${where}: TLS failure: ${message}`, 'ETLS', {cause: error})
   if (/timeout/i.test(message)) return new TransportError(`${where}: timed out`, 'ETIMEDOUT', {retryable: true, cause: error})
   if (/closed|socket|end of stream|ended|FIN packet/i.test(message)) {
     return new TransportError(`${where}: connection dropped (${message})`, 'ECONNRESET', {retryable: true, cause: error})

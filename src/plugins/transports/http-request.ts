@@ -2,6 +2,7 @@
 import type {IncomingHttpHeaders} from 'node:http'
 import type {Dispatcher} from 'undici'
 import {TransportError} from '../../core/errors.js'
+import {refuseInvalidHost} from '../../core/network-errors.js'
 import {redactUrl} from '../../core/redact.js'
 import {errorForFailure, header} from './http-errors.js'
 import {exchange, type Exchange} from './http-exchange.js'
@@ -45,6 +46,7 @@ export async function send(dispatcher: Dispatcher, start: URL, options: SendOpti
 }
 
 async function sendOnce(dispatcher: Dispatcher, url: URL, options: SendOptions): Promise<Exchange> {
+  refuseInvalidHost(url)
   const headers = {...options.headers}
   // Credentials travel only to the URL that carries them, never to wherever it redirects.
   if (url.username || url.password) {

@@ -5,6 +5,8 @@ import type {Socket} from 'node:net'
 import {join} from 'node:path'
 import ssh2, {type ConnectConfig, type SFTPWrapper} from 'ssh2'
 import {TransportError} from '../../core/errors.js'
+import {refuseInvalidHost} from '../../core/network-errors.js'
+import {redactUrl} from '../../core/redact.js'
 import type {TransportOptions} from '../types.js'
 import {decodePath} from './ftp-connect.js'
 import {sftpError} from './sftp-errors.js'
@@ -75,6 +77,7 @@ async function privateKey(options: TransportOptions, hasPassword: boolean): Prom
 
 export async function openSftp(url: URL, options: TransportOptions, signal: AbortSignal, during: string): Promise<SftpConnection> {
   signal.throwIfAborted()
+  refuseInvalidHost(url, `sftp ${during} ${redactUrl(url)}`)
   const host = url.hostname.replace(/^\[|\]$/g, '')
   const port = url.port ? Number(url.port) : 22
   const password = url.password ? decodeURIComponent(url.password) : undefined

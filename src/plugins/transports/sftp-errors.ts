@@ -1,8 +1,8 @@
 // Turns ssh2 connection errors and SFTP status codes into mirrorkit's stable error codes.
 import ssh2 from 'ssh2'
 import {MirrorError, TransportError} from '../../core/errors.js'
+import {networkError} from '../../core/network-errors.js'
 import {redactUrl} from '../../core/redact.js'
-import {SOCKET_CODES} from './socket-codes.js'
 
 const {STATUS_CODE} = ssh2.utils.sftp
 
@@ -27,8 +27,8 @@ export function sftpError(error: unknown, url: URL, during: string): MirrorError
   if (failure?.level === 'client-timeout' || /timed out/i.test(message)) {
     return new TransportError(`${where}: timed out`, 'ETIMEDOUT', {retryable: true, cause: error})
   }
-  const network = typeof failure?.code === 'string' ? SOCKET_CODES[failure.code] : undefined
-  if (network) return new TransportError(`${where}: ${network.toLowerCase()}`, network, {retryable: true, cause: error})
+  const network = networkError(error, where)
+  if (network) return network
   if (/no response from server|connection lost|closed|not connected|end of stream/i.test(message)) {
     return new TransportError(`${where}: connection dropped (${message})`, 'ECONNRESET', {retryable: true, cause: error})
   }

@@ -1,5 +1,7 @@
 // The one behaviour suite every transport passes (http, file, ftp, sftp, and the interop daemons), whatever serves it.
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {createRequire} from 'node:module'
+import {createServer} from 'node:net'
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 import type {ByteRange, Transport} from '../../../src/plugins/types.js'
 
 export type ContractFixture = {
@@ -26,6 +28,18 @@ export async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer
   const chunks: Uint8Array[] = []
   for await (const chunk of stream) chunks.push(chunk)
   return Buffer.concat(chunks)
+}
+
+/** node:dns as the sockets of every transport see it (net and tls call its lookup), so a spy counts their queries. */
+const dns = createRequire(import.meta.url)('node:dns') as typeof import('node:dns')
+
+/** A loopback port nothing listens on: one the kernel just handed out and that was closed again. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const {port} = server.address() as {port: number}
+  await new Promise((resolve) => server.close(resolve))
+  return port
 }
 
 function socketCount(): number {
@@ -93,6 +107,28 @@ export function describeTransportContract(name: string, setup: () => Promise<Con
         const {error} = await settle<unknown>(attempt())
         expect(error).toMatchObject({code: 'ENOTFOUND', retryable: false})
       }
+    })
+
+    it('refuses an unresolvable host (.invalid) as EDNS, not retryable, without asking DNS', async (context) => {
+      if (fixture.fileUrl.protocol === 'file:') return context.skip('a file: URL names no host')
+      const url = new URL(fixture.fileUrl.href)
+      url.hostname = 'mirror.invalid'
+      const lookups = vi.spyOn(dns, 'lookup')
+      try {
+        expect((await settle(fixture.transport.stat(url, options()))).error).toMatchObject({code: 'EDNS', retryable: false, exitCode: 5})
+        expect((await settle(read(url, {offset: 0, length: 1}))).error).toMatchObject({code: 'EDNS', retryable: false})
+        expect(lookups).not.toHaveBeenCalled()
+      } finally {
+        lookups.mockRestore()
+      }
+    })
+
+    it('reports a refused loopback port as ECONNREFUSED, retryable', async (context) => {
+      if (fixture.fileUrl.protocol === 'file:') return context.skip('a file: URL names no port')
+      const url = new URL(fixture.fileUrl.href)
+      url.hostname = '127.0.0.1'
+      url.port = String(await closedPort())
+      expect((await settle(fixture.transport.stat(url, options()))).error).toMatchObject({code: 'ECONNREFUSED', retryable: true, exitCode: 5})
     })
 
     it('reports a connection closed mid-body as a retryable error', async (context) => {
