@@ -1,13 +1,10 @@
 // The base of every command: --json, --verbose, one AbortSignal for SIGINT/SIGTERM, and errors as one line with an exit code.
-import {Command, Flags, Errors, type Interfaces} from '@oclif/core'
+import {Command, Flags, Errors} from '@oclif/core'
 import {AbortedError, MirrorError, UsageError} from '../core/errors.js'
 import {ExitCode, isErrorCode} from '../core/error-codes.js'
 import {redactText} from '../core/redact.js'
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
-export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
-
-export abstract class BaseCommand<T extends typeof Command> extends Command {
+export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true
 
   static override baseFlags = {

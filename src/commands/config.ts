@@ -13,7 +13,7 @@ export type ConfigResult = {
   keys: Array<{key: string; type: string; value?: unknown; fallback: string; description: string}>
 }
 
-export default class ConfigCommand extends BaseCommand<typeof ConfigCommand> {
+export default class ConfigCommand extends BaseCommand {
   static override description =
     'Show the config file\'s path, the values it sets, and every key it may hold.\n' +
     'The file is JSON (no comments): config.json in the config directory ($XDG_CONFIG_HOME/mirrorkit, usually ~/.config/mirrorkit), ' +

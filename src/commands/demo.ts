@@ -15,7 +15,7 @@ import {formatBytes, formatRate} from '../core/units.js'
 
 const TITLES = {discover: 'discover: who might have the file', verify: 'verify: who really has the same bytes', rank: 'rank: who is fast from here'}
 
-export default class Demo extends BaseCommand<typeof Demo> {
+export default class Demo extends BaseCommand {
   static override description =
     'Run the whole pipeline against local mirrors it starts itself: no internet, no root, about 15 seconds.\n' +
     'It starts mirrors on 127.0.0.1 (HTTP at 8, 4 and 2 MB/s, FTP, SFTP with a generated host key and client key, one HTTP mirror ' +

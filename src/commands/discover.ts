@@ -15,7 +15,7 @@ import {writeFileAtomic} from '../core/write-atomic.js'
 
 const EXTENSION_FORMATS: Record<string, FileFormat> = {meta4: 'metalink', metalink: 'metalink', csv: 'csv', json: 'json', txt: 'mirrorlist', aria2: 'aria2'}
 
-export default class Discover extends BaseCommand<typeof Discover> {
+export default class Discover extends BaseCommand {
   static override description =
     'Find candidate mirrors of a file: metalinks, RFC 6249 Link headers and Digest of the primary, neighbour files (.meta4, SHA256SUMS), mirror lists, and (opt-in) search engines.'
 

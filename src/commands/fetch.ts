@@ -47,7 +47,7 @@ function caOption(file: string | undefined): {ca?: string} {
   return ca === undefined ? {} : {ca}
 }
 
-export default class Fetch extends BaseCommand<typeof Fetch> {
+export default class Fetch extends BaseCommand {
   static override description = [
     'Download a file in segments from several mirrors at once (HTTP, FTP, SFTP), checking every piece and resuming after a crash.',
     'With --input (or stdin): one MirrorSet, several (JSON lines or a JSON array), or an aria2c input file (-i) download every file they list into --dir,',

@@ -29,7 +29,7 @@ function stageNote(stage: StageName, previous: MirrorSet | undefined): string {
   return 'downloading…'
 }
 
-export default class Get extends BaseCommand<typeof Get> {
+export default class Get extends BaseCommand {
   static override description =
     'Download a file the whole way: discover its mirrors, verify they serve the same bytes, rank them from here, and fetch from the best at once.\n' +
     'Equivalent to: mirrorkit discover URL | mirrorkit verify --samples 2 | mirrorkit rank --max-time 1000 | mirrorkit fetch -o FILE, ' +

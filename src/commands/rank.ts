@@ -21,7 +21,7 @@ function inRankOrder(set: MirrorSet): MirrorSet {
   return {...set, candidates: set.candidates.map((candidate, index) => ({...candidate, priority: index + 1}))}
 }
 
-export default class Rank extends BaseCommand<typeof Rank> {
+export default class Rank extends BaseCommand {
   static override description = 'Measure each mirror from here (TCP/TLS/protocol round trips, time to first byte, steady throughput) and sort them best first.'
   static override examples = [
     'mirrorkit verify --input set.json | <%= config.bin %> rank --top 3',

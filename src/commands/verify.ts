@@ -13,7 +13,7 @@ import {emptyMirrorSet, type MirrorSet} from '../core/model.js'
 import {redactText} from '../core/redact.js'
 import {verifyMirrors, type VerifyEvent} from '../core/verification/verify.js'
 
-export default class Verify extends BaseCommand<typeof Verify> {
+export default class Verify extends BaseCommand {
   static override description = 'Check that each mirror serves the same file as the primary: name, size, advertised digests, seeded sampled ranges, or the whole file.'
   static override strict = false
   static override examples = [

@@ -2,11 +2,17 @@
 import {setMaxListeners} from 'node:events'
 import {setTimeout as sleep} from 'node:timers/promises'
 import ssh2, {type Attributes, type SFTPWrapper} from 'ssh2'
-import {corruptBytes, servedPath} from './ftp-mirror-faults.js'
-import type {SftpFaults, SftpMirrorStats} from './sftp-mirror.js'
+import {corruptBytes, servedPath, type MirrorFaults} from './ftp-mirror-faults.js'
 import type {Throttle} from './throttle.js'
 
 const {OPEN_MODE, STATUS_CODE} = ssh2.utils.sftp
+
+export type SftpFaults = MirrorFaults & {
+  /** Close the whole SSH connection once this many bytes have been read through one opened file. */
+  disconnectAfter?: number
+}
+
+export type SftpMirrorStats = {connections: number; reads: number; bytesSent: number; readonly openSockets: number}
 
 export type SftpServerState = {
   files: Map<string, Buffer>
@@ -56,7 +62,7 @@ export function serveSftp(sftp: SFTPWrapper, state: SftpServerState, disconnect:
     if (!state.files.has(path)) return sftp.status(reqId, STATUS_CODE.NO_SUCH_FILE, 'No such file')
     sftp.handle(reqId, open({kind: 'file', path, started: false, served: 0}))
   })
-  sftp.on('READ', async (reqId, id, offset, length) => {
+  const read = async (reqId: number, id: Buffer, offset: number, length: number) => {
     const handle = handles.get(id.toString('hex'))
     if (handle?.kind !== 'file') return sftp.status(reqId, STATUS_CODE.FAILURE, 'Bad handle')
     const content = state.files.get(handle.path) as Buffer
@@ -83,7 +89,9 @@ export function serveSftp(sftp: SFTPWrapper, state: SftpServerState, disconnect:
     state.stats.reads++
     state.stats.bytesSent += take
     sftp.data(reqId, corruptBytes(content.subarray(offset, offset + take), offset, faults.corrupt))
-  })
+  }
+  // ssh2 ignores what a listener returns: the read settles on its own, and every failure path answers in it.
+  sftp.on('READ', (reqId, id, offset, length) => void read(reqId, id, offset, length))
   sftp.on('FSTAT', (reqId, id) => {
     const handle = handles.get(id.toString('hex'))
     if (handle?.kind !== 'file') return sftp.status(reqId, STATUS_CODE.FAILURE, 'Bad handle')

@@ -1,19 +1,12 @@
 // A small local SFTP server (ssh2) serving in-memory files with a generated host key and fault knobs, for tests, benchmarks and the demo.
 import {createServer, type Socket} from 'node:net'
 import ssh2 from 'ssh2'
-import {servedPath, type MirrorFaults} from './ftp-mirror-faults.js'
-import {serveSftp, type SftpServerState} from './sftp-mirror-session.js'
+import {servedPath} from './ftp-mirror-faults.js'
+import {serveSftp, type SftpFaults, type SftpMirrorStats, type SftpServerState} from './sftp-mirror-session.js'
 import {Throttle} from './throttle.js'
 import {generateSshKeyPair} from './ssh-keys.js'
 
 const {Server, utils} = ssh2
-
-export type SftpFaults = MirrorFaults & {
-  /** Close the whole SSH connection once this many bytes have been read through one opened file. */
-  disconnectAfter?: number
-}
-
-export type SftpMirrorStats = {connections: number; reads: number; bytesSent: number; readonly openSockets: number}
 
 export type SftpMirrorOptions = {
   files: Record<string, Buffer>

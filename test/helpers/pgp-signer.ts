@@ -4,7 +4,8 @@ import * as openpgp from 'openpgp'
 export type Signer = {
   publicArmoured: string
   publicBinary: Uint8Array
-  detached(data: Uint8Array, armoured?: boolean): Promise<Uint8Array | string>
+  /** The signature's bytes: binary, or the armoured text's bytes. */
+  detached(data: Uint8Array, armoured?: boolean): Promise<Uint8Array>
   clearsigned(text: string): Promise<string>
 }
 
@@ -16,7 +17,7 @@ export async function generateSigner(name: string): Promise<Signer> {
     detached: async (data, armoured = false) => {
       const message = await openpgp.createMessage({binary: data})
       return armoured
-        ? openpgp.sign({message, signingKeys: privateKey, detached: true, format: 'armored'})
+        ? Buffer.from(await openpgp.sign({message, signingKeys: privateKey, detached: true, format: 'armored'}))
         : openpgp.sign({message, signingKeys: privateKey, detached: true, format: 'binary'})
     },
     clearsigned: async (text) => openpgp.sign({message: await openpgp.createCleartextMessage({text}), signingKeys: privateKey}),

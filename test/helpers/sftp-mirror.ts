@@ -1,2 +1,3 @@
 // Test access to the local SFTP mirror server.
-export {startSftpMirror, type SftpFaults, type SftpMirror, type SftpMirrorOptions, type SftpMirrorStats} from '../../src/mirrors/sftp-mirror.js'
+export {startSftpMirror, type SftpMirror, type SftpMirrorOptions} from '../../src/mirrors/sftp-mirror.js'
+export type {SftpFaults, SftpMirrorStats} from '../../src/mirrors/sftp-mirror-session.js'

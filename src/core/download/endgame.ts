@@ -2,7 +2,7 @@
 import type {Link} from './link.js'
 import type {MirrorState} from './mirror-state.js'
 import type {PieceMap} from './piece-map.js'
-import type {Assignment, SchedulerLimits} from './scheduler.js'
+import type {Assignment, SchedulerLimits} from './assignment.js'
 
 /** A link younger than this is judged by its mirror's speed, not its own: its own is still a guess. */
 export const HEDGE_GRACE_MS = 1500

@@ -2,21 +2,8 @@
 import type {Link} from './link.js'
 import type {MirrorState} from './mirror-state.js'
 import type {PieceMap} from './piece-map.js'
+import type {Assignment, SchedulerLimits} from './assignment.js'
 import {hedge, steal} from './endgame.js'
-
-export type Assignment = {
-  mirror: MirrorState
-  offset: number
-  end: number
-  /** Pieces [first, endPiece) the new link will own. */
-  first: number
-  endPiece: number
-  whole: boolean
-  stealFrom?: Link
-  hedgeOf?: Link
-}
-
-export type SchedulerLimits = {perMirror: number; maxTries: number; minSplitPieces: number}
 
 /**
  * Mirrors that may take a new ranged link now, best first: one whose stat already opened a read (its

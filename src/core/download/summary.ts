@@ -1,6 +1,5 @@
 // The report of a finished download: bytes, rate, duration, what each mirror did, and which integrity checks ran.
 import {formatBytes, formatRate, formatSeconds} from '../units.js'
-import type {FetchEvent} from './events.js'
 import {describeProof, proofSummary, type ProofSummary} from './proof-summary.js'
 import type {Reference} from '../references/reference.js'
 import type {MirrorState} from './mirror-state.js'
@@ -106,18 +105,4 @@ export function renderSummary(summary: FetchSummary): string {
   for (const check of summary.checks) lines.push(`  ${check.ok ? 'ok' : 'FAILED'}  ${check.name}: ${check.detail}`)
   lines.push(`  ${describeProof(summary.proof)}`)
   return lines.join('\n')
-}
-
-/** A snapshot for progress views: bytes claimed, total rate, ETA and each mirror's state. */
-export function progressEvent(map: PieceMap, mirrors: readonly MirrorState[]): Extract<FetchEvent, {type: 'progress'}> {
-  const rate = mirrors.reduce((sum, mirror) => sum + mirror.speed.rate, 0)
-  const bytes = map.claimedBytes
-  return {
-    type: 'progress',
-    bytes,
-    size: map.size,
-    rate,
-    ...(rate > 0 ? {eta: (map.size - bytes) / rate} : {}),
-    mirrors: mirrors.map((mirror) => ({mirror: mirror.id, url: mirror.displayUrl, links: mirror.links, rate: mirror.speed.rate, bytes: mirror.bytes, state: mirror.stateLabel})),
-  }
 }

@@ -11,8 +11,9 @@ import type {ResolvedOptions} from './options.js'
 import {NO_OWNER, type PieceMap} from './piece-map.js'
 import {judgeBadPiece} from './blame.js'
 import type {PieceWriter} from './piece-writer.js'
-import {mirrorsWithRoom, nextSpan, type Assignment} from './scheduler.js'
-import {progressEvent} from './summary.js'
+import type {Assignment} from './assignment.js'
+import {mirrorsWithRoom, nextSpan} from './scheduler.js'
+import {progressEvent} from './progress-event.js'
 
 export class Transfer {
   private readonly links: Link[] = []

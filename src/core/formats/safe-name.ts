@@ -7,7 +7,6 @@ export function unsafeNameReason(name: string): string | undefined {
   if (name.includes('\\')) return 'contains a backslash'
   if (/^[a-z]:/i.test(name)) return 'starts with a drive letter'
   if (name.startsWith('/')) return 'is an absolute path'
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains control characters'
   const segments = name.split('/')
   if (segments.some((segment) => segment === '..')) return 'contains a ".." segment'

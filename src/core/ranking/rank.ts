@@ -86,11 +86,11 @@ export async function rankMirrors(set: MirrorSet, options: RankOptions, context:
     const history = options.historyPath ? await loadHostHistory(options.historyPath, signal) : {}
     const candidates = set.candidates.map((candidate) => ({...candidate}))
     const limit = pLimit(Math.max(1, options.parallel ?? 1))
+    for (const candidate of candidates) delete candidate.rank
+    const measured = candidates.filter((candidate) => options.includeAll || !candidate.verify || !EXCLUDED.has(candidate.verify.status))
     await Promise.all(
-      candidates.map((candidate) => {
-        delete candidate.rank
-        if (!options.includeAll && candidate.verify && EXCLUDED.has(candidate.verify.status)) return undefined
-        return limit(async () => {
+      measured.map((candidate) =>
+        limit(async () => {
           const child = childSignal(signal)
           try {
             candidate.rank = await measureCandidate(candidate, set.target.size, options, transports, history, child.signal)
@@ -98,8 +98,8 @@ export async function rankMirrors(set: MirrorSet, options: RankOptions, context:
             child.dispose()
           }
           context.onEvent?.({type: 'measured', url: redactUrl(candidate.url), measurement: candidate.rank})
-        })
-      }),
+        }),
+      ),
     )
     if (options.historyPath) {
       const observations = candidates.map(observation).filter((value) => value !== undefined)

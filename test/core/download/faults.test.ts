@@ -14,7 +14,7 @@ const PIECE = 64 * 1024
 
 const opened: Array<{close: () => Promise<void>}> = []
 afterEach(async () => {
-  await Promise.all(opened.splice(0).map((item) => (item as HttpMirror).close?.() ?? (item as {remove: () => Promise<void>}).remove()))
+  await Promise.all(opened.splice(0).map((item) => item.close()))
 })
 
 async function mirror(faults: HttpFaults = {}): Promise<HttpMirror> {

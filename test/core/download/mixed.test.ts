@@ -21,8 +21,8 @@ describe('fetchFile over mixed protocols', () => {
   beforeAll(async () => {
     directory = await temporaryDirectory()
     http = await startHttpMirror({files: {'/f.bin': content}, faults: {bandwidth: 1024 * 1024}})
-    ftp = await startFtpMirror({files: {'/f.bin': content}, faults: {bandwidth: 1024 * 1024}})
-    sftp = await startSftpMirror({files: {'/f.bin': content}, faults: {bandwidth: 1024 * 1024}})
+    ftp = await startFtpMirror({files: {'/f.bin': content}, faults: {bytesPerSecond: 1024 * 1024}})
+    sftp = await startSftpMirror({files: {'/f.bin': content}, faults: {bytesPerSecond: 1024 * 1024}})
   })
   afterAll(async () => {
     await Promise.allSettled([http.close(), ftp.close(), sftp.close()])

@@ -41,7 +41,7 @@ describe('scheduler', () => {
   it('puts first a mirror whose stat opened a read, so its first link continues that read', () => {
     const [a, b] = [mirror(0), mirror(1, 1000)]
     expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([1, 0])
-    a.holdOpened({offset: 0, body: [], controller: new AbortController()})
+    a.holdOpened({offset: 0, body: (async function* () {})(), controller: new AbortController()})
     expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([0, 1])
     expect(a.takeOpened(0)?.offset).toBe(0)
     expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([1, 0])

@@ -1,5 +1,5 @@
 // The FTP transport against the local FTP mirror: stat, exact ranged reads, clean aborts and error codes.
-import {createServer} from 'node:net'
+import {createServer, type Socket} from 'node:net'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {ftpTransport} from '../../../src/plugins/transports/ftp.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
@@ -183,7 +183,8 @@ describe('ftp transport', () => {
   })
 
   it('maps a server that accepts but never greets to a retryable ETIMEDOUT after connectTimeout', async () => {
-    const silent = createServer(() => {})
+    const sockets: Socket[] = []
+    const silent = createServer((socket) => void sockets.push(socket))
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
     try {
       const port = (silent.address() as {port: number}).port
@@ -192,7 +193,8 @@ describe('ftp transport', () => {
       expect([error.code, error.retryable]).toEqual(['ETIMEDOUT', true])
       expect(performance.now() - started).toBeLessThan(5000)
     } finally {
-      silent.closeAllConnections?.()
+      // A net.Server's close waits for its connections: end the one the client may have left.
+      for (const socket of sockets) socket.destroy()
       await new Promise((resolve) => silent.close(resolve))
     }
   })

@@ -36,7 +36,9 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
-const serve = (handler: (request: IncomingMessage, response: ServerResponse) => void) => listen(createServer(handler))
+/** node:http ignores what a handler returns; an async handler's rejection still reaches vitest as an unhandled one. */
+const serve = (handler: (request: IncomingMessage, response: ServerResponse) => unknown) =>
+  listen(createServer((request, response) => void handler(request, response)))
 
 /** A raw TCP server, for responses node:http would refuse to write. */
 const serveRaw = (onSocket: (socket: Socket) => void) => listen(createTcpServer(onSocket))

@@ -1,0 +1,22 @@
+// ESLint for src and test: a small rule set of real bugs (promises nobody awaits or checks, promises where a
+// plain value is expected, unused code), with TypeScript's type information.
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  {ignores: ['dist/**', 'node_modules/**', 'bench/**', 'scripts/**', 'bin/**', '**/*.js', '**/*.cjs', '**/*.mjs']},
+  {
+    files: ['src/**/*.ts', 'test/**/*.ts', 'vitest.config.ts'],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: {project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname},
+    },
+    plugins: {'@typescript-eslint': tseslint.plugin},
+    linterOptions: {reportUnusedDisableDirectives: 'error'},
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true}],
+    },
+  },
+)

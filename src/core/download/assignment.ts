@@ -1,0 +1,17 @@
+// What the scheduler hands an idle link (a mirror and a span, maybe stolen or hedged) and the limits it decides within.
+import type {Link} from './link.js'
+import type {MirrorState} from './mirror-state.js'
+
+export type Assignment = {
+  mirror: MirrorState
+  offset: number
+  end: number
+  /** Pieces [first, endPiece) the new link will own. */
+  first: number
+  endPiece: number
+  whole: boolean
+  stealFrom?: Link
+  hedgeOf?: Link
+}
+
+export type SchedulerLimits = {perMirror: number; maxTries: number; minSplitPieces: number}
