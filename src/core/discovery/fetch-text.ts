@@ -1,7 +1,10 @@
 // Fetches a small text document (metalink, list, result page) through our transports, or reads a local file, within a byte limit.
 import {open} from 'node:fs/promises'
 import {MirrorError, UsageError} from '../errors.js'
-import type {TransportSet} from '../transports.js'
+import type {Transport} from '../../plugins/types.js'
+
+/** What fetching needs of a TransportSet: the transport for a URL (a narrow type, so plugins that fetch do not depend on the registry). */
+export type TransportFor = {for(url: URL): Transport}
 
 export type FetchTextOptions = {signal: AbortSignal; maxBytes: number}
 
@@ -18,13 +21,13 @@ function tooLarge(location: string, maxBytes: number): MirrorError {
  * The document as UTF-8 text. Stops reading (and so releases the connection) as soon as
  * `maxBytes` is passed, rather than trusting a declared length.
  */
-export async function fetchText(transports: TransportSet, location: string, options: FetchTextOptions): Promise<string> {
+export async function fetchText(transports: TransportFor, location: string, options: FetchTextOptions): Promise<string> {
   if (!isUrlLike(location)) return readLocalText(location, options)
   return (await fetchBytes(transports, new URL(location), options)).toString('utf8')
 }
 
 /** The document's bytes as served (a binary signature must not pass through a text decoder), within `maxBytes`. */
-export async function fetchBytes(transports: TransportSet, url: URL, options: FetchTextOptions): Promise<Buffer> {
+export async function fetchBytes(transports: TransportFor, url: URL, options: FetchTextOptions): Promise<Buffer> {
   const chunks: Uint8Array[] = []
   let total = 0
   for await (const chunk of transports.for(url).read(url, undefined, {signal: options.signal})) {

@@ -24,7 +24,7 @@ export class Checkpoints {
 
   /** Saves every `intervalMs`; a save that fails (disk full) is handed to `onFailure`, which stops the download. */
   start(intervalMs: number, onFailure: (error: unknown) => void): void {
-    this.#timer = setInterval(() => this.save().catch((error) => onFailure(toDiskError(error, this.statePath))), intervalMs)
+    this.#timer = setInterval(() => void this.save().catch((error) => onFailure(toDiskError(error, this.statePath))), intervalMs)
   }
 
   /** Saves now, after any save in progress. */
