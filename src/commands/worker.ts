@@ -7,7 +7,7 @@ import {loadUserConfig} from '../cli/user-config.js'
 /** SIGTERM gives running checks this long to finish before they are handed back (BaseCommand exits at 5 s). */
 const GRACE_MS = 4000
 
-export default class Worker extends BaseCommand<typeof Worker> {
+export default class Worker extends BaseCommand {
   static override description = 'Take queued verify and rank checks from Redis (BullMQ) and run them; one log line per job on stderr. SIGTERM stops cleanly.'
   static override examples = [
     '<%= config.bin %> worker --queue redis://127.0.0.1:6379/0',

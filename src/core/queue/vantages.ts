@@ -10,7 +10,7 @@ export function startHeartbeat(redis: Redis, vantage: string, workerId: string):
   const key = vantageKey(vantage, workerId)
   const beat = () => redis.set(key, String(Date.now()), 'PX', EXPIRES_MS).catch(() => {})
   void beat()
-  const timer = setInterval(beat, HEARTBEAT_MS)
+  const timer = setInterval(() => void beat(), HEARTBEAT_MS)
   return async () => {
     clearInterval(timer)
     await redis.del(key).catch(() => {})
