@@ -1,5 +1,5 @@
 // Discovery that yields one MirrorSet per file: a metalink describing several files gives a set for each (or for the --select'ed ones).
-import {foundFromMetalink} from '../../plugins/sources/metalink.js'
+import {foundFromMetalink} from '../formats/metalink-found.js'
 import {classifyArgument, SNIFF_LIMIT} from '../discovery/argument.js'
 import {CandidateCollector} from '../discovery/candidate-collector.js'
 import {discover, type DiscoverRequest} from '../discovery/discover.js'

@@ -4,7 +4,7 @@ import {checksumsInFile} from '../../core/formats/checksum-files.js'
 import {parseMetalink} from '../../core/formats/metalink-parse.js'
 import type {SourceContext, SourceFactory} from '../../core/discovery/source-context.js'
 import type {Found, Query} from '../types.js'
-import {foundFromMetalink} from './metalink.js'
+import {foundFromMetalink} from '../../core/formats/metalink-found.js'
 
 const CHECKSUM_LIMIT = 1024 * 1024
 
