@@ -25,7 +25,6 @@ let tried = 0
 /** A metalink v4 document with one file. */
 function metalink(name: string, urls: string[] = ['http://127.0.0.1:9/f.bin']): string {
   // Control characters as character references: XML turns a literal tab in an attribute into a space.
-  // eslint-disable-next-line no-control-regex
   const escaped = name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/[\u0001-\u001f]/g, (c) => `&#${c.charCodeAt(0)};`)
   return `<?xml version="1.0" encoding="UTF-8"?>\n<metalink xmlns="urn:ietf:params:xml:ns:metalink"><file name="${escaped}"><size>${content.length}</size>${urls.map((url) => `<url>${url.replace(/&/g, '&amp;')}</url>`).join('')}</file></metalink>`
 }
