@@ -5,7 +5,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {buildDiscoverRequest} from '../cli/discover-request.js'
 import {loadUserConfig} from '../cli/user-config.js'
 
-export default class Schedule extends BaseCommand<typeof Schedule> {
+export default class Schedule extends BaseCommand {
   static override description = 'Register a recurring check of a file\'s mirrors on the queue: every round, a worker discovers, verifies and ranks them and writes status JSON and index.html to the status directory.'
   static override examples = [
     '<%= config.bin %> schedule --queue redis://127.0.0.1:6379/0 --every 10m --status-dir /srv/www/status https://example.org/pub/f.iso -l mirrors.txt',
