@@ -39,7 +39,7 @@ describe('mirrorkit fetch and the reference', () => {
     expect(summary.proof).toMatchObject({status: 'unverified', mirrors: expect.any(Array)})
     expect(summary.proof.fraction).toBeGreaterThan(0)
     expect(result.stderr.trim().split('\n').filter((line) => line.includes('unverified'))).toHaveLength(1)
-    expect(result.stderr).toMatch(/^mirrorkit: notice: no published checksum found/m)
+    expect(result.stderr).toMatch(/^mirrorkit: notice: the file is unverified: no reference hash was given or found \(\d+ KiB, [\d.]+% of it, compared between mirrors\)/m)
   })
 
   it('with --require-reference: exit 4 (ENOREFERENCE) and no file under the final name', async () => {

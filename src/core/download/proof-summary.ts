@@ -47,5 +47,5 @@ export function describeProof(proof: ProofSummary): string {
 /** The one-line notice on stderr for a file nobody published a hash of. */
 export function unverifiedNotice(proof: ProofSummary): string | undefined {
   if (proof.status !== 'unverified') return undefined
-  return `notice: no published checksum found, so the file is unverified (${formatBytes(proof.comparedBytes)}, ${percent(proof.fraction)}, compared between mirrors); give --checksum or use --require-reference`
+  return `notice: the file is unverified: no reference hash was given or found (${formatBytes(proof.comparedBytes)}, ${percent(proof.fraction)} of it, compared between mirrors); give --checksum, or --require-reference to refuse such files`
 }
