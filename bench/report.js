@@ -21,7 +21,7 @@ function columns(scenario) {
   // With --repeat, each row is the client's median run; the spread is of the measure the median is taken on.
   const spread = (name, digits) => [`runs (${name} range)`, (row) => (row.runs > 1 && row.spread ? `${row.runs} (${fixed(row.spread[0], digits)}-${fixed(row.spread[1], digits)})` : '')]
   if (scenario.startsWith('unshaped')) return [...common, ['MB/CPU s', (row) => fixed(row.megabytesPerCpuSecond, 0)], spread('CPU s', 2), phases]
-  const capped = ['caps', 'caps-https', 'caps-rtt', 'mixed', 'relay'].includes(scenario)
+  const capped = ['caps', 'caps-https', 'caps-rtt', 'mixed', 'relay', 'batch-small', 'batch-mixed', 'batch-medium'].includes(scenario)
   const label = capped ? 'of caps' : 'of ideal'
   const faulted = capped ? [] : [['ideal s', (row) => fixed(row.idealSeconds)], ['fault at s', (row) => fixed(row.faultAt)]]
   // The servers' view: first request received to last byte sent, without the client's start-up.

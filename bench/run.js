@@ -10,6 +10,7 @@ import {renderTable, renderTargets, writeSummary} from './report.js'
 import {mirrorkitStartup} from './startup.js'
 import {daemonsInstalled} from './daemons.js'
 import {runShaped, shapedScenarios} from './scenarios/shaped.js'
+import {batchScenarios, runBatch} from './scenarios/batch.js'
 import * as relayCheck from './scenarios/relay-check.js'
 import * as unshaped from './scenarios/unshaped.js'
 import {tcAvailable} from './shaper-tc.js'
@@ -17,6 +18,7 @@ import {checkTargets} from './targets.js'
 
 const scenarios = {
   ...Object.fromEntries(Object.entries(shapedScenarios).map(([name, scenario]) => [name, {description: scenario.description, run: (context) => runShaped(context, name)}])),
+  ...Object.fromEntries(Object.entries(batchScenarios).map(([name, scenario]) => [name, {description: scenario.description, run: (context) => runBatch(context, name)}])),
   relay: {description: relayCheck.description, run: relayCheck.run},
   unshaped: {description: unshaped.description, run: unshaped.run},
   'unshaped-https': {description: unshaped.httpsDescription, run: unshaped.runHttps},
