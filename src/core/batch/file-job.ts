@@ -6,7 +6,7 @@ import {controlPath} from '../download/control-file.js'
 import {startFetch} from '../download/engine.js'
 import type {FetchEvent} from '../download/events.js'
 import {toDiskError} from '../download/file-sink.js'
-import type {FetchOptions} from '../download/options.js'
+import {fetchDefaults, type FetchOptions} from '../download/options.js'
 import {orderCandidates} from '../download/mirror-setup.js'
 import {ExitCode} from '../error-codes.js'
 import {IntegrityError, MirrorError, NoMirrorError} from '../errors.js'
@@ -70,6 +70,7 @@ async function fetchSmall(file: PlannedFile, shared: SharedPieces): Promise<Smal
         maxBytes: shared.wholeBelow,
         ...(target.size === undefined ? {} : {knownSize: target.size}),
         checksums: target.checksums,
+        stallMs: shared.fetch.stallTimeoutMs ?? fetchDefaults.stallTimeoutMs,
         signal: shared.signal,
         onBytes: (count) => {
           received += count

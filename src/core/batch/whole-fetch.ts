@@ -17,6 +17,8 @@ export type WholeFetchOptions = {
   /** The size, when the input already says it (no need to ask). */
   knownSize?: number
   checksums: readonly Checksum[]
+  /** A read that sends nothing (headers or body) for this long is abandoned, to be retried on another host. */
+  stallMs: number
   signal: AbortSignal
   /** Bytes as they arrive, for progress. */
   onBytes?: (count: number) => void
@@ -26,6 +28,12 @@ export type WholeFetchOptions = {
 export async function fetchWhole(transport: Transport, url: URL, part: string, options: WholeFetchOptions): Promise<WholeFetch> {
   const controller = new AbortController()
   const signal = AbortSignal.any([options.signal, controller.signal])
+  const stalled = new TransportError(`${url.host} sent nothing for ${options.stallMs / 1000} s`, 'ETIMEDOUT', {retryable: true})
+  let timer = setTimeout(() => controller.abort(stalled), options.stallMs)
+  const alive = () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => controller.abort(stalled), options.stallMs)
+  }
   const started = performance.now()
   let size = options.knownSize
   let ttfbMs: number | undefined
@@ -34,6 +42,7 @@ export async function fetchWhole(transport: Transport, url: URL, part: string, o
     if (size === undefined) {
       const opened = transport.open ? await transport.open(url, {signal}) : {info: await transport.stat(url, {signal})}
       ttfbMs = performance.now() - started
+      alive()
       size = opened.info.size
       if (size !== undefined && size > options.maxBytes) return {kind: 'large', size}
       body = opened.body
@@ -46,6 +55,7 @@ export async function fetchWhole(transport: Transport, url: URL, part: string, o
     let bodyStarted = performance.now()
     try {
       for await (const chunk of body) {
+        alive()
         if (ttfbMs === undefined) {
           ttfbMs = performance.now() - started
           bodyStarted = performance.now()
@@ -65,7 +75,10 @@ export async function fetchWhole(transport: Transport, url: URL, part: string, o
       if (found !== reference.hex.toLowerCase()) throw new IntegrityError(`${reference.algorithm} mismatch: ${url.host} sent ${found}, expected ${reference.hex}`)
     }
     return {kind: 'done', size: offset, ttfbMs: ttfbMs ?? 0, bodyMs: performance.now() - bodyStarted}
+  } catch (error) {
+    throw controller.signal.reason === stalled && !options.signal.aborted ? stalled : error
   } finally {
+    clearTimeout(timer)
     // Ends a body that was not read to its end (a large file, a failure).
     controller.abort()
   }

@@ -81,6 +81,20 @@ describe('runBatch', () => {
     expect(sha256Hex(await readFile(join(target, 'f1.bin')))).toBe(sha256Hex(files['/f1.bin']!))
   })
 
+  it('moves a whole-file read that stalls to another host, and remembers the host as failing', async () => {
+    const stalling = await startHttpMirror({files, faults: {stallAfter: 1000}})
+    try {
+      const text = `${stalling.url}f2.bin\t${mirrors[0]!.url}f2.bin\n  checksum=sha-256=${sha256Hex(files['/f2.bin']!)}\n`
+      const started = Date.now()
+      const summary = await runBatch({items: parseBatchInput(text).items, directory: join(directory.path, 'stall'), fetch: {stallTimeoutMs: 500}, transportFactories}, {signal: new AbortController().signal})
+      expect(summary.files[0]).toMatchObject({status: 'done', method: 'whole', host: new URL(mirrors[0]!.url).host})
+      expect(summary.hosts[new URL(stalling.url).host]?.failures).toBe(1)
+      expect(Date.now() - started).toBeLessThan(5000)
+    } finally {
+      await stalling.close()
+    }
+  })
+
   it('refuses two files with one output before downloading anything', async () => {
     const items = itemsFor(mirrors, ['f0.bin', 'f0.bin'], () => undefined)
     await expect(runBatch({items, directory: directory.path, transportFactories}, {signal: new AbortController().signal})).rejects.toMatchObject({code: 'EINPUT'})
