@@ -16,10 +16,14 @@ export const batchDefaults = {
   jobs: 16,
   /**
    * Files up to this size are fetched whole, in one request to one host; larger ones are segmented.
-   * Measured in bench/README.md ("batch"): below it a file takes about as long as one round trip more
-   * than its transfer at one link's rate, and splitting it adds requests without saving time.
+   * Measured with `npm run bench -- --scenario batch-medium` (40 files of 1-16 MiB from four nginx
+   * mirrors capped at 80/40/20/10 Mbit/s, 20/60/120/250 ms away, 2 rounds on a loaded 2-core machine),
+   * fraction of the caps: 512K 0.66-0.68, 1M 0.67-0.68, 2M 0.70-0.73, 4M 0.78-0.80, 8M 0.83-0.85,
+   * 16M 0.67, all whole 0.67. Below it, a segmented file pays a stat of every mirror, new connections
+   * and its own tail for little gain, since the other files keep the links busy; above it, one host's
+   * single link becomes the batch's tail.
    */
-  wholeBelow: 2 * 1024 * 1024,
+  wholeBelow: 8 * 1024 * 1024,
   /** The size planned with before any file of the batch has told its own. */
   typicalSize: 256 * 1024,
   progressMs: 500,
