@@ -1,41 +1,19 @@
 // `mirrorkit schedule`: a repeatable round runs on the workers and publishes versioned status JSON, history and index.html; --remove ends it.
 import {existsSync} from 'node:fs'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import type {StatusFile} from '../../src/core/queue/status-dir.js'
-import {findRedisServer, startMirrorFarm, startRedisServer, startWorkerProcess, stopWorkerProcess, waitFor, type MirrorFarm, type RedisServer, type WorkerProcess} from '../helpers/queue-fixture.js'
+import {redisTier, useQueueWorld, waitFor} from '../helpers/queue-fixture.js'
 import {runCli} from '../helpers/run-cli.js'
 
-const available = findRedisServer() !== undefined
-if (!available && process.env.CI === 'true') throw new Error('schedule: cannot run, redis-server is not installed (apt-get install redis-server)')
-if (!available) console.warn('schedule: skipped, redis-server is not installed (apt-get install redis-server)')
-
-let redis: RedisServer
-let farm: MirrorFarm
-let directory: string
-const workers: WorkerProcess[] = []
-
-beforeAll(async () => {
-  if (!available) return
-  directory = await mkdtemp(join(tmpdir(), 'mirrorkit-schedule-'))
-  redis = await startRedisServer()
-  farm = await startMirrorFarm(2, 4, 64 * 1024, [0, 40])
-  workers.push(await startWorkerProcess(redis.url, ['--vantage', 'east', '--per-host', '8', '--rate', '1000']))
-  workers.push(await startWorkerProcess(redis.url, ['--vantage', 'west', '--per-host', '8', '--rate', '1000']))
-}, 60_000)
-
-afterAll(async () => {
-  if (!available) return
-  await Promise.all(workers.map((worker) => stopWorkerProcess(worker)))
-  await farm?.close()
-  await redis?.close()
-  await rm(directory, {recursive: true, force: true})
-})
+const available = redisTier('schedule')
+const open = ['--per-host', '8', '--rate', '1000']
+const world = useQueueWorld({enabled: available, farm: [2, 4, 64 * 1024, [0, 40]], workers: [['--vantage', 'east', ...open], ['--vantage', 'west', ...open]]})
 
 describe.skipIf(!available)('mirrorkit schedule', () => {
   it('publishes a status directory every round, with both vantages, last success and history', async () => {
+    const {redis, farm, directory, workers} = world
     const list = join(directory, 'mirrors.txt')
     const [primary, ...rest] = farm.set.candidates.map((candidate) => candidate.url)
     await writeFile(list, rest.join('\n') + '\n')
@@ -65,6 +43,7 @@ describe.skipIf(!available)('mirrorkit schedule', () => {
   }, 120_000)
 
   it('refuses a bad interval with a one-line usage error', async () => {
+    const {redis, directory} = world
     const run = await runCli(['schedule', '--queue', redis.url, '--every', '5s', '--status-dir', directory, 'https://example.org/f.iso'], {timeoutMs: 30_000})
     expect(run.code).toBe(2)
     expect(run.stderr.trim().split('\n')).toEqual(['mirrorkit: --every must be a duration like 10m, 1h or 30s, at least 10s (got "5s") (EUSAGE)'])

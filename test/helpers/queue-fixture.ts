@@ -1,6 +1,10 @@
 // A queued-run fixture: a private redis-server, many local HTTP mirrors (some corrupt, short or down, in speed tiers) and mirrorkit worker processes.
 import {spawn, type ChildProcess} from 'node:child_process'
+import {mkdtemp, rm} from 'node:fs/promises'
 import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll} from 'vitest'
 import type {MirrorSet} from '../../src/core/model.js'
 import {findRedisServer, startRedisServer, type RedisServer} from '../../src/mirrors/redis-server.js'
 import {makeContent} from './content.js'
@@ -101,4 +105,38 @@ export async function waitFor(condition: () => boolean, timeoutMs: number, what:
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
+}
+
+/** Whether redis-server is here; in CI its absence fails the file instead (.ci/run installs it), as for the interop tier. */
+export function redisTier(name: string): boolean {
+  const available = findRedisServer() !== undefined
+  if (!available && process.env.CI === 'true') throw new Error(`${name}: cannot run, redis-server is not installed (apt-get install redis-server)`)
+  if (!available) console.warn(`${name}: skipped, redis-server is not installed (apt-get install redis-server)`)
+  return available
+}
+
+export type QueueWorld = {redis: RedisServer; farm: MirrorFarm; directory: string; queue: string; workers: WorkerProcess[]}
+
+/**
+ * Registers beforeAll/afterAll for a private Redis, a mirror farm and worker processes (one per argument list);
+ * `password` goes into the queue URL (Redis without requirepass accepts any) so tests can look for it in output.
+ */
+export function useQueueWorld(options: {farm: Parameters<typeof startMirrorFarm>; workers: string[][]; password?: string; enabled: boolean}): QueueWorld {
+  const world = {workers: [] as WorkerProcess[]} as QueueWorld
+  beforeAll(async () => {
+    if (!options.enabled) return
+    world.directory = await mkdtemp(join(tmpdir(), 'mirrorkit-queue-'))
+    world.redis = await startRedisServer()
+    world.queue = options.password ? world.redis.url.replace('redis://', `redis://:${options.password}@`) : world.redis.url
+    world.farm = await startMirrorFarm(...options.farm)
+    for (const args of options.workers) world.workers.push(await startWorkerProcess(world.queue, args))
+  }, 60_000)
+  afterAll(async () => {
+    if (!options.enabled) return
+    await Promise.all(world.workers.map((worker) => stopWorkerProcess(worker)))
+    await world.farm?.close()
+    await world.redis?.close()
+    if (world.directory) await rm(world.directory, {recursive: true, force: true})
+  })
+  return world
 }

@@ -1,45 +1,20 @@
 // Faults of a queued run: a worker SIGKILLed mid-run and Redis restarted mid-run still give every candidate exactly one verdict; a malformed job fails alone; the queue password is never printed.
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import type {MirrorSet} from '../../../src/core/model.js'
-import {findRedisServer, startMirrorFarm, startRedisServer, startWorkerProcess, stopWorkerProcess, waitFor, type MirrorFarm, type RedisServer, type WorkerProcess} from '../../helpers/queue-fixture.js'
+import {redisTier, stopWorkerProcess, useQueueWorld, waitFor} from '../../helpers/queue-fixture.js'
 import {runCli} from '../../helpers/run-cli.js'
 
-const available = findRedisServer() !== undefined
-// In CI a skipped tier is a failure, as for the interop tier: .ci/run installs redis-server.
-if (!available && process.env.CI === 'true') throw new Error('queue-faults: cannot run, redis-server is not installed (apt-get install redis-server)')
-if (!available) console.warn('queue-faults: skipped, redis-server is not installed (apt-get install redis-server)')
-
+const available = redisTier('queue-faults')
 const PASSWORD = 's3cret-queue-pass'
-let redis: RedisServer
-let farm: MirrorFarm
-let directory: string
-let queue: string
-const workers: WorkerProcess[] = []
-
-beforeAll(async () => {
-  if (!available) return
-  directory = await mkdtemp(join(tmpdir(), 'mirrorkit-queue-faults-'))
-  redis = await startRedisServer()
-  // Redis without requirepass accepts any password for the default user, so the URL can carry one to be hidden.
-  queue = redis.url.replace('redis://', `redis://:${PASSWORD}@`)
-  // Every check takes ~1 s (5 requests behind a 200 ms first byte): the run lasts long enough to be hurt mid-way.
-  farm = await startMirrorFarm(4, 15, 64 * 1024, [200])
-  for (let index = 0; index < 3; index++) workers.push(await startWorkerProcess(queue, ['--vantage', 'here', '--concurrency', '2', '--per-host', '8', '--rate', '1000', '--lock-ms', '2000']))
-}, 60_000)
-
-afterAll(async () => {
-  if (!available) return
-  await Promise.all(workers.map((worker) => stopWorkerProcess(worker)))
-  await farm?.close()
-  await redis?.close()
-  await rm(directory, {recursive: true, force: true})
-})
+const workerArgs = ['--vantage', 'here', '--concurrency', '2', '--per-host', '8', '--rate', '1000', '--lock-ms', '2000']
+// Every check takes ~1 s (5 requests behind a 200 ms first byte): the run lasts long enough to be hurt mid-way.
+const world = useQueueWorld({enabled: available, farm: [4, 15, 64 * 1024, [200]], workers: [workerArgs, workerArgs, workerArgs], password: PASSWORD})
 
 describe.skipIf(!available)('queued run under faults', () => {
   it('fails a malformed job with EJOBPAYLOAD and keeps the worker running', async () => {
+    const {redis, workers} = world
     const {Queue} = await import('bullmq')
     const verifyQueue = new Queue('verify', {connection: {host: '127.0.0.1', port: redis.port}, prefix: 'mirrorkit'})
     try {
@@ -59,6 +34,7 @@ describe.skipIf(!available)('queued run under faults', () => {
   }, 30_000)
 
   it('reports every candidate exactly once after a worker is SIGKILLed and Redis restarts mid-run', async () => {
+    const {redis, farm, directory, queue, workers} = world
     const input = join(directory, 'set.json')
     await writeFile(input, JSON.stringify(farm.set))
     const total = farm.set.candidates.length
@@ -96,6 +72,7 @@ describe.skipIf(!available)('queued run under faults', () => {
   }, 180_000)
 
   it('stops a worker cleanly on SIGTERM: exit code 0 and a last log line', async () => {
+    const {workers} = world
     expect(await stopWorkerProcess(workers[1]!)).toBe(0)
     expect(workers[1]!.log()).toContain('worker: stopped')
   }, 30_000)

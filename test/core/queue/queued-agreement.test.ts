@@ -1,37 +1,14 @@
 // Queued verify and rank on 3 worker processes give the same verdicts and the same rank order as local runs, over 56 local mirrors.
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import type {MirrorSet} from '../../../src/core/model.js'
-import {findRedisServer, startMirrorFarm, startRedisServer, startWorkerProcess, stopWorkerProcess, type MirrorFarm, type RedisServer, type WorkerProcess} from '../../helpers/queue-fixture.js'
+import {redisTier, useQueueWorld} from '../../helpers/queue-fixture.js'
 import {runCli} from '../../helpers/run-cli.js'
 
-const available = findRedisServer() !== undefined
-// In CI a skipped tier is a failure, as for the interop tier: .ci/run installs redis-server.
-if (!available && process.env.CI === 'true') throw new Error('queued-agreement: cannot run, redis-server is not installed (apt-get install redis-server)')
-if (!available) console.warn('queued-agreement: skipped, redis-server is not installed (apt-get install redis-server)')
-
-let redis: RedisServer
-let farm: MirrorFarm
-let directory: string
-const workers: WorkerProcess[] = []
-
-beforeAll(async () => {
-  if (!available) return
-  directory = await mkdtemp(join(tmpdir(), 'mirrorkit-queued-'))
-  redis = await startRedisServer()
-  farm = await startMirrorFarm(7, 8)
-  for (let index = 0; index < 3; index++) workers.push(await startWorkerProcess(redis.url, ['--vantage', 'here', '--concurrency', '4', '--per-host', '4', '--rate', '1000']))
-}, 60_000)
-
-afterAll(async () => {
-  if (!available) return
-  await Promise.all(workers.map((worker) => stopWorkerProcess(worker)))
-  await farm?.close()
-  await redis?.close()
-  await rm(directory, {recursive: true, force: true})
-})
+const available = redisTier('queued-agreement')
+const workerArgs = ['--vantage', 'here', '--concurrency', '4', '--per-host', '4', '--rate', '1000']
+const world = useQueueWorld({enabled: available, farm: [7, 8], workers: [workerArgs, workerArgs, workerArgs]})
 
 async function stage(args: string[]): Promise<MirrorSet> {
   const run = await runCli(args, {timeoutMs: 120_000})
@@ -41,6 +18,7 @@ async function stage(args: string[]): Promise<MirrorSet> {
 
 describe.skipIf(!available)('queued verify and rank agree with local runs', () => {
   it('gives every candidate the same verdict and the same rank order', async () => {
+    const {farm, redis, directory, workers} = world
     const input = join(directory, 'set.json')
     await writeFile(input, JSON.stringify(farm.set))
     const verifyArgs = ['verify', '--input', input, '--seed', '7', '--samples', '4', '--sample-size', '4096', '--timeout', '10']
