@@ -17,4 +17,17 @@ describe('renderVerifyTable', () => {
     expect(text).toContain('ftp://user:***@b/f.iso')
     expect(text).not.toContain('hunter2')
   })
+
+  it('marks a stale mirror STALE and counts it apart from mismatches', () => {
+    const text = renderVerifyTable({
+      version: 1,
+      target: {name: 'repomd.xml', size: 4761, checksums: []},
+      candidates: [
+        {url: 'http://a/repomd.xml', foundBy: [], verify: {status: 'stale', checks: [], checkedAt: '', summary: 'stale: serves the older version listed as alternate 1'}},
+        {url: 'http://b/repomd.xml', foundBy: [], verify: {status: 'mismatch', checks: [], checkedAt: '', summary: 'size differs'}},
+      ],
+    })
+    expect(text).toContain('repomd.xml (4761 bytes): 1 stale, 1 mismatch')
+    expect(text).toContain('STALE       http://a/repomd.xml')
+  })
 })
