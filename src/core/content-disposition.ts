@@ -1,7 +1,5 @@
 // Finds a remote file's name, from Content-Disposition or the URL, reduced to one safe path segment.
-
-/** The longest name most file systems accept, in bytes. */
-const MAX_NAME_BYTES = 255
+import {sanitiseFileName} from './output-name.js'
 
 /**
  * The file name a Content-Disposition header gives: `filename*=` (RFC 5987/6266, UTF-8 or ISO-8859-1)
@@ -36,19 +34,6 @@ export function nameFromUrl(url: URL | string): string | undefined {
 /** Content-Disposition's name, else the URL's. */
 export function remoteFileName(contentDisposition: string | undefined, url: URL | string): string | undefined {
   return nameFromContentDisposition(contentDisposition) ?? nameFromUrl(url)
-}
-
-/**
- * One path segment safe to create in the output directory: only what follows the last '/' or '\',
- * no control characters or NUL, no '..', no leading dots (no hidden files, no '.' or '..').
- */
-export function sanitiseFileName(name: string): string | undefined {
-  let safe = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1)
-  safe = safe.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-  while (safe.includes('..')) safe = safe.replace(/\.\.+/g, '.')
-  safe = safe.replace(/^[.\s]+/, '').replace(/[.\s]+$/, '')
-  while (Buffer.byteLength(safe) > MAX_NAME_BYTES) safe = [...safe].slice(0, -1).join('')
-  return safe === '' ? undefined : safe
 }
 
 /** `attachment; filename="a b.iso"; filename*=UTF-8''a%20b.iso` -> lower-cased parameter names to raw values. */

@@ -1,7 +1,7 @@
 // Where each file of a batch goes, refusing two files with one output, and whether a file from an earlier run is already complete.
 import {stat} from 'node:fs/promises'
 import {resolve} from 'node:path'
-import {sanitiseName} from '../download/mirror-setup.js'
+import {outputName} from '../output-name.js'
 import {UsageError} from '../errors.js'
 import {hashFile, strongest} from '../hashing.js'
 import type {Target} from '../model.js'
@@ -13,7 +13,7 @@ export type PlannedFile = {item: BatchItem; output: string; name: string}
 export function planOutputs(items: readonly BatchItem[], directory: string): PlannedFile[] {
   const seen = new Map<string, number>()
   return items.map((item, index) => {
-    const name = item.out ?? sanitiseName(item.set.target.name)
+    const name = item.out ?? outputName(item.set.target.name)
     const output = resolve(item.directory ?? directory, name)
     const earlier = seen.get(output)
     if (earlier !== undefined) throw new UsageError(`files ${earlier + 1} and ${index + 1} of the input would both be written to ${output}`, 'EINPUT')

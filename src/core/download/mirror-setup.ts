@@ -1,5 +1,5 @@
 // Builds the mirror list of a download: URLs and MirrorSet candidates in rank order, stat of each, and the primary's view of the target.
-import {basename} from 'node:path'
+import {outputName} from '../output-name.js'
 import {MirrorError, NoMirrorError, UsageError} from '../errors.js'
 import type {Candidate, MirrorSet} from '../model.js'
 import {parseUrl, type TransportSet} from '../transports.js'
@@ -27,15 +27,6 @@ export function orderCandidates(set: MirrorSet): Candidate[] {
       return (a.candidate.priority ?? 999_999) - (b.candidate.priority ?? 999_999) || a.index - b.index
     })
     .map(({candidate}) => candidate)
-}
-
-/** A file name that is safe to create in a directory: no path, no control characters, not hidden. */
-export function sanitiseName(name: string | undefined): string {
-  const cleaned = basename((name ?? '').replace(/\\/g, '/'))
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .replace(/^\.+/, '')
-    .trim()
-  return cleaned === '' ? 'download' : cleaned
 }
 
 function nameFromUrl(url: URL): string {
@@ -171,7 +162,7 @@ export async function setUpMirrors(
     primary.holdOpened(first.read)
     primary.speed.noteSetup(first.setupMs)
   }
-  const name = sanitiseName(set?.target.name || info.name || nameFromUrl(primary.url))
+  const name = outputName(set?.target.name || info.name || nameFromUrl(primary.url))
   return {
     mirrors,
     target: {name, ...(info.size === undefined ? {} : {size: info.size}), ...(info.etag ? {etag: info.etag} : {}), ...(info.modifiedAt ? {modifiedAt: info.modifiedAt} : {}), primary, remote: info},

@@ -1,7 +1,7 @@
 // The file: transport, so a local copy or a mounted share can serve as a mirror next to remote ones.
 import {open, stat} from 'node:fs/promises'
 import {fileURLToPath} from 'node:url'
-import {sanitiseFileName} from '../../core/content-disposition.js'
+import {sanitiseFileName} from '../../core/output-name.js'
 import {DiskError, TransportError, UsageError, type MirrorError} from '../../core/errors.js'
 import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory} from '../types.js'
 
