@@ -7,6 +7,7 @@ import {ftpTransport} from '../../src/plugins/transports/ftp.js'
 import {makeContent} from '../helpers/content.js'
 import {startFtpMirror, type FtpMirror} from '../helpers/ftp-mirror.js'
 import {collect} from '../helpers/transport-calls.js'
+import {holds, until} from '../helpers/until.js'
 
 const content = makeContent(200 * 1024, 3)
 const transport = ftpTransport.create({connectTimeout: 5000})
@@ -231,9 +232,8 @@ describe('local FTP mirror', () => {
         for await (const chunk of transport.read(url(), undefined, {signal: controller.signal})) received += chunk.length
       })().catch(() => undefined)
       // Wait (bounded) for the bytes before the stall, then check that nothing more comes.
-      for (let attempt = 0; attempt < 250 && received < 30_000; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
-      await new Promise((resolve) => setTimeout(resolve, 300))
-      expect(received).toBe(30_000)
+      await until(() => received >= 30_000, 'the bytes before the stall arrive')
+      await holds(() => received === 30_000, 'no byte arrives after the stall', 300)
       controller.abort()
       await reading
     } finally {
@@ -270,7 +270,7 @@ describe('local FTP mirror', () => {
   it('destroys every socket on close, ending stalled transfers at once', async () => {
     const own = await startFtpMirror({files: {'file.bin': content}, faults: {stallAfter: 10_000}})
     const reading = collect(transport.read(new URL(`${own.url}file.bin`), undefined, {signal: signal()})).catch((error: unknown) => error)
-    for (let attempt = 0; attempt < 250 && own.stats.bytesSent < 10_000; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
+    await until(() => own.stats.bytesSent >= 10_000, 'the transfer reaches its stall')
     expect(own.stats.openSockets).toBeGreaterThan(0)
     const started = performance.now()
     await own.close()

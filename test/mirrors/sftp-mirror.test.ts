@@ -5,6 +5,7 @@ import {sftpTransport} from '../../src/plugins/transports/sftp.js'
 import {makeContent} from '../helpers/content.js'
 import {startSftpMirror, type SftpMirror} from '../helpers/sftp-mirror.js'
 import {collect} from '../helpers/transport-calls.js'
+import {holds, until} from '../helpers/until.js'
 
 const content = makeContent(200 * 1024, 9)
 const transport = sftpTransport.create({acceptUnknownHostKeys: true, connectTimeout: 5000})
@@ -89,8 +90,8 @@ describe('local SFTP mirror', () => {
         for await (const chunk of transport.read(url(), undefined, {signal: controller.signal})) received += chunk.length
       })().catch(() => undefined)
       // Wait (bounded) for the bytes before the stall, then check that nothing more comes.
-      for (let attempt = 0; attempt < 250 && received < 30 * 1024; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
-      await new Promise((resolve) => setTimeout(resolve, 300))
+      await until(() => received >= 30 * 1024, 'the bytes before the stall arrive')
+      await holds(() => received === 30 * 1024, 'no byte arrives after the stall', 300)
       expect(received).toBe(30 * 1024)
       controller.abort()
       await reading
@@ -108,8 +109,8 @@ describe('local SFTP mirror', () => {
   it('destroys every socket on close', async () => {
     const own = await startSftpMirror({files: {'file.bin': content}, faults: {stallAfter: 1}})
     const reading = collect(transport.read(new URL(`sftp://mirror:x@127.0.0.1:${own.port}/file.bin`), undefined, {signal: signal()})).catch((error: unknown) => error)
-    for (let attempt = 0; attempt < 100 && own.stats.connections === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    // Stalled after one byte: the first READ was answered, so the session is open and waiting.
+    await until(() => own.stats.reads > 0, 'the mirror answered a read')
     const started = performance.now()
     await own.close()
     expect(own.stats.openSockets).toBe(0)

@@ -12,6 +12,7 @@ import {startHttpMirror, type HttpFaults} from '../helpers/http-mirror.js'
 import {errorCode, runCli, type CliResult} from '../helpers/run-cli.js'
 import {makeSelfSignedCertificate} from '../helpers/self-signed.js'
 import {startSftpMirror, type SftpFaults} from '../helpers/sftp-mirror.js'
+import {until} from '../helpers/until.js'
 
 const SIZE = 2 * 1024 * 1024
 const content = makeContent(SIZE, 23)
@@ -104,7 +105,7 @@ async function runScenario(scenario: Scenario, mode: Outcome['mode']): Promise<O
   let watching = true
   const watcher = (async () => {
     if (!faulty.midRun) return
-    while (watching && faulty.bytesSent() < MID_RUN_BYTES) await new Promise((resolve) => setTimeout(resolve, 10))
+    await until(() => !watching || faulty.bytesSent() >= MID_RUN_BYTES, 'the faulty mirror is mid-run', {timeout: RUN_TIMEOUT_MS})
     if (watching) faulty.midRun()
   })()
   const result = await runCli(['fetch', ...urls, '-o', output, ...CLI_ARGS, ...checksum, ...(faulty.args ?? [])], {timeoutMs: RUN_TIMEOUT_MS})

@@ -83,11 +83,16 @@ describe('fetchFile with faulty mirrors', () => {
     const good = await mirror({bandwidth: 512 * 1024})
     const busy = await mirror({bandwidth: 512 * 1024})
     let throttled = false
+    let healthy = false
     const {events, output} = await run([good, busy], {connections: 4, perMirror: 2}, (seen) => {
       if (!throttled && seen.of('link-start').length >= 4) {
         throttled = true
         busy.setFaults({status: 503, retryAfter: 1})
-        setTimeout(() => busy.setFaults({bandwidth: 512 * 1024}), 500)
+      }
+      // Healthy again once benched, so its return after the Retry-After is what is tested.
+      if (throttled && !healthy && seen.of('mirror-benched').some((event) => event.mirror === 1)) {
+        healthy = true
+        busy.setFaults({bandwidth: 512 * 1024})
       }
     })
     expect(await fileSha256(output)).toBe(expected)
@@ -100,8 +105,14 @@ describe('fetchFile with faulty mirrors', () => {
   it('benches a second mirror whose first stat answers 503, stats it again later and uses it', async () => {
     const good = await mirror({bandwidth: 512 * 1024})
     const busy = await mirror({status: 503, retryAfter: 1})
-    setTimeout(() => busy.setFaults({bandwidth: 512 * 1024}), 300)
-    const {events, output, summary} = await run([good, busy], {connections: 4, perMirror: 2})
+    // Healthy from the start of the transfer: its first stat (503) is behind it, its second is ahead.
+    let changed = false
+    const {events, output, summary} = await run([good, busy], {connections: 4, perMirror: 2}, (seen) => {
+      if (!changed && seen.of('start').length > 0) {
+        changed = true
+        busy.setFaults({bandwidth: 512 * 1024})
+      }
+    })
     expect(await fileSha256(output)).toBe(expected)
     expect(events.of('mirror-rejected')).toEqual([])
     const benched = events.of('mirror-benched').find((event) => event.mirror === 1 && event.code === 'ETHROTTLED')
@@ -113,8 +124,14 @@ describe('fetchFile with faulty mirrors', () => {
   it('rejects a deferred mirror whose second stat shows another size', async () => {
     const good = await mirror({bandwidth: 512 * 1024})
     const busy = await mirror({status: 503, retryAfter: 1})
-    setTimeout(() => busy.setFaults({size: SIZE - 1}), 300)
-    const {events, output, summary} = await run([good, busy], {connections: 4, perMirror: 2})
+    // Another size from the start of the transfer: its first stat (503) is behind it, its second is ahead.
+    let changed = false
+    const {events, output, summary} = await run([good, busy], {connections: 4, perMirror: 2}, (seen) => {
+      if (!changed && seen.of('start').length > 0) {
+        changed = true
+        busy.setFaults({size: SIZE - 1})
+      }
+    })
     expect(await fileSha256(output)).toBe(expected)
     expect(events.of('mirror-rejected').map((event) => event.mirror)).toEqual([1])
     expect(summary.mirrors[1]!.bytes).toBe(0)

@@ -1,4 +1,5 @@
-// The throughput probe on local mirrors: steady stop before the budget, time to first byte kept apart, stalls count as slowness.
+// The throughput probe on local mirrors: stalls count as slowness, no first byte is a timeout, ranges start at random offsets.
+// (The measured rate against a cap is timing-bound: throughput.timing.test.ts, run by `npm run test:timing`.)
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {DEFAULT_THROUGHPUT, measureThroughput, probeRange} from '../../../src/core/ranking/throughput.js'
 import {TransportSet} from '../../../src/core/transports.js'
@@ -8,18 +9,16 @@ import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
 const SIZE = 4 * 1024 * 1024
 const content = makeContent(SIZE, 2)
 const transports = new TransportSet()
-let steady: HttpMirror
 let stalling: HttpMirror
 let silent: HttpMirror
 
 beforeAll(async () => {
-  steady = await startHttpMirror({files: {'/f.bin': content}, faults: {bandwidth: 1_000_000, firstByteDelayMs: 150}})
   stalling = await startHttpMirror({files: {'/f.bin': content}, faults: {bandwidth: 2_000_000, stallAfter: 100_000}})
   silent = await startHttpMirror({files: {'/f.bin': content}, faults: {firstByteDelayMs: 5000}})
 })
 afterAll(async () => {
   await transports.close()
-  await Promise.all([steady.close(), stalling.close(), silent.close()])
+  await Promise.all([stalling.close(), silent.close()])
 })
 
 const settings = {...DEFAULT_THROUGHPUT, minMs: 300, maxMs: 2000, windowMs: 50, steadyWindows: 4, cvThreshold: 0.2}
@@ -29,16 +28,6 @@ const read = (mirror: HttpMirror, overrides = {}) => {
 }
 
 describe('measureThroughput', () => {
-  it('measures the capped rate, stops once steady, and keeps the first-byte delay out of the rate', async () => {
-    const result = await read(steady)
-    expect(result.ttfbMs).toBeGreaterThanOrEqual(140)
-    expect(result.bytesPerSecond).toBeGreaterThan(600_000)
-    expect(result.bytesPerSecond).toBeLessThan(1_200_000)
-    // Steady well before the 2 s budget: the probe reads what it needs, not a fixed amount.
-    expect(result.durationMs).toBeLessThan(1500)
-    expect(result.cv).toBeLessThan(0.2)
-  })
-
   it('counts a stall as slowness up to the deadline instead of reporting the rate before it', async () => {
     const result = await read(stalling, {maxMs: 600})
     // 100 kB arrived, then nothing until the 600 ms deadline: about 160 kB/s, far under the 2 MB/s cap.

@@ -7,6 +7,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {Agent} from 'undici'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {exchange, type ExchangeRequest, type ResponseBody} from '../../../src/plugins/transports/http-exchange.js'
+import {holds, until} from '../../helpers/until.js'
 
 const MiB = 1024 * 1024
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
@@ -100,12 +101,18 @@ describe('exchange', () => {
     const {body} = await get(origin)
     const chunks = body[Symbol.asyncIterator]()
     const first = await chunks.next()
-    await sleep(200)
+    // The body pauses its socket at its high-water mark; the server blocks for good once both kernels'
+    // buffers are full too (before that it blocks and drains by turns), so wait until it has stopped moving.
+    let previous = -1
+    const settled = () => {
+      const paused = (Reflect.get(body, 'controller') as {paused?: boolean} | undefined)?.paused === true
+      const still = sent === previous
+      previous = sent
+      return paused && waitingForDrain && still
+    }
+    await until(settled, 'the body paused its socket and the server stopped sending', {interval: 50})
     const sentAfterStall = sent
-    await sleep(200)
-    // The server made no progress in the second half of the stall: its writes wait for a 'drain' that never comes.
-    expect(waitingForDrain).toBe(true)
-    expect(sent).toBe(sentAfterStall)
+    await holds(() => waitingForDrain && sent === sentAfterStall, 'the server stays blocked', 200)
     expect(sent).toBeLessThan(total / 2)
     // The queue is private; reading it is the direct way to see the memory a stalled consumer costs.
     expect(Reflect.get(body, 'queued')).toBeLessThan(1 * MiB)
@@ -179,8 +186,7 @@ describe('exchange', () => {
     const pending = get(origin, {signal: AbortSignal.any([controller.signal, AbortSignal.timeout(2_500)])})
     controller.abort(reason)
     await expect(pending).rejects.toBe(reason)
-    await sleep(100)
-    expect(requests).toBe(0)
+    await holds(() => requests === 0, 'no request reaches the server', 100)
   })
 
   it('makes the iterator throw when the signal aborts mid-body', {timeout: 3_000}, async () => {

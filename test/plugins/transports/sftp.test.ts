@@ -11,6 +11,7 @@ import {startSftpMirror, type SftpMirror} from '../../helpers/sftp-mirror.js'
 import {describeTransportContract} from './contract.js'
 import {generateSshKeyPair} from '../../../src/mirrors/ssh-keys.js'
 import {collect, failure, socketsSettle} from '../../helpers/transport-calls.js'
+import {until} from '../../helpers/until.js'
 
 const content = makeContent(400 * 1024 + 3, 5)
 const clientKey = generateSshKeyPair()
@@ -169,9 +170,9 @@ describe('sftp transport', () => {
         }),
       )
       expect(outcomes.filter((outcome) => outcome !== 'done').every((outcome) => outcome.startsWith('stop at'))).toBe(true)
-      // ssh2 fails the abandoned requests when each connection closes; give those late failures time to surface.
+      // ssh2 fails the abandoned requests when each connection closes: wait until the server saw every one close, so late failures surface here.
       await transport.close()
-      await new Promise((resolve) => setTimeout(resolve, 200))
+      await until(() => mirror.stats.openSockets === 0, 'the mirror has no open connection')
     } finally {
       mirror.setFaults({})
     }
