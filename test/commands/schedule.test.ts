@@ -3,6 +3,7 @@ import {existsSync} from 'node:fs'
 import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import type {MirrorSet} from '../../src/core/model.js'
 import type {StatusFile} from '../../src/core/queue/status-dir.js'
 import {redisTier, useQueueWorld, waitFor} from '../helpers/queue-fixture.js'
 import {runCli} from '../helpers/run-cli.js'
@@ -41,6 +42,25 @@ describe.skipIf(!available)('mirrorkit schedule', () => {
     const removed = await runCli(['schedule', '--queue', redis.url, '--name', 'farm', '--remove', '--json'], {timeoutMs: 30_000})
     expect(JSON.parse(removed.stdout)).toEqual({schedule: 'farm', removed: true})
   }, 120_000)
+
+  it('ranks from two vantages (one entry each, combined by median) and refuses a vantage with no worker', async () => {
+    const {redis, farm, directory} = world
+    const input = join(directory, 'rank-set.json')
+    await writeFile(input, JSON.stringify({...farm.set, candidates: farm.set.candidates.slice(0, 4)}))
+    const args = ['rank', '--input', input, '--queue', redis.url, '--rtt-samples', '1', '--max-time', '50']
+    const run = await runCli([...args, '--vantage', 'west,east'], {timeoutMs: 60_000})
+    expect(run.code, run.stderr).toBe(0)
+    const ranked = JSON.parse(run.stdout) as MirrorSet
+    const measured = ranked.candidates.filter((candidate) => candidate.rank && !candidate.rank.error)
+    expect(measured.length).toBeGreaterThan(0)
+    for (const candidate of measured) {
+      expect(candidate.rank!.vantages!.map((entry) => entry.vantage)).toEqual(['east', 'west'])
+      expect(candidate.rank!.combined).toBe('median of 2 vantages')
+    }
+    const missing = await runCli([...args, '--vantage', 'nowhere'], {timeoutMs: 30_000})
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('no live worker for vantage nowhere (live: east, west) (EVANTAGES)')
+  }, 90_000)
 
   it('refuses a bad interval with a one-line usage error', async () => {
     const {redis, directory} = world
