@@ -24,7 +24,7 @@ const report: PipelineReport = {
       {mirror: 1, url: 'sftp://user:hunter2@b.example/f.iso', bytes: 1024 * 1024, rate: 349_525, pieces: 1, cuts: 1, faults: 0, state: 'active'},
     ],
     checks: [{name: 'checksum', ok: true, detail: 'sha256 of the whole file matches'}],
-    proof: {status: 'verified', by: 'checksum', reference: {checksum: target.checksums[0]!, source: 'checksum-file', location: 'https://a.example/SHA256SUMS'}},
+    proof: {status: 'verified', by: 'checksum', reference: {checksum: target.checksums[0]!, source: 'checksum-file', location: 'https://a.example/SHA256SUMS'}, culprits: []},
   },
 }
 

@@ -3,7 +3,13 @@ import {describeReference, type Reference} from '../references/reference.js'
 import {formatBytes} from '../units.js'
 
 export type ProofSummary =
-  | {status: 'verified'; by: 'checksum' | 'pieces'; reference?: Reference}
+  | {
+      status: 'verified'
+      by: 'checksum' | 'pieces'
+      reference?: Reference
+      /** Mirrors caught serving wrong bytes, quarantined, their pieces fetched again from others. */
+      culprits: string[]
+    }
   | {
       status: 'unverified'
       /** About how many bytes were re-read from a second mirror, and their share of the file. */
@@ -22,10 +28,10 @@ const FULL_NOTE = 'every byte agrees between two mirrors; a file wrong at its so
 type CheckResult = {name: string; ok: boolean; compared?: {bytes: number; mirrors: string[]}}
 
 /** The proof the passed checks make: a matching whole-file hash, piece hashes, or only a cross-check. */
-export function proofSummary(checks: readonly CheckResult[], reference: Reference | undefined, size: number): ProofSummary {
+export function proofSummary(checks: readonly CheckResult[], reference: Reference | undefined, size: number, culprits: string[] = []): ProofSummary {
   const last = (name: string) => checks.findLast((check) => check.name === name)
-  if (reference && last('checksum')?.ok) return {status: 'verified', by: 'checksum', reference}
-  if (last('pieces')?.ok) return {status: 'verified', by: 'pieces'}
+  if (reference && last('checksum')?.ok) return {status: 'verified', by: 'checksum', reference, culprits}
+  if (last('pieces')?.ok) return {status: 'verified', by: 'pieces', culprits}
   const compared = last('cross-check')?.compared ?? {bytes: 0, mirrors: []}
   const fraction = size > 0 ? compared.bytes / size : 0
   return {status: 'unverified', comparedBytes: compared.bytes, fraction, mirrors: compared.mirrors, note: fraction >= 1 ? FULL_NOTE : SAMPLE_NOTE}
@@ -38,7 +44,8 @@ function percent(fraction: number): string {
 /** One line for the summary. */
 export function describeProof(proof: ProofSummary): string {
   if (proof.status === 'verified') {
-    return proof.by === 'pieces' ? 'verified: every piece matched its published hash' : `verified: ${describeReference(proof.reference!)}`
+    const what = proof.by === 'pieces' ? 'verified: every piece matched its published hash' : `verified: ${describeReference(proof.reference!)}`
+    return proof.culprits.length > 0 ? `${what}; repaired what ${proof.culprits.join(', ')} had sent wrong` : what
   }
   const what = proof.comparedBytes > 0 ? `${formatBytes(proof.comparedBytes)} (${percent(proof.fraction)}) re-read from a second mirror` : 'nothing compared'
   return `unverified: no reference hash found; ${what} (${proof.note})`

@@ -60,6 +60,8 @@ export type Finished = {
 export function fetchSummary(done: Finished): FetchSummary {
   const durationMs = Date.now() - done.started
   const bytes = done.mirrors.reduce((sum, mirror) => sum + mirror.bytes, 0)
+  const mirrors = mirrorSummaries(done.mirrors, done.map, durationMs)
+  const culprits = mirrors.filter((mirror) => mirror.state === 'quarantined' && mirror.lastError?.code === 'EINTEGRITY').map((mirror) => mirror.url)
   return {
     output: done.output,
     name: done.target.name,
@@ -69,9 +71,9 @@ export function fetchSummary(done: Finished): FetchSummary {
     durationMs,
     rate: durationMs > 0 ? Math.round((bytes * 1000) / durationMs) : 0,
     links: done.links,
-    mirrors: mirrorSummaries(done.mirrors, done.map, durationMs),
+    mirrors,
     checks: done.checks,
-    proof: proofSummary(done.checks, done.reference, done.target.size ?? bytes),
+    proof: proofSummary(done.checks, done.reference, done.target.size ?? bytes, culprits),
   }
 }
 

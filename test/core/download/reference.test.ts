@@ -63,7 +63,7 @@ async function expectRepaired(servers: HttpMirror[], source: string, location: s
   expect(events.of('mirror-quarantined').map((event) => event.url)).toContain(`${servers[1]!.url}pub/f.bin`)
   expect(summary.mirrors[1]).toMatchObject({state: 'quarantined'})
   expect(summary.mirrors[0]!.state).not.toBe('quarantined')
-  expect(summary.proof).toMatchObject({status: 'verified', by: 'checksum', reference: {checksum: {algorithm: source === 'metalink' ? 'sha512' : 'sha256'}, source, location}})
+  expect(summary.proof).toMatchObject({status: 'verified', by: 'checksum', reference: {checksum: {algorithm: source === 'metalink' ? 'sha512' : 'sha256'}, source, location}, culprits: [`${servers[1]!.url}pub/f.bin`]})
   return summary
 }
 
