@@ -188,4 +188,19 @@ describe('metalinks published by aria2, librepo (Fedora mirrormanager) and Mirro
     expect(document.files[0]?.urls).toEqual([{url: 'http://example.org/aria2-0.5.3.tar.bz2'}])
     expect(codes(document.warnings)).toEqual(['EUNSAFENAME'])
   })
+
+  it('librepo metalink_with_alternates (mirrormanager, Fedora 19 updates): 4 hashes, 1 alternate of 4761 bytes with its 4 hashes, 184 URLs, as librepo states', async () => {
+    const document = parseMetalink(await fixture('librepo-metalink_with_alternates_f19.xml'))
+    expect(document.warnings).toEqual([])
+    const [file] = document.files
+    expect(file?.checksums).toHaveLength(4)
+    expect(file?.checksums.find((checksum) => checksum.algorithm === 'md5')?.hex).toBe('0ffcd7798421c9a6760f3e4202cc4675')
+    expect(file?.alternates).toHaveLength(1)
+    expect(file?.alternates?.[0]).toMatchObject({timestamp: 1381706941, size: 4761})
+    expect(file?.alternates?.[0]?.checksums).toHaveLength(4)
+    expect(file?.alternates?.[0]?.checksums.find((checksum) => checksum.algorithm === 'md5')?.hex).toBe('0c5b64d395d5364633df7c8e97a07fd6')
+    expect(file?.urls).toHaveLength(184)
+    expect(file?.urls.filter((url) => url.url.startsWith('rsync:'))).toHaveLength(42)
+    expect(file?.urls[0]).toEqual({url: 'ftp://ftp.mirrorservice.org/sites/dl.fedoraproject.org/pub/fedora/linux/updates/19/x86_64/repodata/repomd.xml', priority: 2, location: 'gb', maxConnections: 1})
+  })
 })
