@@ -5,8 +5,9 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import type {MirrorSet} from '../../src/core/model.js'
 import type {StatusFile} from '../../src/core/queue/status-dir.js'
-import {redisTier, useQueueWorld, waitFor} from '../helpers/queue-fixture.js'
+import {redisTier, useQueueWorld} from '../helpers/queue-fixture.js'
 import {runCli} from '../helpers/run-cli.js'
+import {until} from '../helpers/until.js'
 
 const available = redisTier('schedule')
 const open = ['--per-host', '8', '--rate', '1000']
@@ -23,7 +24,7 @@ describe.skipIf(!available)('mirrorkit schedule', () => {
     const registered = await runCli([...args, '--json'], {timeoutMs: 30_000})
     expect(registered.code, registered.stderr).toBe(0)
     expect(JSON.parse(registered.stdout)).toMatchObject({schedule: 'farm', every: '10s', statusDir})
-    await waitFor(() => existsSync(join(statusDir, 'status-000002.json')), 60_000, `two rounds; worker logs: ${workers.map((worker) => worker.log()).join('\n')}`)
+    await until(() => existsSync(join(statusDir, 'status-000002.json')), `two rounds are published (worker logs: ${workers.map((worker) => worker.log()).join('\n')})`, {timeout: 60_000, interval: 100})
     const status = JSON.parse(await readFile(join(statusDir, 'status.json'), 'utf8')) as StatusFile
     expect(status.version).toBe(1)
     expect(status.round).toBeGreaterThanOrEqual(2)

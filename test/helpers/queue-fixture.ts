@@ -98,15 +98,6 @@ export async function stopWorkerProcess(worker: WorkerProcess, timeoutMs = 8000)
   return code
 }
 
-/** Polls `condition` every 50 ms until it holds or `timeoutMs` passes. */
-export async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
 /** Whether redis-server is here; in CI its absence fails the file instead (.ci/run installs it), as for the interop tier. */
 export function redisTier(name: string): boolean {
   const available = findRedisServer() !== undefined

@@ -3,8 +3,9 @@ import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import type {MirrorSet} from '../../../src/core/model.js'
-import {redisTier, stopWorkerProcess, useQueueWorld, waitFor} from '../../helpers/queue-fixture.js'
+import {redisTier, stopWorkerProcess, useQueueWorld} from '../../helpers/queue-fixture.js'
 import {runCli} from '../../helpers/run-cli.js'
+import {until} from '../../helpers/until.js'
 
 const available = redisTier('queue-faults')
 const PASSWORD = 's3cret-queue-pass'
@@ -19,13 +20,8 @@ describe.skipIf(!available)('queued run under faults', () => {
     const verifyQueue = new Queue('verify', {connection: {host: '127.0.0.1', port: redis.port}, prefix: 'mirrorkit'})
     try {
       const job = await verifyQueue.add('verify', {kind: 'verify', runId: 'x', index: 'zero', url: 'http://127.0.0.1:1/f'})
-      await waitFor(() => workers.some((worker) => worker.log().includes(`job ${job.id} rejected`)), 15_000, 'the rejection')
-      let state = ''
-      for (let tries = 0; tries < 100 && state !== 'failed'; tries++) {
-        state = await verifyQueue.getJobState(job.id!)
-        if (state !== 'failed') await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-      expect(state).toBe('failed')
+      await until(() => workers.some((worker) => worker.log().includes(`job ${job.id} rejected`)), 'a worker rejects the job', {timeout: 15_000})
+      await until(async () => (await verifyQueue.getJobState(job.id!)) === 'failed', 'the job is failed', {timeout: 5000, interval: 50})
       expect((await verifyQueue.getJob(job.id!))?.failedReason).toContain('EJOBPAYLOAD')
       expect(workers.every((worker) => worker.child.exitCode === null)).toBe(true)
     } finally {
