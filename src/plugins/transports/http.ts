@@ -3,6 +3,8 @@ import type {Agent as AgentType} from 'undici'
 // The package's entry point also loads fetch, WebSocket, caches and mocks: ~80 ms and ~8 MB at every
 // start for nothing we use. test/plugins/transports/http-agent.test.ts proves this is undici's own Agent.
 import Agent from 'undici/lib/dispatcher/agent.js'
+import buildConnector from 'undici/lib/core/connect.js'
+import type {Socket} from 'node:net'
 import {remoteFileName} from '../../core/content-disposition.js'
 import {digestsFromHeaders} from '../../core/digests.js'
 import type {ByteRange, CallOptions, OpenedFile, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
@@ -29,13 +31,21 @@ export class HttpTransport implements Transport {
   readonly protocols = ['http:', 'https:'] as const
   private readonly agent: AgentType
   private readonly userAgent: string
+  /** Every socket the agent opened and not yet closed, connecting ones included: undici's destroy does not end a connect in progress. */
+  private readonly sockets = new Set<Socket>()
 
   constructor(options: TransportOptions = {}) {
     this.userAgent = options.userAgent ?? HTTP_USER_AGENT
+    const connector = buildConnector({timeout: options.connectTimeout ?? DEFAULTS.connectTimeout, rejectUnauthorized: !options.insecure, ...caOption(options.ca)})
     this.agent = new Agent({
       connections: options.connectionsPerOrigin ?? DEFAULTS.connections,
       keepAliveTimeout: DEFAULTS.keepAliveMs,
-      connect: {timeout: options.connectTimeout ?? DEFAULTS.connectTimeout, rejectUnauthorized: !options.insecure, ...caOption(options.ca)},
+      connect: (connectOptions, callback) => {
+        const socket = connector(connectOptions, callback) as unknown as Socket
+        this.sockets.add(socket)
+        socket.once('close', () => this.sockets.delete(socket))
+        return socket
+      },
     })
   }
 
@@ -116,7 +126,10 @@ export class HttpTransport implements Transport {
 
   async close(): Promise<void> {
     // destroy, not close: close waits for requests in flight, and a stalled one would hold the process open.
-    await this.agent.destroy()
+    // A connect still in progress (a SYN queued behind a saturated mirror's traffic) would too, for seconds.
+    const destroyed = this.agent.destroy()
+    for (const socket of this.sockets) socket.destroy()
+    await destroyed
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {

@@ -7,4 +7,10 @@ describe('undici Agent import', () => {
     const {Agent} = await import('undici')
     expect(byPath).toBe(Agent)
   })
+
+  it('imports the connector undici exports as buildConnector, which close() uses to end connects in progress', async () => {
+    const byPath = (await import('undici/lib/core/connect.js')).default
+    const {buildConnector} = await import('undici')
+    expect(byPath).toBe(buildConnector)
+  })
 })
