@@ -33,6 +33,7 @@ export class MirrorState {
   #lastFailure?: MirrorError
   #etag?: string
   #modifiedAt?: Date
+  #remote?: RemoteInfo
   #size?: number
   readonly speed: MirrorSpeed
   readonly url: URL
@@ -119,6 +120,11 @@ export class MirrorState {
   get modifiedAt(): Date | undefined {
     return this.#modifiedAt
   }
+
+  /** The mirror's last stat as it answered, whose digest and Link headers the reference look-up weighs. */
+  get remote(): RemoteInfo | undefined {
+    return this.#remote
+  }
   get size(): number | undefined {
     return this.#size
   }
@@ -138,6 +144,7 @@ export class MirrorState {
     this.#size = remote.size
     this.#etag = remote.etag
     this.#modifiedAt = remote.modifiedAt
+    this.#remote = remote
     this.#wholeOnly = !remote.acceptsRanges
     return remote.size === targetSize ? undefined : `size ${remote.size ?? 'unknown'} differs from the primary's ${targetSize ?? 'unknown'}`
   }

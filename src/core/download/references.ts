@@ -53,7 +53,7 @@ export async function lookUpReferences(session: DownloadSession, target: TargetI
       given: options.checksums ?? [],
       fromMirrorSet: options.mirrorSet?.target.checksums ?? [],
       primary: {url: target.primary.url.href, info: target.remote},
-      secondaries: mirrors.filter((mirror) => mirror !== target.primary).map((mirror) => ({url: mirror.url.href})),
+      secondaries: mirrors.filter((mirror) => mirror !== target.primary && mirror.status !== 'rejected').map((mirror) => ({url: mirror.url.href, ...(mirror.remote ? {info: mirror.remote} : {})})),
       settings,
       ...(keyring ? {keyring} : {}),
       ...(options.transport ? {transportOptions: options.transport} : {}),

@@ -103,6 +103,23 @@ describe('fetch with a reference it finds itself', () => {
   })
 })
 
+describe('a reference only secondary mirrors publish', () => {
+  /** A mirror on another loopback address, so it counts as another host; it sends `headers` with the file. */
+  async function elsewhere(host: string, headers: Record<string, string>): Promise<HttpMirror> {
+    const started = await startHttpMirror({files: {'/pub/f.bin': content}, perPath: {'/pub/f.bin': {...SLOW, headers}}, host})
+    cleanups.push(() => started.close())
+    return started
+  }
+  const digest = {'repr-digest': `sha-256=:${Buffer.from(expected, 'hex').toString('base64')}:`}
+
+  it('is used when two other hosts send the same digest, and not when only one does', async () => {
+    const agreed = await run([await mirror(SLOW), await elsewhere('127.0.0.2', digest), await elsewhere('127.0.0.3', digest)])
+    expect((await agreed.result).proof).toMatchObject({status: 'verified', reference: {source: 'mirrors-agree', location: expect.stringMatching(/^127\.0\.0\.2:\d+, 127\.0\.0\.3:\d+$/)}})
+    const alone = await run([await mirror(SLOW), await elsewhere('127.0.0.2', digest), await mirror(SLOW)])
+    expect((await alone.result).proof.status).toBe('unverified')
+  })
+})
+
 describe('fetch with --keyring', () => {
   async function keyring(directory: string): Promise<string> {
     const path = join(directory, 'keys.asc')
