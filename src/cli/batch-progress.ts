@@ -15,14 +15,15 @@ export function createBatchProgress(mode: ProgressMode): BatchProgress {
   return {onEvent: () => undefined, close: () => undefined}
 }
 
-/** Every event as one line; a file's own download events carry its index and name, and its progress is left to the batch line. */
+/** Every event as one line; a file's own download events carry its index (file) and fileName, and its progress is left to the batch line. */
 function jsonProgress(): BatchProgress {
   let lastProgress = 0
   const write = (value: object) => process.stderr.write(JSON.stringify({time: new Date().toISOString(), ...value}) + '\n')
   return {
     onEvent(event) {
       if (event.type === 'fetch') {
-        if (event.event.type !== 'progress') write({file: event.file, name: event.name, ...event.event})
+        // fileName, not name: some download events (check) have a name of their own.
+        if (event.event.type !== 'progress') write({...event.event, file: event.file, fileName: event.name})
         return
       }
       if (event.type === 'batch-progress') {

@@ -12,16 +12,21 @@ import {HostMemory} from './host-memory.js'
 import {LinkBudget} from './link-budget.js'
 
 export const batchDefaults = {
-  /** Files at once. */
+  /**
+   * Files at once. Measured on the bench's batch-small (200 files, four capped mirrors 20-250 ms away),
+   * wall seconds: 4 jobs 11.2-11.4 (one host only: its four links), 8 jobs 8.2-8.9, 16 jobs 7.1-8.4
+   * (median 7.7 of 7 runs), 32 jobs 6.5-8.0 (more files wait for a fast host, but slow hosts end some
+   * runs late), 64 jobs 7.4-8.3; 16 is also what aria2c is given.
+   */
   jobs: 16,
   /**
    * Files up to this size are fetched whole, in one request to one host; larger ones are segmented.
    * Measured with `npm run bench -- --scenario batch-medium` (40 files of 1-16 MiB from four nginx
-   * mirrors capped at 80/40/20/10 Mbit/s, 20/60/120/250 ms away, 2 rounds on a loaded 2-core machine),
-   * fraction of the caps: 512K 0.66-0.68, 1M 0.67-0.68, 2M 0.70-0.73, 4M 0.78-0.80, 8M 0.83-0.85,
-   * 16M 0.67, all whole 0.67. Below it, a segmented file pays a stat of every mirror, new connections
-   * and its own tail for little gain, since the other files keep the links busy; above it, one host's
-   * single link becomes the batch's tail.
+   * mirrors capped at 80/40/20/10 Mbit/s, 20/60/120/250 ms away, load average 5-9 on 2 cores), as a
+   * fraction of the caps over 2-3 runs: 512K 0.66-0.68, 1M 0.67-0.68, 2M 0.69-0.73, 4M 0.78-0.80,
+   * 8M 0.83-0.86, everything whole 0.67-0.83. Below it, a segmented file pays a stat of every mirror,
+   * new connections and its own tail for little gain, since the other files keep the links busy;
+   * above it, one host's single link becomes the batch's tail.
    */
   wholeBelow: 8 * 1024 * 1024,
   /** The size planned with before any file of the batch has told its own. */
