@@ -4,8 +4,10 @@ import type {DiscoverRequest} from '../core/discovery/discover.js'
 import type {EngineDefinition} from '../core/discovery/engine-definition.js'
 import {DISCOVERY_USER_AGENT} from '../core/discovery/user-agent.js'
 import {pairs} from './get-request.js'
+import {DEFAULTS} from '../core/defaults.js'
+import {transportOptionsFrom, type TransportFlagValues} from './transport-flags.js'
 
-export type DiscoverFlags = {
+export type DiscoverFlags = TransportFlagValues & {
   source?: string[]
   metalink?: string[]
   'metalink-base'?: string
@@ -17,20 +19,12 @@ export type DiscoverFlags = {
   size?: number
   limit?: number
   timeout?: number
-  insecure: boolean
-  identity?: string
-  'known-hosts'?: string
-  'accept-unknown-host-keys'?: boolean
-  'connect-timeout'?: number
 }
 
 const URL_SOURCES = ['metalink', 'headers', 'neighbours', 'list']
 
 export function buildDiscoverRequest(argument: string, flags: DiscoverFlags, config: Config, engineFiles: EngineDefinition[]): DiscoverRequest {
-  const timeout = flags.timeout ?? config.sourceTimeout ?? 20
-  const connectTimeout = flags['connect-timeout'] ?? config.connectTimeout
-  const identity = flags.identity ?? config.identity
-  const knownHosts = flags['known-hosts'] ?? config.knownHosts
+  const timeout = flags.timeout ?? config.sourceTimeout ?? DEFAULTS.sourceTimeoutSeconds
   // Engines named on the command line mean search is wanted even for a URL, where discover otherwise leaves it out.
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(argument)
   const sources = flags.source ?? (isUrl && flags.engine?.length ? [...URL_SOURCES, 'search'] : undefined)
@@ -48,13 +42,6 @@ export function buildDiscoverRequest(argument: string, flags: DiscoverFlags, con
     ...(flags.size === undefined ? {} : {size: flags.size}),
     ...(flags.limit === undefined ? {} : {limit: flags.limit}),
     timeoutMs: timeout * 1000,
-    transportOptions: {
-      insecure: flags.insecure,
-      userAgent: DISCOVERY_USER_AGENT,
-      ...(connectTimeout === undefined ? {} : {connectTimeout: connectTimeout * 1000}),
-      ...(identity === undefined ? {} : {identity}),
-      ...(knownHosts === undefined ? {} : {knownHosts}),
-      ...(flags['accept-unknown-host-keys'] ? {acceptUnknownHostKeys: true} : {}),
-    },
+    transportOptions: {...transportOptionsFrom(flags, config), userAgent: DISCOVERY_USER_AGENT},
   }
 }

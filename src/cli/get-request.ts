@@ -5,12 +5,12 @@ import {DISCOVERY_USER_AGENT} from '../core/discovery/user-agent.js'
 import {UsageError} from '../core/errors.js'
 import {parseChecksum} from '../core/hashing.js'
 import type {PipelineRequest} from '../core/pipeline.js'
-import {readCaCertificate} from './ca-certificate.js'
 import {RANK_BY, type RankBy} from '../core/ranking/score.js'
+import {transportOptionsFrom, type TransportFlagValues} from './transport-flags.js'
 
 const URL_SOURCES = ['metalink', 'headers', 'neighbours', 'list']
 
-export type GetFlags = {
+export type GetFlags = TransportFlagValues & {
   output?: string
   dir?: string
   source?: string[]
@@ -37,12 +37,6 @@ export type GetFlags = {
   keyring?: string
   'reference-lookup'?: boolean
   'require-reference'?: boolean
-  insecure: boolean
-  'ca-certificate'?: string
-  identity?: string
-  'known-hosts'?: string
-  'accept-unknown-host-keys'?: boolean
-  'connect-timeout'?: number
 }
 
 /** Splits repeated `name=value` flags into an object, refusing entries without "=". */
@@ -66,7 +60,6 @@ function nonEmpty<T extends object>(value: T): T | undefined {
 }
 
 export function buildGetRequest(argument: string, flags: GetFlags, config: Config, dataDir: string): PipelineRequest {
-  const connectTimeout = flags['connect-timeout'] ?? config.connectTimeout
   const sourceTimeout = flags['source-timeout'] ?? config.sourceTimeout
   const verifyTimeout = flags['verify-timeout'] ?? config.verifyTimeout
   const rankBudget = flags['rank-budget'] ?? config.rankBudget
@@ -75,14 +68,7 @@ export function buildGetRequest(argument: string, flags: GetFlags, config: Confi
   return {
     argument,
     ...defined({output: flags.output, directory: flags.output === undefined ? flags.dir : undefined}),
-    transportOptions: defined({
-      insecure: flags.insecure,
-      ca: readCaCertificate(flags['ca-certificate'] ?? config.caCertificate),
-      identity: flags.identity ?? config.identity,
-      knownHosts: flags['known-hosts'] ?? config.knownHosts,
-      acceptUnknownHostKeys: flags['accept-unknown-host-keys'] || undefined,
-      connectTimeout: connectTimeout === undefined ? undefined : connectTimeout * 1000,
-    }),
+    transportOptions: transportOptionsFrom(flags, config),
     discover: {
       // Engines named on the command line mean search is wanted even for a URL, where discover leaves it out.
       ...defined({sources: flags.source ?? (flags.engine?.length ? [...URL_SOURCES, 'search'] : undefined), limit: flags.limit, timeoutMs: sourceTimeout === undefined ? undefined : sourceTimeout * 1000}),

@@ -12,6 +12,8 @@ import {UsageError} from '../core/errors.js'
 import {FILE_FORMATS, renderMirrorSet, type FileFormat} from '../core/formats/render-set.js'
 import type {MirrorSet} from '../core/model.js'
 import {writeFileAtomic} from '../core/write-atomic.js'
+import {DEFAULTS} from '../core/defaults.js'
+import {transportFlags} from '../cli/transport-flags.js'
 
 const EXTENSION_FORMATS: Record<string, FileFormat> = {meta4: 'metalink', metalink: 'metalink', csv: 'csv', json: 'json', txt: 'mirrorlist', aria2: 'aria2'}
 
@@ -54,14 +56,10 @@ export default class Discover extends BaseCommand {
     config: Flags.string({description: 'Config file (JSON with "engines" and "engineBases"); default: config.json in the mirrorkit config directory.', env: 'MIRRORKIT_CONFIG'}),
     size: Flags.integer({description: 'The file size in bytes, when known (used by size-exact search engines).', min: 0}),
     limit: Flags.integer({description: 'Most candidates to keep (the primary counts).', min: 1}),
-    timeout: Flags.integer({description: 'Seconds each source may run [config: sourceTimeout; default: 20].', min: 1}),
+    timeout: Flags.integer({description: `Seconds each source may run [config: sourceTimeout; default: ${DEFAULTS.sourceTimeoutSeconds}].`, min: 1}),
     format: Flags.string({description: 'Output format (default: table on a terminal, JSON otherwise, or from the -o extension).', options: ['table', ...FILE_FORMATS]}),
     output: Flags.string({char: 'o', description: 'Write the output to this file atomically instead of stdout.'}),
-    insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
-    identity: Flags.string({description: 'SSH private key file for an sftp primary or lists [config: identity].'}),
-    'known-hosts': Flags.string({description: 'known_hosts file for sftp host keys [config: knownHosts; default: ~/.ssh/known_hosts].'}),
-    'accept-unknown-host-keys': Flags.boolean({description: 'Accept sftp host keys that are unknown or changed (unsafe: allows a man in the middle).', default: false}),
-    'connect-timeout': Flags.integer({description: 'Seconds to wait for a connection and its handshake [config: connectTimeout].', min: 1}),
+    ...transportFlags,
     select: Flags.string({description: 'For a metalink of several files: only these files, by name (repeatable; as aria2\'s --select-file).', multiple: true}),
   }
 

@@ -1,7 +1,6 @@
 // `mirrorkit fetch`: downloads one file in segments from many mirrors at once, with checks, resume and a live view.
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {readCaCertificate} from '../cli/ca-certificate.js'
 import {createBatchProgress} from '../cli/batch-progress.js'
 import {readInputText} from '../cli/input.js'
 import {createProgress, type ProgressMode} from '../cli/progress.js'
@@ -18,33 +17,26 @@ import {CROSS_CHECK_WINDOW} from '../core/download/cross-check.js'
 import {AbortedError, UsageError} from '../core/errors.js'
 import {parseChecksum} from '../core/hashing.js'
 import {formatBytes} from '../core/units.js'
+import {DEFAULTS, seconds} from '../core/defaults.js'
+import {transportFlags, transportOptionsFrom, type TransportFlagValues} from '../cli/transport-flags.js'
+import type {Config} from '../core/config.js'
 
 type FetchFlags = Awaited<ReturnType<Fetch['parse']>>['flags']
 
 /** The engine settings a single download and every file of a batch share. */
-function engineOptions(flags: FetchFlags, crossCheck: number | 'all', keyring: string | undefined): Omit<FetchOptions, 'urls' | 'mirrorSet' | 'output' | 'directory' | 'checksums' | 'connections' | 'perMirror'> {
+function engineOptions(flags: FetchFlags, crossCheck: number | 'all', config: Config): Omit<FetchOptions, 'urls' | 'mirrorSet' | 'output' | 'directory' | 'checksums' | 'connections' | 'perMirror'> {
+  const lowestSpeed = flags['lowest-speed'] ?? config.lowestSpeed
+  const keyring = flags.keyring ?? config.keyring
   return {
     ...(flags['piece-size'] ? {pieceLength: flags['piece-size']} : {}),
-    ...(flags['lowest-speed'] ? {lowestSpeed: flags['lowest-speed']} : {}),
-    stallTimeoutMs: flags['stall-timeout'] * 1000,
+    ...(lowestSpeed ? {lowestSpeed} : {}),
+    stallTimeoutMs: seconds(flags['stall-timeout'] ?? config.stallTimeout ?? DEFAULTS.stallTimeoutSeconds),
     crossCheck,
     seed: flags.seed,
     restart: flags.restart,
     reference: {lookup: flags['reference-lookup'], require: flags['require-reference'], ...(keyring ? {keyring} : {})},
-    transport: {
-      insecure: flags.insecure,
-      ...caOption(flags['ca-certificate']),
-      acceptUnknownHostKeys: flags['accept-unknown-host-keys'],
-      ...(flags.identity ? {identity: flags.identity} : {}),
-      ...(flags['known-hosts'] ? {knownHosts: flags['known-hosts']} : {}),
-    },
+    transport: transportOptionsFrom(flags as TransportFlagValues, config),
   }
-}
-
-/** The transport's ca option when --ca-certificate names a file. */
-function caOption(file: string | undefined): {ca?: string} {
-  const ca = readCaCertificate(file)
-  return ca === undefined ? {} : {ca}
 }
 
 export default class Fetch extends BaseCommand {
@@ -73,11 +65,11 @@ export default class Fetch extends BaseCommand {
     jobs: Flags.integer({char: 'j', description: 'Files at once, for a batch input.', default: batchDefaults.jobs, min: 1, max: 256}),
     'whole-below': sizeFlag({description: `In a batch, files up to this size are fetched whole from one host, larger ones segmented (default: ${formatBytes(batchDefaults.wholeBelow)}).`}),
     checksum: Flags.string({char: 'c', description: 'Expected hash of the whole file, algorithm:hex (sha256, sha512, sha1, md5).', multiple: true}),
-    connections: Flags.integer({char: 'n', description: 'Links at once, in total.', default: fetchDefaults.connections, min: 1, max: 256}),
-    'per-mirror': Flags.integer({char: 'x', description: 'Links at once per mirror.', default: fetchDefaults.perMirror, min: 1, max: 64}),
+    connections: Flags.integer({char: 'n', description: `Links at once, in total [config: connections; default: ${DEFAULTS.connections}].`, min: 1, max: 256}),
+    'per-mirror': Flags.integer({char: 'x', description: `Links at once per mirror [config: perMirror; default: ${DEFAULTS.perMirror}].`, min: 1, max: 64}),
     'piece-size': sizeFlag({description: 'Piece length, e.g. 1M (default: the metalink piece length, else 1 MiB).'}),
-    'lowest-speed': sizeFlag({description: 'Cut a link slower than this many bytes/s after its grace period, e.g. 50K (default: off).'}),
-    'stall-timeout': Flags.integer({description: 'Seconds without data before a link is cut.', default: fetchDefaults.stallTimeoutMs / 1000, min: 1}),
+    'lowest-speed': sizeFlag({description: 'Cut a link slower than this many bytes/s after its grace period, e.g. 50K [config: lowestSpeed; default: off].'}),
+    'stall-timeout': Flags.integer({description: `Seconds without data before a link is cut [config: stallTimeout; default: ${DEFAULTS.stallTimeoutSeconds}].`, min: 1}),
     'cross-check': Flags.string({description: `Without a reference hash: pieces per mirror compared with another mirror (${formatBytes(CROSS_CHECK_WINDOW)} of each), or "all" (every byte).`, default: String(fetchDefaults.crossCheck)}),
     seed: Flags.integer({description: 'Seed of the cross-check sample.', default: fetchDefaults.seed}),
     keyring: Flags.string({description: 'Exported OpenPGP public keys (gpg --export KEYID > keys.gpg): only a checksum file they sign is used; a missing or bad signature exits 4 (EUNSIGNED, ESIGNATURE) [config: keyring].'}),
@@ -85,11 +77,8 @@ export default class Fetch extends BaseCommand {
     'require-reference': Flags.boolean({description: 'Exit 4 (ENOREFERENCE), leaving no file, when no reference hash is found.', default: false}),
     progress: Flags.string({description: 'Progress on stderr: auto (live view on a terminal), json (JSON lines), none.', options: ['auto', 'json', 'none'], default: 'auto'}),
     restart: Flags.boolean({description: 'Discard a partial download whose target changed (or any partial download) and start over.', default: false}),
-    insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
-    'ca-certificate': Flags.string({description: 'PEM file of certificate authorities to trust besides the public roots (https, ftps), as aria2c --ca-certificate and curl --cacert.'}),
-    identity: Flags.string({description: 'SSH private key file for sftp mirrors.'}),
-    'known-hosts': Flags.string({description: 'known_hosts file for sftp host keys (default: ~/.ssh/known_hosts).'}),
-    'accept-unknown-host-keys': Flags.boolean({description: 'Accept sftp host keys that are unknown or changed (unsafe: allows a man in the middle).', default: false}),
+    config: Flags.string({description: 'Config file (default: config.json in the mirrorkit config directory).', env: 'MIRRORKIT_CONFIG'}),
+    ...transportFlags,
   }
 
   async run(): Promise<FetchSummary | BatchSummary> {
@@ -99,10 +88,10 @@ export default class Fetch extends BaseCommand {
     const text = urls.length === 0 || flags.input !== undefined ? await readInputText(flags.input) : undefined
     const input = text === undefined ? undefined : parseBatchInput(text)
     if (urls.length === 0 && !input) throw new UsageError('give at least one URL, or a MirrorSet or aria2c input file with --input or on stdin')
-    const keyring = flags.keyring ?? (await loadUserConfig(this.config.configDir)).keyring
+    const config = await loadUserConfig(this.config.configDir, flags.config)
     const crossCheck = flags['cross-check'] === 'all' ? 'all' : Number.parseInt(flags['cross-check'], 10)
     if (crossCheck !== 'all' && !(crossCheck >= 0)) throw new UsageError('--cross-check wants a number or "all"')
-    if (input && input.format !== 'mirrorset') return this.runBatch(input, urls, flags, crossCheck, keyring)
+    if (input && input.format !== 'mirrorset') return this.runBatch(input, urls, flags, crossCheck, config)
     const mirrorSet = input?.items[0]?.set
     const stopper = new AbortController()
     const progress = createProgress(flags.progress as ProgressMode)
@@ -112,9 +101,9 @@ export default class Fetch extends BaseCommand {
         ...(mirrorSet ? {mirrorSet} : {}),
         ...(flags.output ? {output: flags.output} : {directory: flags.dir}),
         checksums: (flags.checksum ?? []).map(parseChecksum),
-        connections: flags.connections,
-        perMirror: flags['per-mirror'],
-        ...engineOptions(flags, crossCheck, keyring),
+        connections: flags.connections ?? config.connections ?? DEFAULTS.connections,
+        perMirror: flags['per-mirror'] ?? config.perMirror ?? DEFAULTS.perMirror,
+        ...engineOptions(flags, crossCheck, config),
       },
       {signal: AbortSignal.any([this.signal, stopper.signal]), onEvent: progress.onEvent},
     )
@@ -130,7 +119,7 @@ export default class Fetch extends BaseCommand {
     return this.present(summary, () => renderSummary(summary))
   }
 
-  private async runBatch(input: BatchInput, urls: string[], flags: FetchFlags, crossCheck: number | 'all', keyring: string | undefined): Promise<BatchSummary> {
+  private async runBatch(input: BatchInput, urls: string[], flags: FetchFlags, crossCheck: number | 'all', config: Config): Promise<BatchSummary> {
     if (urls.length > 0) throw new UsageError('a list of files takes no URLs on the command line')
     if (flags.output) throw new UsageError('a list of files is written into --dir (or each entry\'s dir=), not to one --output')
     if (flags.checksum) throw new UsageError('--checksum names one file; a list gives each file its own (checksum=)')
@@ -143,10 +132,10 @@ export default class Fetch extends BaseCommand {
           items: input.items,
           directory: flags.dir,
           jobs: flags.jobs,
-          connections: flags.connections,
-          perHost: flags['per-mirror'],
+          connections: flags.connections ?? config.connections ?? DEFAULTS.connections,
+          perHost: flags['per-mirror'] ?? config.perMirror ?? DEFAULTS.perMirror,
           ...(flags['whole-below'] === undefined ? {} : {wholeBelow: flags['whole-below']}),
-          fetch: engineOptions(flags, crossCheck, keyring),
+          fetch: engineOptions(flags, crossCheck, config),
         },
         {signal: this.signal, onEvent: progress.onEvent},
       )

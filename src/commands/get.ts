@@ -17,6 +17,8 @@ import type {MirrorSet} from '../core/model.js'
 import {redactUrl} from '../core/redact.js'
 import {RANK_BY} from '../core/ranking/score.js'
 import {runPipeline, type PipelineEvent, type PipelineReport, type StageName} from '../core/pipeline.js'
+import {DEFAULTS} from '../core/defaults.js'
+import {transportFlags} from '../cli/transport-flags.js'
 
 const USABLE = new Set(['ok', 'unverified'])
 
@@ -62,31 +64,26 @@ export default class Get extends BaseCommand {
     engine: Flags.string({description: 'Search engine to query (repeatable; turns on the search source).', multiple: true, helpGroup: 'DISCOVER'}),
     'engine-base': Flags.string({description: 'Base URL for an engine, as name=URL (repeatable).', multiple: true, helpGroup: 'DISCOVER'}),
     limit: Flags.integer({description: 'Most candidates to keep (the primary counts).', min: 1, helpGroup: 'DISCOVER'}),
-    'source-timeout': Flags.integer({description: 'Seconds each source may run [config: sourceTimeout; default: 20].', min: 1, helpGroup: 'DISCOVER'}),
-    samples: Flags.integer({description: 'Ranges sampled per mirror; 0: none [config: verifySamples; default: 2].', min: 0, env: 'MIRRORKIT_VERIFY_SAMPLES', helpGroup: 'VERIFY'}),
+    'source-timeout': Flags.integer({description: `Seconds each source may run [config: sourceTimeout; default: ${DEFAULTS.sourceTimeoutSeconds}].`, min: 1, helpGroup: 'DISCOVER'}),
+    samples: Flags.integer({description: `Ranges sampled per mirror; 0: none [config: verifySamples; default: ${DEFAULTS.getVerifySamples}].`, min: 0, env: 'MIRRORKIT_VERIFY_SAMPLES', helpGroup: 'VERIFY'}),
     full: Flags.boolean({description: 'Download each mirror\'s whole file to compare hashes (slow).', default: false, helpGroup: 'VERIFY'}),
     'ignore-name': Flags.boolean({description: 'Do not require mirrors to use the same file name.', default: false, helpGroup: 'VERIFY'}),
-    'verify-timeout': Flags.integer({description: 'Seconds allowed per mirror [config: verifyTimeout; default: 60].', min: 1, helpGroup: 'VERIFY'}),
+    'verify-timeout': Flags.integer({description: `Seconds allowed per mirror [config: verifyTimeout; default: ${DEFAULTS.verifyTimeoutSeconds}].`, min: 1, helpGroup: 'VERIFY'}),
     top: Flags.integer({description: 'Download from the best N mirrors only (default: every verified mirror).', min: 1, helpGroup: 'RANK'}),
     by: Flags.string({description: 'Rank by predicted time, round trip, or throughput.', options: [...RANK_BY], default: 'score', helpGroup: 'RANK'}),
-    'rank-budget': Flags.integer({description: 'Milliseconds of throughput probe per mirror [config: rankBudget; default: 1000].', min: 50, env: 'MIRRORKIT_RANK_BUDGET', helpGroup: 'RANK'}),
+    'rank-budget': Flags.integer({description: `Milliseconds of throughput probe per mirror [config: rankBudget; default: ${DEFAULTS.getRankBudgetMs}].`, min: 50, env: 'MIRRORKIT_RANK_BUDGET', helpGroup: 'RANK'}),
     history: Flags.boolean({description: 'Use and update the per-host speed history (--no-history: neither).', default: true, allowNo: true, helpGroup: 'RANK'}),
     checksum: Flags.string({char: 'c', description: 'Expected hash of the whole file, algorithm:hex (repeatable).', multiple: true, helpGroup: 'FETCH'}),
-    connections: Flags.integer({char: 'n', description: 'Links at once, in total [config: connections; default: 16].', min: 1, max: 256, env: 'MIRRORKIT_CONNECTIONS', helpGroup: 'FETCH'}),
-    'per-mirror': Flags.integer({char: 'x', description: 'Links at once per mirror [config: perMirror; default: 4].', min: 1, max: 64, env: 'MIRRORKIT_PER_MIRROR', helpGroup: 'FETCH'}),
+    connections: Flags.integer({char: 'n', description: `Links at once, in total [config: connections; default: ${DEFAULTS.connections}].`, min: 1, max: 256, env: 'MIRRORKIT_CONNECTIONS', helpGroup: 'FETCH'}),
+    'per-mirror': Flags.integer({char: 'x', description: `Links at once per mirror [config: perMirror; default: ${DEFAULTS.perMirror}].`, min: 1, max: 64, env: 'MIRRORKIT_PER_MIRROR', helpGroup: 'FETCH'}),
     'lowest-speed': sizeFlag({description: 'Cut a link slower than this many bytes/s, e.g. 50K [config: lowestSpeed; default: off].', env: 'MIRRORKIT_LOWEST_SPEED', helpGroup: 'FETCH'}),
-    'stall-timeout': Flags.integer({description: 'Seconds without data before a link is cut [config: stallTimeout; default: 5].', min: 1, env: 'MIRRORKIT_STALL_TIMEOUT', helpGroup: 'FETCH'}),
+    'stall-timeout': Flags.integer({description: `Seconds without data before a link is cut [config: stallTimeout; default: ${DEFAULTS.stallTimeoutSeconds}].`, min: 1, env: 'MIRRORKIT_STALL_TIMEOUT', helpGroup: 'FETCH'}),
     keyring: Flags.string({description: 'Exported OpenPGP public keys (gpg --export KEYID > keys.gpg): only a checksum file they sign is used; a missing or bad signature exits 4 (EUNSIGNED, ESIGNATURE) [config: keyring].', helpGroup: 'FETCH'}),
     'reference-lookup': Flags.boolean({description: 'Look for a published checksum beside the primary (Digest headers, a describedby metalink, <file>.sha256, SHA256SUMS); --no-reference-lookup: only --checksum and the MirrorSet.', default: true, allowNo: true, helpGroup: 'FETCH'}),
     'require-reference': Flags.boolean({description: 'Exit 4 (ENOREFERENCE), leaving no file, when no reference hash is found.', default: false, helpGroup: 'FETCH'}),
     progress: Flags.string({description: 'Download progress on stderr: auto (live on a terminal), json (JSON lines), none.', options: ['auto', 'json', 'none'], default: 'auto', helpGroup: 'FETCH'}),
     restart: Flags.boolean({description: 'Discard a partial download of a changed file and start over.', default: false, helpGroup: 'FETCH'}),
-    insecure: Flags.boolean({description: 'Skip TLS certificate checks.', default: false}),
-    'ca-certificate': Flags.string({description: 'PEM file of certificate authorities to trust besides the public roots (https, ftps) [config: caCertificate].'}),
-    identity: Flags.string({description: 'SSH private key file for sftp mirrors [config: identity].'}),
-    'known-hosts': Flags.string({description: 'known_hosts file for sftp host keys [config: knownHosts; default: ~/.ssh/known_hosts].'}),
-    'accept-unknown-host-keys': Flags.boolean({description: 'Accept sftp host keys that are unknown or changed (unsafe: allows a man in the middle).', default: false}),
-    'connect-timeout': Flags.integer({description: 'Seconds to wait for a connection and its handshake [config: connectTimeout].', min: 1}),
+    ...transportFlags,
   }
 
   async run(): Promise<PipelineReport | BatchPipelineReport> {

@@ -15,6 +15,7 @@ import type {MirrorSet} from '../core/model.js'
 import {rankMirrors, type RankEvent} from '../core/ranking/rank.js'
 import {RANK_BY} from '../core/ranking/score.js'
 import {formatRate} from '../core/units.js'
+import {DEFAULTS} from '../core/defaults.js'
 
 /** Priorities follow the rank order, whatever discovery had recorded, so metalink clients try the best first. */
 function inRankOrder(set: MirrorSet): MirrorSet {
@@ -35,9 +36,9 @@ export default class Rank extends BaseCommand {
     parallel: Flags.integer({description: 'Mirrors measured at once (more is faster but the probes share your link).', default: 1, min: 1}),
     all: Flags.boolean({description: 'Also measure mirrors that verify found mismatched or unreachable.', default: false}),
     'rtt-samples': Flags.integer({description: 'Round trips timed per probe kind.', default: 5, min: 1}),
-    'max-time': Flags.integer({description: 'Milliseconds a throughput probe may run after its first byte [config: rankBudget; default: 3000].', min: 50}),
+    'max-time': Flags.integer({description: `Milliseconds a throughput probe may run after its first byte [config: rankBudget; default: ${DEFAULTS.rankBudgetMs}].`, min: 50}),
     'max-bytes': Flags.integer({description: 'Bytes a throughput probe may read.', default: 16 * 1024 * 1024, min: 1024}),
-    timeout: Flags.integer({description: 'Seconds to wait for a connection or a first byte.', default: 10, min: 1}),
+    timeout: Flags.integer({description: 'Seconds to wait for a connection or a first byte.', default: DEFAULTS.rankTimeoutSeconds, min: 1}),
     history: Flags.boolean({description: 'Use and update the per-host history in the data directory (--no-history: neither).', default: true, allowNo: true}),
     format: Flags.string({description: 'Output format (default: table on a terminal, JSON otherwise); html is a self-contained status page.', options: ['table', ...FILE_FORMATS, 'html']}),
     config: Flags.string({description: 'Config file; default: config.json in the mirrorkit config directory.', env: 'MIRRORKIT_CONFIG'}),
@@ -56,7 +57,7 @@ export default class Rank extends BaseCommand {
     }
     const options = {
       by: flags.by as (typeof RANK_BY)[number], top: flags.top, parallel: flags.parallel, includeAll: flags.all, rttSamples: flags['rtt-samples'],
-      throughput: {maxMs: flags['max-time'] ?? config.rankBudget ?? 3000, maxBytes: flags['max-bytes'], firstByteTimeoutMs: flags.timeout * 1000},
+      throughput: {maxMs: flags['max-time'] ?? config.rankBudget ?? DEFAULTS.rankBudgetMs, maxBytes: flags['max-bytes'], firstByteTimeoutMs: flags.timeout * 1000},
       timeoutMs: flags.timeout * 1000, historyPath: flags.history && !flags.queue ? join(this.config.dataDir, 'host-history.json') : undefined,
       transportOptions: transportOptionsFrom(flags, config),
     }

@@ -12,6 +12,7 @@ import {renderStatusPage} from '../core/formats/status-page.js'
 import {emptyMirrorSet, type MirrorSet} from '../core/model.js'
 import {redactText} from '../core/redact.js'
 import {verifyMirrors, type VerifyEvent} from '../core/verification/verify.js'
+import {DEFAULTS} from '../core/defaults.js'
 
 export default class Verify extends BaseCommand {
   static override description = 'Check that each mirror serves the same file as the primary: name, size, advertised digests, seeded sampled ranges, or the whole file.'
@@ -26,13 +27,13 @@ export default class Verify extends BaseCommand {
     input: Flags.string({char: 'i', description: 'MirrorSet JSON file ("-" for stdin); default: stdin when piped.'}),
     primary: Flags.string({description: 'URL that defines the target (default: the MirrorSet\'s target.primary). Extra arguments are mirror URLs.'}),
     'ignore-name': Flags.boolean({description: 'Do not require the file name to match.', default: false}),
-    samples: Flags.integer({description: 'Ranges (or pieces) sampled per mirror; 0 disables sampling [config: verifySamples; default: 4].', min: 0}),
+    samples: Flags.integer({description: `Ranges (or pieces) sampled per mirror; 0 disables sampling [config: verifySamples; default: ${DEFAULTS.verifySamples}].`, min: 0}),
     'sample-size': Flags.integer({description: 'Bytes per sampled range.', default: 64 * 1024, min: 1}),
     seed: Flags.integer({description: 'Seed for the sample offsets, to repeat a run exactly (default: random, shown in each verdict).', min: 0}),
     full: Flags.boolean({description: 'Download each whole file and compare its hash.', default: false}),
     strict: Flags.boolean({description: `Exit with ${ExitCode.integrity} when any mirror serves different bytes.`, default: false}),
-    concurrency: Flags.integer({description: 'Mirrors checked at once.', default: 4, min: 1}),
-    timeout: Flags.integer({description: 'Seconds allowed per mirror [config: verifyTimeout; default: 60, or 3600 with --full].', min: 1}),
+    concurrency: Flags.integer({description: 'Mirrors checked at once.', default: DEFAULTS.verifyConcurrency, min: 1}),
+    timeout: Flags.integer({description: `Seconds allowed per mirror [config: verifyTimeout; default: ${DEFAULTS.verifyTimeoutSeconds}, or ${DEFAULTS.verifyFullTimeoutSeconds} with --full].`, min: 1}),
     config: Flags.string({description: 'Config file; default: config.json in the mirrorkit config directory.', env: 'MIRRORKIT_CONFIG'}),
     format: Flags.string({description: 'Output format (default: table on a terminal, JSON otherwise); html is a self-contained status page.', options: ['table', 'json', 'html']}),
     queue: queueFlag,
@@ -52,7 +53,7 @@ export default class Verify extends BaseCommand {
     if (sets.length > 1 && (mirrors.length > 0 || flags.primary)) throw new UsageError('mirror URLs and --primary name one file; the input holds several')
     if (sets.length > 1 && flags.format === 'html') throw new UsageError(`the input holds ${sets.length} files; --format html describes one`)
     const options = {
-      primary: flags.primary, ignoreName: flags['ignore-name'], samples: flags.samples ?? config.verifySamples ?? 4, sampleSize: flags['sample-size'], seed: flags.seed,
+      primary: flags.primary, ignoreName: flags['ignore-name'], samples: flags.samples ?? config.verifySamples ?? DEFAULTS.verifySamples, sampleSize: flags['sample-size'], seed: flags.seed,
       full: flags.full, concurrency: flags.concurrency, timeoutMs: timeout === undefined ? undefined : timeout * 1000, transportOptions: transportOptionsFrom(flags, config),
     }
     const context = {signal: this.signal, onEvent: (event: VerifyEvent) => this.verbose && this.note(`${event.verdict.status}: ${event.url} ${redactText(event.verdict.summary)}`)}

@@ -1,6 +1,7 @@
 // The user-settable defaults of config.json as one table, so validation, `mirrorkit config` and the README agree.
 // `get` reads every key; a stage command reads the keys its --help marks [config: key].
 import {UsageError} from './errors.js'
+import {connectTimeoutText, DEFAULTS} from './defaults.js'
 
 /** Defaults a user may set in config.json; flags (and their MIRRORKIT_* variables) override every one of them. */
 export type ConfigDefaults = {
@@ -46,15 +47,15 @@ export type ConfigKey = {
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
   {key: 'lists', type: 'string[]', description: 'Mirror list files or URLs always read when discovering (--list adds more).', fallback: 'none'},
-  {key: 'connections', type: 'integer', min: 1, description: 'Total download links at once.', fallback: '16'},
-  {key: 'perMirror', type: 'integer', min: 1, description: 'Download links per mirror at once.', fallback: '4'},
-  {key: 'connectTimeout', type: 'integer', min: 1, description: 'Seconds to wait for a connection and its handshake.', fallback: 'transport default'},
-  {key: 'sourceTimeout', type: 'integer', min: 1, description: 'Seconds each discovery source may run.', fallback: '20'},
-  {key: 'verifyTimeout', type: 'integer', min: 1, description: 'Seconds verify allows per mirror.', fallback: '60'},
-  {key: 'lowestSpeed', type: 'integer', min: 0, description: 'Cut a download link below this many bytes/s; 0 is off.', fallback: '0'},
-  {key: 'stallTimeout', type: 'integer', min: 1, description: 'Seconds a download link may stay silent before it is cut.', fallback: '5'},
-  {key: 'verifySamples', type: 'integer', min: 0, description: 'Ranges sampled per mirror when verifying.', fallback: '2'},
-  {key: 'rankBudget', type: 'integer', min: 50, description: 'Milliseconds the throughput probe may run per mirror.', fallback: '1000'},
+  {key: 'connections', type: 'integer', min: 1, description: 'Total download links at once.', fallback: String(DEFAULTS.connections)},
+  {key: 'perMirror', type: 'integer', min: 1, description: 'Download links per mirror at once.', fallback: String(DEFAULTS.perMirror)},
+  {key: 'connectTimeout', type: 'integer', min: 1, description: 'Seconds to wait for a connection and its handshake.', fallback: connectTimeoutText()},
+  {key: 'sourceTimeout', type: 'integer', min: 1, description: 'Seconds each discovery source may run.', fallback: String(DEFAULTS.sourceTimeoutSeconds)},
+  {key: 'verifyTimeout', type: 'integer', min: 1, description: 'Seconds verify allows per mirror.', fallback: `${DEFAULTS.verifyTimeoutSeconds} (${DEFAULTS.verifyFullTimeoutSeconds} with verify --full)`},
+  {key: 'lowestSpeed', type: 'integer', min: 0, description: 'Cut a download link below this many bytes/s; 0 is off.', fallback: String(DEFAULTS.lowestSpeed)},
+  {key: 'stallTimeout', type: 'integer', min: 1, description: 'Seconds a download link may stay silent before it is cut.', fallback: String(DEFAULTS.stallTimeoutSeconds)},
+  {key: 'verifySamples', type: 'integer', min: 0, description: 'Ranges sampled per mirror when verifying.', fallback: `${DEFAULTS.verifySamples} for verify, ${DEFAULTS.getVerifySamples} for get`},
+  {key: 'rankBudget', type: 'integer', min: 50, description: 'Milliseconds the throughput probe may run per mirror.', fallback: `${DEFAULTS.rankBudgetMs} for rank, ${DEFAULTS.getRankBudgetMs} for get`},
   {key: 'knownHosts', type: 'string', description: 'known_hosts file for sftp host keys.', fallback: '~/.ssh/known_hosts'},
   {key: 'identity', type: 'string', description: 'SSH private key file for sftp.', fallback: 'agent, then password in the URL'},
   {key: 'caCertificate', type: 'string', description: 'PEM file of certificate authorities trusted besides the public roots (https, ftps).', fallback: 'the public roots only'},

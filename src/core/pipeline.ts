@@ -12,6 +12,7 @@ import {rankMirrors, type RankEvent, type RankOptions} from './ranking/rank.js'
 import {redactText, redactUrl} from './redact.js'
 import {restoreCredentials} from './restore-credentials.js'
 import {verifyMirrors, type VerifyEvent, type VerifyOptions} from './verification/verify.js'
+import {DEFAULTS} from './defaults.js'
 
 export type StageName = 'discover' | 'verify' | 'rank' | 'fetch'
 
@@ -54,8 +55,8 @@ export type PipelineHooks = {signal: AbortSignal; onEvent?: (event: PipelineEven
  * because fetch keeps measuring while it runs and corrects a rough rank order.
  */
 export const pipelineDefaults = {
-  verify: {samples: 2, sampleSize: 64 * 1024},
-  rank: {rttSamples: 3, throughput: {maxMs: 1000, maxBytes: 8 * 1024 * 1024}},
+  verify: {samples: DEFAULTS.getVerifySamples, sampleSize: DEFAULTS.sampleBytes},
+  rank: {rttSamples: 3, throughput: {maxMs: DEFAULTS.getRankBudgetMs, maxBytes: 8 * 1024 * 1024}},
 } as const
 
 export const USABLE = new Set(['ok', 'unverified'])

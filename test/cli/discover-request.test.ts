@@ -20,7 +20,7 @@ describe('buildDiscoverRequest', () => {
       timeoutMs: 2000,
       variables: {repo: 'core'},
       engineBases: {searxng: 'https://searx.example', bing: 'http://127.0.0.1:1/b'},
-      transportOptions: {connectTimeout: 3000, knownHosts: '/k', insecure: false},
+      transportOptions: {connectTimeout: 3000, knownHosts: '/k'},
     })
     expect(request.sources).toBeUndefined()
     expect(buildDiscoverRequest('f.iso', {insecure: false}, {engines: [], engineBases: {}}, []).timeoutMs).toBe(20_000)

@@ -3,7 +3,13 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {transportOptionsFrom} from '../../src/cli/transport-flags.js'
+import {transportFlags, transportOptionsFrom} from '../../src/cli/transport-flags.js'
+import Discover from '../../src/commands/discover.js'
+import Fetch from '../../src/commands/fetch.js'
+import Get from '../../src/commands/get.js'
+import Rank from '../../src/commands/rank.js'
+import Verify from '../../src/commands/verify.js'
+import {errorCode, runCli} from '../helpers/run-cli.js'
 
 describe('transportOptionsFrom', () => {
   it('is empty (all checks on) when nothing is set', () => {
@@ -32,5 +38,26 @@ describe('transportOptionsFrom', () => {
 
   it('passes the unsafe opt-outs through only when given', () => {
     expect(transportOptionsFrom({insecure: true, 'accept-unknown-host-keys': true})).toEqual({insecure: true, acceptUnknownHostKeys: true})
+  })
+})
+
+describe('commands that open connections', () => {
+  it('declare the shared transport flags themselves, not copies', () => {
+    for (const command of [Discover, Verify, Rank, Fetch, Get]) {
+      for (const [name, flag] of Object.entries(transportFlags)) expect([command.name, name, (command.flags as Record<string, unknown>)[name]]).toEqual([command.name, name, flag])
+    }
+  })
+
+  it('fetch reads the config file, as verify and rank do', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'mirrorkit-fetch-config-'))
+    try {
+      const config = join(directory, 'config.json')
+      writeFileSync(config, JSON.stringify({connectTimeout: 'soon'}))
+      const result = await runCli(['fetch', 'http://127.0.0.1:9/f.bin', '-o', join(directory, 'f.bin'), '--config', config])
+      expect([result.code, errorCode(result)]).toEqual([2, 'ECONFIG'])
+      expect(result.stderr).toContain('connectTimeout')
+    } finally {
+      rmSync(directory, {recursive: true, force: true})
+    }
   })
 })

@@ -11,6 +11,7 @@ import {fetchText} from './fetch-text.js'
 import {isFatal, type SourceContext, type SourceFactory, type SourceSettings} from './source-context.js'
 import {TargetMerger} from './target-merger.js'
 import {DISCOVERY_USER_AGENT} from './user-agent.js'
+import {DEFAULTS, seconds} from '../defaults.js'
 
 export type DiscoverRequest = Partial<SourceSettings> & {
   /** A primary URL, a metalink (a URL or local file: by name, Content-Type or content), or a bare file name. */
@@ -33,7 +34,7 @@ export type DiscoverRequest = Partial<SourceSettings> & {
 const URL_SOURCES = ['metalink', 'headers', 'neighbours', 'list']
 const NAME_SOURCES = ['metalink', 'list', 'search']
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024
-const DEFAULT_TIMEOUT_MS = 20_000
+const DEFAULT_TIMEOUT_MS = seconds(DEFAULTS.sourceTimeoutSeconds)
 
 /**
  * The MirrorSet of everything found. A failing source becomes a warning, except input the user named (a metalink

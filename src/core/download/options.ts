@@ -6,6 +6,7 @@ import type {TransportSet} from '../transports.js'
 /** Links shared with other downloads (a batch): a new link to a host starts only when the budget has room there. */
 export type SharedLinkBudget = {hasRoom(host: string): boolean; tryAcquire(host: string): boolean; release(host: string): void}
 import type {ReferenceSettings} from '../references/download-reference.js'
+import {DEFAULTS, seconds} from '../defaults.js'
 
 export type FetchOptions = {
   /** Mirror URLs; the first is the primary unless `mirrorSet.target.primary` names one. */
@@ -65,11 +66,11 @@ export type FetchOptions = {
  * run 4 each (aria2 caps at 16 too, by its maintainer's choice, to spare servers).
  */
 export const fetchDefaults = {
-  connections: 16,
-  perMirror: 4,
-  pieceLength: 1024 * 1024,
-  lowestSpeed: 0,
-  stallTimeoutMs: 5000,
+  connections: DEFAULTS.connections,
+  perMirror: DEFAULTS.perMirror,
+  pieceLength: DEFAULTS.pieceBytes,
+  lowestSpeed: DEFAULTS.lowestSpeed,
+  stallTimeoutMs: seconds(DEFAULTS.stallTimeoutSeconds),
   graceMs: 3000,
   relativeSpeed: 0.3,
   sampleMs: 250,

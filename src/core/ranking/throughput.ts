@@ -2,6 +2,7 @@
 import type {ByteRange, Transport} from '../../plugins/types.js'
 import {AbortedError, TransportError} from '../errors.js'
 import {coefficientOfVariation} from '../stats.js'
+import {DEFAULTS} from '../defaults.js'
 
 export type ThroughputOptions = {
   /** Stop once the rate has been steady and this much time has passed since the first byte. Default 300 ms. */
@@ -20,7 +21,7 @@ export type ThroughputOptions = {
 }
 
 export const DEFAULT_THROUGHPUT: ThroughputOptions = {
-  minMs: 300, maxMs: 3000, maxBytes: 16 * 1024 * 1024, windowMs: 100, cvThreshold: 0.1, steadyWindows: 5, firstByteTimeoutMs: 10_000,
+  minMs: 300, maxMs: DEFAULTS.rankBudgetMs, maxBytes: 16 * 1024 * 1024, windowMs: 100, cvThreshold: 0.1, steadyWindows: 5, firstByteTimeoutMs: 10_000,
 }
 
 export type ThroughputResult = {ttfbMs: number; bytesPerSecond: number; cv?: number; bytes: number; durationMs: number; offset: number}

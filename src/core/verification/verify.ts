@@ -15,6 +15,7 @@ import {checkSamples, type SampleReference} from './sample.js'
 import {checkSize} from './size.js'
 import {checkStale} from './stale.js'
 import {decideVerdict} from './verdict.js'
+import {DEFAULTS, seconds} from '../defaults.js'
 
 export type VerifyOptions = {
   /** The URL that defines the target; default: set.target.primary. */
@@ -43,7 +44,7 @@ export type VerifyContext = {signal: AbortSignal; onEvent?: (event: VerifyEvent)
 export type Plan = {target: Target; ignoreName: boolean; samples?: SampleReference; fullRef?: FullReference; notes: string[]; primaryUrl?: string}
 
 export function timeoutFor(options: Pick<VerifyOptions, 'timeoutMs' | 'full'>): number {
-  return options.timeoutMs ?? (options.full ? 3_600_000 : 60_000)
+  return options.timeoutMs ?? seconds(options.full ? DEFAULTS.verifyFullTimeoutSeconds : DEFAULTS.verifyTimeoutSeconds)
 }
 
 function errorInfo(error: unknown, timedOut: boolean): ErrorInfo {
@@ -138,7 +139,7 @@ export async function prepareVerify(set: MirrorSet, options: VerifyOptions, tran
     }
   }
   const seed = options.seed ?? randomInt(0, 2 ** 31)
-  const settings = {samples: options.samples ?? 4, sampleSize: options.sampleSize ?? 64 * 1024, seed}
+  const settings = {samples: options.samples ?? DEFAULTS.verifySamples, sampleSize: options.sampleSize ?? DEFAULTS.sampleBytes, seed}
   const samples = sampleReference(target, settings, primary)
   if (typeof samples === 'string' && settings.samples > 0) notes.push(samples)
   const plan: Plan = {target, ignoreName: options.ignoreName ?? false, notes, primaryUrl}
@@ -166,7 +167,7 @@ export async function verifyMirrors(set: MirrorSet, options: VerifyOptions, cont
   const run = new AbortController()
   try {
     const {plan, candidates, primaryInfo} = await prepareVerify(set, options, transports, signal, run.signal)
-    const limit = pLimit(Math.max(1, options.concurrency ?? 4))
+    const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULTS.verifyConcurrency))
     await Promise.all(
       candidates.map((candidate) =>
         limit(async () => {

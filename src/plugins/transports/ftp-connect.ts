@@ -7,9 +7,10 @@ import {trustedCertificates} from '../../core/tls-ca.js'
 import type {TransportOptions} from '../types.js'
 import {ftpError} from './ftp-errors.js'
 import {socketClosed} from './socket-closed.js'
+import {DEFAULTS, seconds} from '../../core/defaults.js'
 
 /** Milliseconds basic-ftp waits on a silent control connection when the user set no connect timeout. */
-const DEFAULT_TIMEOUT_MS = 30_000
+const DEFAULT_TIMEOUT_MS = seconds(DEFAULTS.connectTimeoutSeconds.ftp)
 
 /** A logged-in client, its FEAT answer once someone asked for it, and its closing once it began. */
 export type FtpConnection = {client: Client; features?: Map<string, string>; closing?: Promise<void>}

@@ -13,15 +13,16 @@ import {checkIdentityEncoding, checkRangedResponse, isIdentityEncoded, parseCont
 import {discard, send, type HttpResponse} from './http-request.js'
 import {USER_AGENT} from '../../core/version.js'
 import {trustedCertificates} from '../../core/tls-ca.js'
+import {DEFAULTS as USER_DEFAULTS, seconds} from '../../core/defaults.js'
 
 /** Connection limits and timeouts; each is a default the options may override. */
-const DEFAULTS = {
+const HTTP_DEFAULTS = {
   /** Per origin: the download engine opens several links to one mirror, discovery many small requests. */
   connections: 32,
   /** Idle keep-alive, so probes, pings and pieces reuse a warm connection. */
   keepAliveMs: 10_000,
   /** Milliseconds to wait for TCP and TLS to connect. */
-  connectTimeout: 10_000,
+  connectTimeout: seconds(USER_DEFAULTS.connectTimeoutSeconds.http),
 }
 
 export const HTTP_USER_AGENT = USER_AGENT
@@ -36,10 +37,10 @@ export class HttpTransport implements Transport {
 
   constructor(options: TransportOptions = {}) {
     this.userAgent = options.userAgent ?? HTTP_USER_AGENT
-    const connector = buildConnector({timeout: options.connectTimeout ?? DEFAULTS.connectTimeout, rejectUnauthorized: !options.insecure, ...caOption(options.ca)})
+    const connector = buildConnector({timeout: options.connectTimeout ?? HTTP_DEFAULTS.connectTimeout, rejectUnauthorized: !options.insecure, ...caOption(options.ca)})
     this.agent = new Agent({
-      connections: options.connectionsPerOrigin ?? DEFAULTS.connections,
-      keepAliveTimeout: DEFAULTS.keepAliveMs,
+      connections: options.connectionsPerOrigin ?? HTTP_DEFAULTS.connections,
+      keepAliveTimeout: HTTP_DEFAULTS.keepAliveMs,
       connect: (connectOptions, callback) => {
         const socket = connector(connectOptions, callback) as unknown as Socket
         this.sockets.add(socket)

@@ -12,9 +12,10 @@ import {decodePath} from './ftp-connect.js'
 import {sftpError} from './sftp-errors.js'
 import {checkHostKey, fingerprint, keyType, knownHostName} from './sftp-known-hosts.js'
 import {socketClosed} from './socket-closed.js'
+import {DEFAULTS, seconds} from '../../core/defaults.js'
 
 /** Milliseconds to wait for the TCP connection and SSH handshake when the user set no connect timeout. */
-const DEFAULT_TIMEOUT_MS = 20_000
+const DEFAULT_TIMEOUT_MS = seconds(DEFAULTS.connectTimeoutSeconds.sftp)
 const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa']
 
 /** An authenticated SSH connection with its SFTP channel; `closed` turns true when the connection ends for any reason. */
