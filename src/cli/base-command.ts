@@ -90,7 +90,7 @@ export abstract class BaseCommand extends Command {
 }
 
 /** Maps any thrown value to a MirrorError, so every failure has a code and an exit code. */
-export function toMirrorError(error: unknown, signal?: AbortSignal): MirrorError {
+function toMirrorError(error: unknown, signal?: AbortSignal): MirrorError {
   if (error instanceof MirrorError) return error
   if (signal?.aborted) return new AbortedError(undefined, error)
   const oclifError = error as {oclif?: {exit?: number}; message?: string; code?: string}

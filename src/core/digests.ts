@@ -1,4 +1,4 @@
-// Reads whole-file digests from HTTP headers (RFC 3230 Digest, RFC 9530 Repr-Digest) and converts base64 and hex.
+// Reads whole-file digests from HTTP headers (RFC 3230 Digest, RFC 9530 Repr-Digest) as hex, whatever encoding the server chose.
 import type {Checksum, HashAlgorithm} from './model.js'
 
 /** Digest lengths in bytes, used to tell a base64 value from a hex one and to reject truncated values. */
@@ -11,14 +11,6 @@ const ALGORITHM_NAMES: Record<string, HashAlgorithm> = {
   sha: 'sha1',
   'sha-1': 'sha1',
   md5: 'md5',
-}
-
-export function base64ToHex(base64: string): string {
-  return Buffer.from(base64, 'base64').toString('hex')
-}
-
-export function hexToBase64(hex: string): string {
-  return Buffer.from(hex, 'hex').toString('base64')
 }
 
 /** Maps a header algorithm name ('SHA-256', 'sha-512', 'MD5', 'SHA') to ours, or undefined. */

@@ -1,7 +1,7 @@
 // The one rule for turning a name from elsewhere (a header, a URL, a metalink, a MirrorSet) into a file name mirrorkit may create.
 
 /** The longest name most file systems accept, in bytes (ext4, XFS, NTFS in UTF-16 units, APFS). */
-export const MAX_NAME_BYTES = 255
+const MAX_NAME_BYTES = 255
 
 /** C0 controls, DEL and C1 controls: invisible in a terminal, and some of them move its cursor. */
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g
@@ -10,7 +10,7 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g
 const RESERVED_NAMES = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i
 
 /** The name when nothing safe remains of the one given. */
-export const FALLBACK_NAME = 'download'
+const FALLBACK_NAME = 'download'
 
 /**
  * One path segment safe to create in the output directory, or undefined when nothing safe remains:

@@ -1,5 +1,4 @@
 // Summary statistics for repeated measurements: median, p90, standard deviation, margin of error, coefficient of variation.
-import type {SampleStats} from './model.js'
 
 /** The q-quantile (0..1) of `values` by linear interpolation between closest ranks. */
 export function quantile(values: readonly number[], q: number): number {
@@ -47,17 +46,4 @@ export function marginOfError(values: readonly number[]): number {
   const degrees = values.length - 1
   const critical = T_CRITICAL[degrees - 1] ?? 1.96
   return (critical * standardDeviation(values)) / Math.sqrt(values.length)
-}
-
-const round = (value: number) => Math.round(value * 1000) / 1000
-
-/** The SampleStats record stored in a Measurement, rounded to microseconds. */
-export function summarize(values: readonly number[]): SampleStats {
-  return {
-    median: round(median(values)),
-    p90: round(quantile(values, 0.9)),
-    sd: round(standardDeviation(values)),
-    moe: round(marginOfError(values)),
-    samples: values.length,
-  }
 }

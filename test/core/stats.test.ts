@@ -1,6 +1,6 @@
 // Tests the summary statistics against values worked out by hand.
 import {describe, expect, it} from 'vitest'
-import {coefficientOfVariation, marginOfError, median, quantile, standardDeviation, summarize} from '../../src/core/stats.js'
+import {coefficientOfVariation, marginOfError, median, quantile, standardDeviation} from '../../src/core/stats.js'
 
 describe('stats', () => {
   it('computes median and interpolated quantiles', () => {
@@ -18,9 +18,5 @@ describe('stats', () => {
     expect(coefficientOfVariation(values)).toBeCloseTo(2.138 / 5, 3)
     expect(standardDeviation([3])).toBe(0)
     expect(marginOfError([3])).toBe(0)
-  })
-
-  it('summarizes into a SampleStats record', () => {
-    expect(summarize([10, 20, 30])).toMatchObject({median: 20, samples: 3, p90: 28})
   })
 })

@@ -46,8 +46,3 @@ export function checksumsInFile(text: string, name: string): Checksum[] {
   if (bare && algorithm) return [{algorithm, hex: bare[1]!.toLowerCase()}]
   return checksumsFor(text, name)
 }
-
-/** Writes GNU-format lines, which both `sha256sum -c` and our reader accept. */
-export function writeChecksumFile(lines: readonly ChecksumLine[]): string {
-  return lines.map((line) => `${line.hex}  ${line.name}\n`).join('')
-}

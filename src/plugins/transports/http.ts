@@ -25,8 +25,6 @@ const HTTP_DEFAULTS = {
   connectTimeout: seconds(USER_DEFAULTS.connectTimeoutSeconds.http),
 }
 
-export const HTTP_USER_AGENT = USER_AGENT
-
 export class HttpTransport implements Transport {
   readonly name = 'http'
   readonly protocols = ['http:', 'https:'] as const
@@ -36,7 +34,7 @@ export class HttpTransport implements Transport {
   private readonly sockets = new Set<Socket>()
 
   constructor(options: TransportOptions = {}) {
-    this.userAgent = options.userAgent ?? HTTP_USER_AGENT
+    this.userAgent = options.userAgent ?? USER_AGENT
     const connector = buildConnector({timeout: options.connectTimeout ?? HTTP_DEFAULTS.connectTimeout, rejectUnauthorized: !options.insecure, ...caOption(options.ca)})
     this.agent = new Agent({
       connections: options.connectionsPerOrigin ?? HTTP_DEFAULTS.connections,

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {checksumsFor, parseChecksumFile, writeChecksumFile} from '../../../src/core/formats/checksum-files.js'
+import {checksumsFor, parseChecksumFile} from '../../../src/core/formats/checksum-files.js'
 
 const A = 'a'.repeat(64)
 const B = 'b'.repeat(64)
@@ -30,8 +30,7 @@ describe('checksum files', () => {
     expect(checksumsFor(text, 'missing.iso')).toEqual([])
   })
 
-  it('writes lines that it reads back', () => {
-    const lines = [{algorithm: 'sha256' as const, hex: A, name: 'x y.bin'}]
-    expect(parseChecksumFile(writeChecksumFile(lines))).toEqual(lines)
+  it('reads a name with a space in GNU format', () => {
+    expect(parseChecksumFile(`${A}  x y.bin\n`)).toEqual([{algorithm: 'sha256', hex: A, name: 'x y.bin'}])
   })
 })
