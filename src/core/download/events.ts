@@ -3,7 +3,7 @@ import type {Reference} from '../references/reference.js'
 import type {FetchSummary} from './summary.js'
 
 /** Why a link stopped before the end of its span. */
-export type CutReason = 'slow' | 'relative' | 'stall' | 'dropped' | 'hedge-lost' | 'quarantined' | 'stolen'
+export type CutReason = 'slow' | 'relative' | 'stall' | 'dropped' | 'hedge-lost' | 'quarantined' | 'stolen' | 'starved'
 
 export type MirrorRate = {mirror: number; url: string; links: number; rate: number; bytes: number; state: string}
 

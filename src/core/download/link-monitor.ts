@@ -44,24 +44,51 @@ export function sampleRates(links: readonly Link[], mirrors: readonly MirrorStat
   for (const mirror of mirrors) mirror.speed.sample(perMirror.get(mirror) ?? [], mirror.bytes, elapsedMs)
 }
 
+/** When each mirror last sent a byte, on its running links or on links that already ended. */
+function lastBytes(links: readonly Link[]): Map<MirrorState, number> {
+  const last = new Map<MirrorState, number>()
+  for (const link of links) last.set(link.mirror, Math.max(last.get(link.mirror) ?? link.mirror.speed.deliveredAt, link.lastByteAt))
+  return last
+}
+
+/**
+ * A link's speed as the monitor judges it: the better of its own rate and its mirror's throughput
+ * per link. One server's connections often share one queue, and one of them starved for a while by
+ * its siblings is not slow while the mirror as a whole delivers.
+ */
+function judgedRate(link: Link): number {
+  const {speed, links} = link.mirror
+  return Math.max(link.rate, links > 0 ? speed.throughput / links : 0)
+}
+
 /** The links to cut now, with why. */
 export function decideCuts(links: readonly Link[], mirrors: readonly MirrorState[], now: number, rules: MonitorRules): Array<{link: Link; reason: CutReason}> {
   const cuts: Array<{link: Link; reason: CutReason}> = []
   const settled = links.filter((link) => link.firstByteAt !== undefined && now - link.firstByteAt >= rules.graceMs)
-  const typical = median(settled.map((link) => link.rate))
+  const typical = median(settled.map((link) => judgedRate(link)))
+  const lastByte = lastBytes(links)
   for (const link of links) {
     if (link.cutReason) continue
     const quietFor = now - link.lastByteAt
-    if (quietFor > rules.stallTimeoutMs || (link.hedge && link.partner !== undefined && quietFor > HEDGE_QUIET_MS)) {
+    if (link.hedge && link.partner !== undefined && quietFor > HEDGE_QUIET_MS) {
       cuts.push({link, reason: 'stall'})
       continue
     }
+    // Stalled only when the whole mirror went quiet. A link starved behind its siblings in the
+    // server's queue usually recovers; after twice the timeout it gives its span back, and the
+    // mirror keeps its standing either way.
+    const mirrorQuiet = now - lastByte.get(link.mirror)! > rules.stallTimeoutMs
+    if (quietFor > rules.stallTimeoutMs && (mirrorQuiet || quietFor > 2 * rules.stallTimeoutMs)) {
+      cuts.push({link, reason: mirrorQuiet ? 'stall' : 'starved'})
+      continue
+    }
     if (!settled.includes(link)) continue
-    if (rules.lowestSpeed > 0 && link.rate < rules.lowestSpeed) {
+    const rate = judgedRate(link)
+    if (rules.lowestSpeed > 0 && rate < rules.lowestSpeed) {
       cuts.push({link, reason: 'slow'})
       continue
     }
-    if (settled.length >= 2 && link.rate < rules.relativeSpeed * typical && link.remaining > rules.minRemaining) {
+    if (settled.length >= 2 && rate < rules.relativeSpeed * typical && link.remaining > rules.minRemaining) {
       // Only worth it when another mirror with room is known to be much faster per link.
       const better = mirrors.some(
         (mirror) =>
@@ -69,7 +96,7 @@ export function decideCuts(links: readonly Link[], mirrors: readonly MirrorState
           mirror.isUsableAt(now, rules.maxTries) &&
           !mirror.wholeOnly &&
           mirror.links < mirror.linkLimit(rules.perMirror) &&
-          mirror.speed.linkRate * rules.relativeSpeed > link.rate,
+          mirror.speed.linkRate * rules.relativeSpeed > rate,
       )
       if (better) cuts.push({link, reason: 'relative'})
     }

@@ -21,6 +21,7 @@ export class MirrorSpeed {
   #sampledBytes = 0
   #sampledLinks = 0
   #setupMs: number | undefined
+  #deliveredAt = 0
 
   /** `rankedRate`: rank's single-stream probe, the best guess of a link's speed until links measure it. */
   constructor(rankedRate?: number) {
@@ -51,6 +52,11 @@ export class MirrorSpeed {
     return this.#soloRate
   }
 
+  /** When a sample last found new bytes from it, on any link (ended ones included); 0 before that. */
+  get deliveredAt(): number {
+    return this.#deliveredAt
+  }
+
   /** Smoothed milliseconds from a request to its first byte: what a new link costs before it moves data. */
   get setupMs(): number | undefined {
     return this.#setupMs
@@ -67,6 +73,7 @@ export class MirrorSpeed {
       this.#throughput = smooth(this.#throughput, sample, elapsedMs, this.#throughput === 0)
       if (active === 1 && this.#sampledLinks === 1) this.#soloRate = smooth(this.#soloRate, sample, elapsedMs, this.#soloRate === 0)
     }
+    if (bytes > this.#sampledBytes) this.#deliveredAt = Date.now()
     this.#sampledBytes = bytes
     this.#sampledLinks = active
   }

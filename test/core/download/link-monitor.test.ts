@@ -5,6 +5,7 @@ import {smooth} from '../../../src/core/download/mirror-speed.js'
 import {Link} from '../../../src/core/download/link.js'
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import type {Transport} from '../../../src/plugins/types.js'
+import {measure} from './helpers.js'
 
 const mirror = (id: number, rankedRate?: number) => new MirrorState(id, new URL(`http://m${id}.test/f`), {} as Transport, id, rankedRate)
 const rules = {stallTimeoutMs: 5000, graceMs: 1000, lowestSpeed: 0, relativeSpeed: 0.3, perMirror: 4, maxTries: 5, minRemaining: 100}
@@ -99,6 +100,30 @@ describe('link monitor', () => {
     // The same quiet spell on a link that is not a hedge is not a stall yet.
     original.lastByteAt = now - HEDGE_QUIET_MS - 1
     expect(decideCuts([original], [a, b], now, rules)).toEqual([])
+  })
+
+  it("judges a quiet link by its mirror: one starved behind siblings that deliver is not a stall, and gives its span back only after twice the timeout", () => {
+    const now = Date.now()
+    const owner = mirror(0)
+    const [busy, starved] = [link(1, owner, 1_000_000, now), link(2, owner, 0, now)]
+    starved.lastByteAt = now - 6000
+    expect(decideCuts([busy, starved], [owner], now, rules)).toEqual([])
+    starved.lastByteAt = now - 10_001
+    expect(decideCuts([busy, starved], [owner], now, rules)).toEqual([{link: starved, reason: 'starved'}])
+    // The whole mirror quiet: a stall.
+    busy.lastByteAt = now - 6000
+    starved.lastByteAt = now - 6000
+    expect(decideCuts([busy, starved], [owner], now, rules)).toEqual([{link: busy, reason: 'stall'}, {link: starved, reason: 'stall'}])
+  })
+
+  it("does not cut a slow link of a mirror whose throughput per link is fine (its siblings took the bandwidth)", () => {
+    const now = Date.now()
+    const [shared, other] = [mirror(0), mirror(1, 1_000_000)]
+    for (let count = 0; count < 2; count++) shared.linkStarted()
+    measure(shared, [1_000_000, 10_000], 2_000_000)
+    measure(other, [1_000_000], 1_000_000)
+    const links = [link(1, shared, 1_000_000, now), link(2, shared, 10_000, now), link(3, other, 1_000_000, now)]
+    expect(decideCuts(links, [shared, other], now, rules)).toEqual([])
   })
 
   it('gives a new link its grace period', () => {
