@@ -20,6 +20,8 @@ export type MonitorRules = {
  * holds its partner, no other mirror may hedge that partner.
  */
 export const HEDGE_QUIET_MS = 2000
+/** A mirror that sent bytes this recently is slow, not stopped: a stopped one is left to the stall timeout. */
+const STILL_SENDING_MS = 500
 
 function median(values: number[]): number {
   if (values.length === 0) return 0
@@ -61,6 +63,13 @@ function judgedRate(link: Link): number {
   return Math.max(link.rate, links > 0 ? speed.throughput / links : 0)
 }
 
+/** A mirror that still sends but far below its own best, while another usable mirror is faster now. */
+function collapsed(mirror: MirrorState, mirrors: readonly MirrorState[], quietFor: number, rules: MonitorRules): boolean {
+  if (!mirror.speed.collapsed || quietFor > STILL_SENDING_MS) return false
+  const now = Date.now()
+  return mirrors.some((other) => other !== mirror && !other.wholeOnly && other.isUsableAt(now, rules.maxTries) && !other.speed.collapsed && other.speed.throughput > mirror.speed.throughput)
+}
+
 /** The links to cut now, with why. */
 export function decideCuts(links: readonly Link[], mirrors: readonly MirrorState[], now: number, rules: MonitorRules): Array<{link: Link; reason: CutReason}> {
   const cuts: Array<{link: Link; reason: CutReason}> = []
@@ -80,6 +89,11 @@ export function decideCuts(links: readonly Link[], mirrors: readonly MirrorState
     const mirrorQuiet = now - lastByte.get(link.mirror)! > rules.stallTimeoutMs
     if (quietFor > rules.stallTimeoutMs && (mirrorQuiet || quietFor > 2 * rules.stallTimeoutMs)) {
       cuts.push({link, reason: mirrorQuiet ? 'stall' : 'starved'})
+      continue
+    }
+    if (collapsed(link.mirror, mirrors, now - lastByte.get(link.mirror)!, rules)) {
+      // Its spans go back to the map at once, for the mirrors still at speed; waiting for steals would leave them at the old pace's estimate.
+      cuts.push({link, reason: 'relative'})
       continue
     }
     if (!settled.includes(link)) continue

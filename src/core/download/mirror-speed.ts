@@ -4,6 +4,10 @@
 const SMOOTHING_MS = 1000
 /** Weight of the newest time-to-first-byte sample. */
 const SETUP_WEIGHT = 0.3
+/** A mirror whose throughput, in all and per link, fell below this share of its best has collapsed. */
+const COLLAPSE_SHARE = 0.25
+/** Throughput measured for less than this is not yet a peak to compare with (a burst at the start). */
+const PEAK_AFTER_MS = 1000
 
 /** An exponentially weighted moving average over time: `first` takes the sample as it is. */
 export function smooth(previous: number, sample: number, elapsedMs: number, first: boolean): number {
@@ -22,6 +26,10 @@ export class MirrorSpeed {
   #sampledLinks = 0
   #setupMs: number | undefined
   #deliveredAt = 0
+  #measuredMs = 0
+  #peak = 0
+  #peakPerLink = 0
+  #perLink = 0
 
   /** `rankedRate`: rank's single-stream probe, the best guess of a link's speed until links measure it. */
   constructor(rankedRate?: number) {
@@ -52,6 +60,14 @@ export class MirrorSpeed {
     return this.#soloRate
   }
 
+  /**
+   * Its throughput fell to a fraction of the best it showed, both in all and per link: the server
+   * slowed down (a shared server under load, a degraded route), not just fewer links on it.
+   */
+  get collapsed(): boolean {
+    return this.#peak > 0 && this.#throughput < COLLAPSE_SHARE * this.#peak && this.#perLink < COLLAPSE_SHARE * this.#peakPerLink
+  }
+
   /** When a sample last found new bytes from it, on any link (ended ones included); 0 before that. */
   get deliveredAt(): number {
     return this.#deliveredAt
@@ -72,6 +88,12 @@ export class MirrorSpeed {
     if (active > 0 && this.#sampledLinks > 0) {
       this.#throughput = smooth(this.#throughput, sample, elapsedMs, this.#throughput === 0)
       if (active === 1 && this.#sampledLinks === 1) this.#soloRate = smooth(this.#soloRate, sample, elapsedMs, this.#soloRate === 0)
+      this.#measuredMs += elapsedMs
+      this.#perLink = this.#throughput / active
+      if (this.#measuredMs >= PEAK_AFTER_MS) {
+        this.#peak = Math.max(this.#peak, this.#throughput)
+        this.#peakPerLink = Math.max(this.#peakPerLink, this.#perLink)
+      }
     }
     if (bytes > this.#sampledBytes) this.#deliveredAt = Date.now()
     this.#sampledBytes = bytes

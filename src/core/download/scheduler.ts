@@ -11,10 +11,10 @@ import {hedge, steal} from './endgame.js'
  */
 export function mirrorsWithRoom(mirrors: readonly MirrorState[], now: number, limits: SchedulerLimits): MirrorState[] {
   const open = mirrors.filter((mirror) => !mirror.wholeOnly && !mirror.unverified && mirror.isUsableAt(now, limits.maxTries) && mirror.links < mirror.linkLimit(limits.perMirror))
-  const fresh = open.filter((mirror) => mirror.cooldownUntil <= now)
-  // A mirror cooling down after a slow cut is used only when no other mirror is alive: otherwise
-  // a busy fast mirror will pick up the remainder when one of its links frees up.
-  const othersAlive = mirrors.some((mirror) => mirror.cooldownUntil <= now && !mirror.wholeOnly && mirror.isAlive(limits.maxTries))
+  const fresh = open.filter((mirror) => mirror.cooldownUntil <= now && !mirror.speed.collapsed)
+  // A mirror cooling down after a slow cut, or collapsed far below its best, is used only when no
+  // other mirror is alive: otherwise a busy fast mirror will pick up the remainder when one of its links frees up.
+  const othersAlive = mirrors.some((mirror) => mirror.cooldownUntil <= now && !mirror.speed.collapsed && !mirror.wholeOnly && mirror.isAlive(limits.maxTries))
   const pool = fresh.length > 0 || othersAlive ? fresh : open
   return pool.sort((a, b) => Number(b.opened !== undefined) - Number(a.opened !== undefined) || a.links - b.links || b.speed.linkRate - a.speed.linkRate || a.order - b.order)
 }

@@ -126,6 +126,27 @@ describe('link monitor', () => {
     expect(decideCuts(links, [shared, other], now, rules)).toEqual([])
   })
 
+  it('cuts every link of a mirror that still sends but collapsed far below its best, while another mirror is faster', () => {
+    const now = Date.now()
+    const [degraded, healthy] = [mirror(0), mirror(1)]
+    for (let count = 0; count < 2; count++) degraded.linkStarted()
+    healthy.linkStarted()
+    for (let second = 0; second < 3; second++) measure(degraded, [1_000_000, 1_000_000], 2_000_000)
+    for (let second = 0; second < 3; second++) measure(healthy, [1_000_000], 1_000_000)
+    const links = [link(1, degraded, 1_000_000, now), link(2, degraded, 1_000_000, now), link(3, healthy, 1_000_000, now)]
+    expect(decideCuts(links, [degraded, healthy], now, rules)).toEqual([])
+    for (let second = 0; second < 5; second++) measure(degraded, [10_000, 10_000], 20_000)
+    expect(degraded.speed.collapsed).toBe(true)
+    expect(decideCuts(links, [degraded, healthy], now, rules)).toEqual([
+      {link: links[0], reason: 'relative'},
+      {link: links[1], reason: 'relative'},
+    ])
+    // A mirror that sends nothing at all is left to the stall timeout.
+    const later = Date.now() + 1000
+    for (const quiet of links.slice(0, 2)) quiet.lastByteAt = later - 1000
+    expect(decideCuts(links, [degraded, healthy], later, rules)).toEqual([])
+  })
+
   it('gives a new link its grace period', () => {
     const now = Date.now()
     const young = link(1, mirror(0), 1, now)

@@ -57,6 +57,16 @@ describe('scheduler', () => {
     expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([1])
   })
 
+  it('keeps a collapsed mirror (far below its own best) out while another is alive', () => {
+    const [a, b] = [mirror(0), mirror(1)]
+    for (let second = 0; second < 3; second++) measure(b, [1_000_000], 1_000_000)
+    expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([1, 0])
+    for (let second = 0; second < 5; second++) measure(b, [10_000], 10_000)
+    expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([0])
+    a.drop()
+    expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([1])
+  })
+
   it('shares the free run among the links about to start', () => {
     const map = new PieceMap(16 * 100, 100)
     const span = nextSpan(map, mirror(0), [], 4, limits)
