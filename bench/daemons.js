@@ -1,6 +1,6 @@
 // Real servers as benchmark mirrors: one nginx process per HTTP(S) mirror (sendfile on), vsftpd for FTP, OpenSSH sshd for SFTP, started by test/interop/start.sh.
 import {existsSync, readFileSync} from 'node:fs'
-import {mkdir, readFile, rm} from 'node:fs/promises'
+import {mkdir, readFile, rm, rmdir} from 'node:fs/promises'
 import path from 'node:path'
 import {spawnTracked, stopChild} from './children.js'
 import {outDirectory, projectDirectory} from './paths.js'
@@ -72,6 +72,8 @@ export async function startDaemon({protocol, root, fileName, namespace}) {
       signal('SIGCONT')
       await stopChild(child)
       await rm(directory, {recursive: true, force: true})
+      // The run's own directory goes with its last daemon (it is not empty while others still run).
+      await rmdir(daemonsDirectory).catch(() => undefined)
     },
   }
 }
