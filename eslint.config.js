@@ -19,4 +19,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true}],
     },
   },
+  {
+    // Production code only: a test's timeout is held by the test itself, so it cannot be collected early.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-properties': ['error', {object: 'AbortSignal', property: 'timeout', message: 'Node 20 can collect it inside AbortSignal.any before it fires (nodejs/node#57736); use timeoutSignal or deadlineSignal from src/core/deadline-signal.ts.'}],
+    },
+  },
 )

@@ -1,4 +1,5 @@
 // Runs the discovery sources for a URL or a file name concurrently, each under its own timeout, and builds one MirrorSet.
+import {deadlineSignal, timeoutSignal} from '../deadline-signal.js'
 import {builtinSources} from '../../plugins/index.js'
 import type {Query, RemoteInfo, TransportOptions} from '../../plugins/types.js'
 import {MirrorError, UsageError} from '../errors.js'
@@ -49,7 +50,7 @@ export async function discover(request: DiscoverRequest, options: {signal: Abort
   const transports = request.transports ?? new TransportSet({userAgent: DISCOVERY_USER_AGENT, ...request.transportOptions})
   const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const readDocument = (location: string, maxBytes: number) =>
-    fetchText(transports, location, {signal: AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]), maxBytes})
+    fetchText(transports, location, {signal: deadlineSignal(options.signal, timeoutMs), maxBytes})
   const argument = await classifyArgument(request.argument, (path, maxBytes) => readDocument(path, maxBytes)).catch(async (error: unknown) => {
     if (!request.transports) await transports.close()
     throw error
@@ -120,7 +121,7 @@ async function statPrimary(
 ): Promise<RemoteInfo | undefined> {
   const transport = transports.for(url)
   try {
-    return await transport.stat(url, {signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs ?? DEFAULT_TIMEOUT_MS)])})
+    return await transport.stat(url, {signal: deadlineSignal(signal, timeoutMs ?? DEFAULT_TIMEOUT_MS)})
   } catch (error) {
     signal.throwIfAborted()
     // A primary that is down still names the file; its mirrors may be up, and verify judges it later.
@@ -133,7 +134,7 @@ async function statPrimary(
 type Run = {collector: CandidateCollector; merger: TargetMerger; warnings: Warning[]; timeoutMs: number; signal: AbortSignal; fatal?: unknown}
 
 async function runSource(factory: SourceFactory, context: SourceContext, query: Query, run: Run): Promise<void> {
-  const timeout = AbortSignal.timeout(run.timeoutMs)
+  const timeout = timeoutSignal(run.timeoutMs)
   try {
     for await (const found of factory.create(context).discover(query, {signal: AbortSignal.any([run.signal, timeout])})) {
       if (found.kind === 'url') run.collector.add(found, found.via ? `${factory.name}:${found.via}` : factory.name)

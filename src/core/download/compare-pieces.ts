@@ -1,4 +1,5 @@
 // Re-reads pieces from other mirrors and compares them with the bytes on disk: which pieces to sample, which range of each, and who is outvoted.
+import {deadlineSignal} from '../deadline-signal.js'
 import {createHash} from 'node:crypto'
 import type {FileSink} from './file-sink.js'
 import type {MirrorState} from './mirror-state.js'
@@ -58,7 +59,7 @@ async function remoteDigest(mirror: MirrorState, range: ByteRange, signal: Abort
   const hash = createHash('sha256')
   const quiet = new AbortController()
   let timer = setTimeout(() => quiet.abort(new Error('no data')), QUIET_MS)
-  const options = {signal: AbortSignal.any([signal, quiet.signal, AbortSignal.timeout(READ_TIMEOUT_MS)]), ...(mirror.etag === undefined ? {} : {etag: mirror.etag})}
+  const options = {signal: deadlineSignal([signal, quiet.signal], READ_TIMEOUT_MS), ...(mirror.etag === undefined ? {} : {etag: mirror.etag})}
   try {
     for await (const chunk of mirror.transport.read(mirror.url, range, options)) {
       hash.update(chunk)

@@ -1,4 +1,5 @@
 // What a link failure means for its mirror, and which error ends a download when no mirror is left.
+import {deadlineSignal} from '../deadline-signal.js'
 import {IntegrityError, MirrorError, NoMirrorError, TransportError} from '../errors.js'
 import type {MirrorState} from './mirror-state.js'
 
@@ -36,7 +37,7 @@ export function noMirrorError(mirrors: readonly MirrorState[]): MirrorError {
 export async function recheckChanged(mirror: MirrorState, failure: MirrorError, size: number, parent: AbortSignal): Promise<string | undefined> {
   mirror.holdForRecheck()
   try {
-    const info = await mirror.transport.stat(mirror.url, {signal: AbortSignal.any([parent, AbortSignal.timeout(10_000)])})
+    const info = await mirror.transport.stat(mirror.url, {signal: deadlineSignal(parent, 10_000)})
     if (info.size === size && (info.etag ?? '') === (mirror.etag ?? '')) {
       mirror.markWholeOnly()
       return undefined

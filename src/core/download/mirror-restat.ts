@@ -1,4 +1,5 @@
 // The deferred stat of a mirror whose first stat failed with a retryable error (503, reset, timeout): it joins the run, waits again, or is rejected.
+import {deadlineSignal} from '../deadline-signal.js'
 import type {FetchEvent} from './events.js'
 import {asMirrorError} from './mirror-failures.js'
 import {STAT_TIMEOUT_MS} from './mirror-setup.js'
@@ -11,7 +12,7 @@ export async function restatMirror(mirror: MirrorState, size: number, signal: Ab
     emit({type: 'mirror-rejected', mirror: mirror.id, url: mirror.displayUrl, reason})
   }
   try {
-    const remote = await mirror.transport.stat(mirror.url, {signal: AbortSignal.any([signal, AbortSignal.timeout(STAT_TIMEOUT_MS)])})
+    const remote = await mirror.transport.stat(mirror.url, {signal: deadlineSignal(signal, STAT_TIMEOUT_MS)})
     const mismatch = mirror.stated(remote, size)
     if (mismatch === undefined) mirror.succeeded()
     else reject(mismatch)

@@ -1,4 +1,5 @@
 // Builds the mirror list of a download: URLs and MirrorSet candidates in rank order, stat of each, and the primary's view of the target.
+import {deadlineSignal} from '../deadline-signal.js'
 import {outputName} from '../output-name.js'
 import {MirrorError, NoMirrorError, UsageError} from '../errors.js'
 import type {Candidate, MirrorSet} from '../model.js'
@@ -92,7 +93,7 @@ export async function setUpMirrors(
   openWaitMs: number = fetchDefaults.stallTimeoutMs,
 ): Promise<{mirrors: MirrorState[]; target: TargetInfo}> {
   const entries = mirrorUrls(urls, set)
-  const statSignal = AbortSignal.any([signal, AbortSignal.timeout(STAT_TIMEOUT_MS)])
+  const statSignal = deadlineSignal(signal, STAT_TIMEOUT_MS)
   const late = new AbortController()
   const started = Date.now()
   // Filled in as stats settle; a mirror still undefined when the grace ends is late, not failed.

@@ -1,4 +1,5 @@
 // The read a mirror's stat already started (Transport.open): opening it, handing it to the first link, and the type the mirror keeps it in.
+import {deadlineSignal} from '../deadline-signal.js'
 import type {RemoteInfo, Transport} from '../../plugins/types.js'
 
 /** A response body already streaming from `offset`; aborting `controller` ends it. */
@@ -30,7 +31,7 @@ export async function openFirst(transport: Transport, url: URL, options: OpenOpt
     return {info, setupMs: Date.now() - started, ...(body ? {read: {offset: 0, body, controller}} : {})}
   } catch (error) {
     if (error !== silent || signal.aborted) throw error
-    const info = await transport.stat(url, {signal: AbortSignal.any([signal, AbortSignal.timeout(options.statTimeoutMs)])})
+    const info = await transport.stat(url, {signal: deadlineSignal(signal, options.statTimeoutMs)})
     return {info, setupMs: Date.now() - started}
   } finally {
     clearTimeout(timer)

@@ -1,4 +1,5 @@
 // Round-trip probes kept apart: TCP connect (node:net), TLS handshake (node:tls) and one protocol round trip (transport.ping).
+import {deadlineSignal} from '../deadline-signal.js'
 import {lookup} from 'node:dns/promises'
 import {connect as connectTcp, isIP, type Socket} from 'node:net'
 import {connect as connectTls} from 'node:tls'
@@ -92,7 +93,7 @@ export async function measureRtt(url: URL, transport: Transport | undefined, opt
     }
   }
   if (transport?.ping) {
-    const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs * 2)])
+    const signal = deadlineSignal(options.signal, options.timeoutMs * 2)
     result.protocolMs = await repeatProbe(() => transport.ping!(url, {signal}), options.samples, options.signal)
   }
   return result

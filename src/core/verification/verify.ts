@@ -1,4 +1,5 @@
 // verifyMirrors: checks every candidate against the target (name, size, digests, sampled ranges, optionally the whole file).
+import {deadlineSignal, timeoutSignal} from '../deadline-signal.js'
 import {randomInt} from 'node:crypto'
 import pLimit from 'p-limit'
 import type {RemoteInfo, Transport, TransportOptions} from '../../plugins/types.js'
@@ -94,7 +95,7 @@ async function withStale(found: Inspection, info: RemoteInfo, plan: Plan, transp
 export async function verifyCandidate(
   candidateUrl: string, plan: Plan, transports: TransportSet, options: Pick<VerifyOptions, 'timeoutMs' | 'full'>, outer: AbortSignal, primaryInfo?: RemoteInfo,
 ): Promise<Verdict> {
-  const timeout = AbortSignal.timeout(timeoutFor(options))
+  const timeout = timeoutSignal(timeoutFor(options))
   const child = childSignal(outer)
   const signal = AbortSignal.any([child.signal, timeout])
   const isPrimary = candidateUrl === plan.primaryUrl
@@ -130,7 +131,7 @@ export async function prepareVerify(set: MirrorSet, options: VerifyOptions, tran
     try {
       const url = parseUrl(primaryUrl)
       const transport = transports.for(url)
-      primaryInfo = await transport.stat(url, {signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutFor(options))])})
+      primaryInfo = await transport.stat(url, {signal: deadlineSignal(signal, timeoutFor(options))})
       target = completeTarget(target, primaryInfo)
       primary = {transport, url, signal: AbortSignal.any([signal, run])}
     } catch (error) {

@@ -1,4 +1,5 @@
 // The search source: queries every selected engine concurrently (one request per engine per second) and keeps hits named like the file.
+import {timeoutSignal} from '../../core/deadline-signal.js'
 import {DEFAULT_QUERIES, type EngineDefinition} from '../../core/discovery/engine-definition.js'
 import {lastSegment} from '../../core/discovery/normalise-url.js'
 import type {SourceContext, SourceFactory} from '../../core/discovery/source-context.js'
@@ -40,7 +41,7 @@ async function searchEngine(context: SourceContext, engine: EngineDefinition, qu
   const found: Found[] = []
   const gate = new RateGate(engine.intervalMs ?? 1000)
   const timeoutMs = engine.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS
-  const timeout = AbortSignal.timeout(timeoutMs)
+  const timeout = timeoutSignal(timeoutMs)
   const signal = AbortSignal.any([outerSignal, timeout])
   const size = query.size === undefined ? '' : String(query.size)
   let links = 0
