@@ -7,7 +7,8 @@ import {hashFile, strongest} from '../hashing.js'
 import type {Target} from '../model.js'
 import type {BatchItem} from './batch-input.js'
 
-export type PlannedFile = {item: BatchItem; output: string; name: string}
+/** `reference`: where the checksum came from when the input gave none (a directory's SHA256SUMS). */
+export type PlannedFile = {item: BatchItem; output: string; name: string; reference?: string}
 
 /** Absolute output paths; two files that would write one path are a usage error, before anything is downloaded. */
 export function planOutputs(items: readonly BatchItem[], directory: string): PlannedFile[] {

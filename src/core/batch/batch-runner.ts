@@ -8,6 +8,7 @@ import type {BatchItem} from './batch-input.js'
 import {alreadyComplete, planOutputs, type PlannedFile} from './batch-plan.js'
 import {worstExitCode, type ActiveFile, type BatchEvent, type BatchFileResult, type BatchSummary} from './batch-report.js'
 import {runFileJob, type SharedPieces} from './file-job.js'
+import {DirectorySums} from './directory-sums.js'
 import {HostMemory} from './host-memory.js'
 import {LinkBudget} from './link-budget.js'
 
@@ -66,8 +67,10 @@ export async function runBatch(options: BatchOptions, hooks: BatchHooks): Promis
   const sizes: number[] = []
   let bytes = 0
   const progress = setInterval(() => emit(progressOf(files.length, results, active, bytes, started)), batchDefaults.progressMs)
+  const sums = new DirectorySums(transports, signal)
   const shared = (index: number): SharedPieces => ({
     transports,
+    sums,
     budget,
     memory,
     wholeBelow: options.wholeBelow ?? batchDefaults.wholeBelow,

@@ -10,6 +10,7 @@ import {fetchDefaults, type FetchOptions} from '../download/options.js'
 import {orderCandidates} from '../download/mirror-setup.js'
 import {ExitCode} from '../error-codes.js'
 import {IntegrityError, MirrorError, NoMirrorError} from '../errors.js'
+import {strongest} from '../hashing.js'
 import type {MirrorSet} from '../model.js'
 import type {TransportSet} from '../transports.js'
 import type {PlannedFile} from './batch-plan.js'
@@ -17,10 +18,13 @@ import type {BatchFileResult} from './batch-report.js'
 import {acquireBestHost} from './host-choice.js'
 import type {HostMemory} from './host-memory.js'
 import {hostOf, type LinkBudget} from './link-budget.js'
+import type {DirectorySums} from './directory-sums.js'
 import {fetchWhole} from './whole-fetch.js'
 
 export type SharedPieces = {
   transports: TransportSet
+  /** Checksum files of the files' directories, for files the input gives no checksum. */
+  sums: DirectorySums
   budget: LinkBudget
   memory: HostMemory
   /** Files at most this large are fetched whole from one host. */
@@ -38,7 +42,8 @@ type Outcome = Omit<BatchFileResult, 'name' | 'output' | 'durationMs'>
 const exists = (path: string) => stat(path).then(() => true, () => false)
 
 /** Downloads `file`; resolves with its result, never throws except when the batch is aborted. */
-export async function runFileJob(file: PlannedFile, shared: SharedPieces): Promise<Outcome> {
+export async function runFileJob(planned: PlannedFile, shared: SharedPieces): Promise<Outcome> {
+  const file = await withDirectoryReference(planned, shared)
   const {set} = file.item
   await mkdir(dirname(file.output), {recursive: true}).catch((error) => {
     throw toDiskError(error, dirname(file.output))
@@ -51,6 +56,16 @@ export async function runFileJob(file: PlannedFile, shared: SharedPieces): Promi
     return fetchSegmented(file, {...set, target: {...set.target, size: whole.size}}, shared)
   }
   return fetchSegmented(file, set, shared)
+}
+
+/** A file without a checksum takes the one its directory's SHA256SUMS (or SHA512SUMS, CHECKSUMS) lists on its first mirror. */
+async function withDirectoryReference(file: PlannedFile, shared: SharedPieces): Promise<PlannedFile> {
+  const {set} = file.item
+  const first = set.candidates[0]?.url
+  if (set.target.checksums.length > 0 || first === undefined) return file
+  const found = await shared.sums.lookUp(shared.transports.authenticate(new URL(first)).href)
+  if (!found) return file
+  return {...file, item: {...file.item, set: {...set, target: {...set.target, checksums: found.checksums}}}, reference: found.location}
 }
 
 type SmallResult = {kind: 'done'; outcome: Outcome} | {kind: 'large'; size: number}
@@ -82,7 +97,7 @@ async function fetchSmall(file: PlannedFile, shared: SharedPieces): Promise<Smal
       await rename(part, file.output).catch((error) => {
         throw toDiskError(error, file.output)
       })
-      const check = target.checksums.length > 0 ? `${target.checksums[0]!.algorithm} matches` : 'no checksum given'
+      const check = target.checksums.length > 0 ? `${strongest(target.checksums)!.algorithm} matches${file.reference ? ` (${file.reference})` : ''}` : 'no checksum given or published'
       return {kind: 'done', outcome: {status: 'done', method: 'whole', size: result.size, bytes: received, host, check}}
     } catch (error) {
       shared.signal.throwIfAborted()

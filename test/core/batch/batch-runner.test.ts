@@ -95,6 +95,24 @@ describe('runBatch', () => {
     }
   })
 
+  it('checks files the list gives no checksum against their directory\'s SHA256SUMS, read once', async () => {
+    const sums = `${sha256Hex(files['/f0.bin']!)}  f0.bin\n${'e'.repeat(64)}  f1.bin\n`
+    const withSums = await startHttpMirror({files: {...files, '/SHA256SUMS': sums}})
+    try {
+      const text = ['f0.bin', 'f1.bin', 'f2.bin'].map((name) => `${withSums.url}${name}\n`).join('')
+      const summary = await runBatch({items: parseBatchInput(text).items, directory: join(directory.path, 'sums'), transportFactories}, {signal: new AbortController().signal})
+      const [f0, f1, f2] = summary.files
+      expect(f0).toMatchObject({status: 'done', check: expect.stringContaining('sha256 matches')})
+      expect(f0!.check).toContain('SHA256SUMS')
+      expect(f1!.error).toMatchObject({code: 'EINTEGRITY'})
+      expect(f2).toMatchObject({status: 'done', check: 'no checksum given or published'})
+      // The directory is read once (SHA256SUMS, and a try each of SHA512SUMS and CHECKSUMS), then one read per file.
+      expect(withSums.stats.requests).toBe(3 + 3)
+    } finally {
+      await withSums.close()
+    }
+  })
+
   it('refuses two files with one output before downloading anything', async () => {
     const items = itemsFor(mirrors, ['f0.bin', 'f0.bin'], () => undefined)
     await expect(runBatch({items, directory: directory.path, transportFactories}, {signal: new AbortController().signal})).rejects.toMatchObject({code: 'EINPUT'})
