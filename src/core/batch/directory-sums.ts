@@ -1,4 +1,5 @@
 // Checksum files of a directory (SHA256SUMS, SHA512SUMS, CHECKSUMS), read once per directory for every file of a batch that has no checksum of its own.
+import {deadlineSignal} from '../deadline-signal.js'
 import {fetchBytes} from '../discovery/fetch-text.js'
 import {checksumsInFile} from '../formats/checksum-files.js'
 import type {Checksum} from '../model.js'
@@ -44,7 +45,7 @@ export class DirectorySums {
       NAMES.map(async (name) => {
         const location = directory + name
         try {
-          const signal = AbortSignal.any([this.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
+          const signal = deadlineSignal(this.signal, REQUEST_TIMEOUT_MS)
           return {location, text: (await fetchBytes(this.transports, new URL(location), {signal, maxBytes: MAX_BYTES})).toString('utf8')}
         } catch {
           // Most directories publish none of them.
