@@ -16,6 +16,7 @@ import {rankMirrors, type RankEvent} from '../core/ranking/rank.js'
 import {RANK_BY} from '../core/ranking/score.js'
 import {formatRate} from '../core/units.js'
 import {DEFAULTS} from '../core/defaults.js'
+import {DEFAULT_THROUGHPUT} from '../core/ranking/throughput.js'
 
 /** Priorities follow the rank order, whatever discovery had recorded, so metalink clients try the best first. */
 function inRankOrder(set: MirrorSet): MirrorSet {
@@ -37,7 +38,7 @@ export default class Rank extends BaseCommand {
     all: Flags.boolean({description: 'Also measure mirrors that verify found mismatched or unreachable.', default: false}),
     'rtt-samples': Flags.integer({description: 'Round trips timed per probe kind.', default: 5, min: 1}),
     'max-time': Flags.integer({description: `Milliseconds a throughput probe may run after its first byte [config: rankBudget; default: ${DEFAULTS.rankBudgetMs}].`, min: 50}),
-    'max-bytes': Flags.integer({description: 'Bytes a throughput probe may read.', default: 16 * 1024 * 1024, min: 1024}),
+    'max-bytes': Flags.integer({description: 'Bytes a throughput probe may read.', default: DEFAULT_THROUGHPUT.maxBytes, min: 1024}),
     timeout: Flags.integer({description: 'Seconds to wait for a connection or a first byte.', default: DEFAULTS.rankTimeoutSeconds, min: 1}),
     history: Flags.boolean({description: 'Use and update the per-host history in the data directory (--no-history: neither).', default: true, allowNo: true}),
     format: Flags.string({description: 'Output format (default: table on a terminal, JSON otherwise); html is a self-contained status page.', options: ['table', ...FILE_FORMATS, 'html']}),

@@ -4,6 +4,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {buildDiscoverRequest} from '../cli/discover-request.js'
 import {loadUserConfig} from '../cli/user-config.js'
+import {DEFAULTS} from '../core/defaults.js'
 
 export default class Schedule extends BaseCommand {
   static override description = 'Register a recurring check of a file\'s mirrors on the queue: every round, a worker discovers, verifies and ranks them and writes status JSON and index.html to the status directory.'
@@ -26,7 +27,7 @@ export default class Schedule extends BaseCommand {
     var: Flags.string({description: 'Value for a $variable in pacman lists, as name=value (repeatable).', multiple: true}),
     path: Flags.string({description: 'Path appended to base URLs in lists.'}),
     source: Flags.string({description: 'Discovery sources to run (as for discover).', multiple: true, options: ['metalink', 'headers', 'neighbours', 'list', 'search']}),
-    samples: Flags.integer({description: 'Ranges sampled per mirror by verify.', default: 4, min: 0}),
+    samples: Flags.integer({description: 'Ranges sampled per mirror by verify.', default: DEFAULTS.verifySamples, min: 0}),
     'sample-size': Flags.integer({description: 'Bytes per sampled range.', default: 64 * 1024, min: 1}),
     'rtt-samples': Flags.integer({description: 'Round trips timed per probe kind.', default: 5, min: 1}),
     'max-time': Flags.integer({description: 'Milliseconds a throughput probe may run after its first byte.', default: 3000, min: 50}),
