@@ -9,6 +9,7 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {createInterface} from 'node:readline'
 import {startHttpMirror} from '../dist/mirrors/http-mirror.js'
+import {digestPath} from './content-file.js'
 
 const [file, rateArgument] = process.argv.slice(2)
 if (!file) {
@@ -26,7 +27,7 @@ const mirror = await startHttpMirror({files: {[`/${name}`]: body}, faults: withE
 
 async function knownEtag(file) {
   try {
-    return `"${(await readFile(`${file}.sha256`, 'utf8')).trim().slice(0, 24)}"`
+    return `"${(await readFile(digestPath(file), 'utf8')).trim().slice(0, 24)}"`
   } catch {
     return undefined
   }
