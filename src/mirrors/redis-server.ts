@@ -2,9 +2,9 @@
 import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {mkdtemp, rm} from 'node:fs/promises'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {freeLoopbackPort} from './free-port.js'
 
 export type RedisServerOptions = {
   /** Append-only persistence (fsync every second), so a restart keeps the queue; on by default. */
@@ -34,17 +34,6 @@ export function findRedisServer(): string | undefined {
   return undefined
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 function launch(binary: string, port: number, directory: string, persistent: boolean, timeoutMs: number): Promise<ChildProcess> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', directory, '--save', '', '--daemonize', 'no', '--protected-mode', 'yes']
@@ -100,7 +89,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   let child: ChildProcess | undefined
   // A port found free can be taken before redis binds it; a few tries make that race harmless.
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
-    port = await freePort()
+    port = await freeLoopbackPort()
     try {
       child = await launch(binary, port, directory, persistent, timeoutMs)
     } catch (error) {

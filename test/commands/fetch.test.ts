@@ -3,12 +3,12 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {makeContent, sha256Hex} from '../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../helpers/http-mirror.js'
 import {startSftpMirror} from '../helpers/sftp-mirror.js'
+import {freeLoopbackPort} from '../../src/mirrors/free-port.js'
 
 const SIZE = 3 * 1024 * 1024 + 99
 const content = makeContent(SIZE, 31)
@@ -40,13 +40,6 @@ function cli(args: string[], killAfterMs?: number): Promise<Result> {
   })
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as {port: number}
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 describe('mirrorkit fetch', () => {
   const mirrors: HttpMirror[] = []
@@ -106,7 +99,7 @@ describe('mirrorkit fetch', () => {
   })
 
   it('exits 5 when the only mirror refuses connections', async () => {
-    const result = await cli([`http://127.0.0.1:${await closedPort()}/f.bin`, '-o', join(directory, 'refused.bin'), '--progress', 'none'])
+    const result = await cli([`http://127.0.0.1:${await freeLoopbackPort()}/f.bin`, '-o', join(directory, 'refused.bin'), '--progress', 'none'])
     expect(result.stderr).toMatch(/ECONNREFUSED/)
     expect(result.code).toBe(5)
   })

@@ -1,7 +1,6 @@
 // A queued-run fixture: a private redis-server, many local HTTP mirrors (some corrupt, short or down, in speed tiers) and mirrorkit worker processes.
 import {spawn, type ChildProcess} from 'node:child_process'
 import {mkdtemp, rm} from 'node:fs/promises'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll} from 'vitest'
@@ -10,6 +9,7 @@ import {findRedisServer, startRedisServer, type RedisServer} from '../../src/mir
 import {makeContent} from './content.js'
 import {startHttpMirror, type HttpFaults, type HttpMirror} from './http-mirror.js'
 import {binary, projectRoot} from './run-cli.js'
+import {freeLoopbackPort} from '../../src/mirrors/free-port.js'
 
 export {findRedisServer, startRedisServer, type RedisServer}
 
@@ -18,14 +18,6 @@ export type MirrorFarm = {set: MirrorSet; mirrors: HttpMirror[]; tierOf: Map<str
 /** First-byte delay of each speed tier: far enough apart that load on two cores cannot swap two tiers. */
 export const TIER_DELAYS = [0, 80, 160, 240]
 
-/** A port nothing listens on: the "down" mirror. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return typeof address === 'object' && address ? address.port : 1
-}
 
 /** `servers` × `perServer` candidates of one file; faults by position, so the expected verdicts are known. */
 export async function startMirrorFarm(servers: number, perServer: number, size = 64 * 1024, delays = TIER_DELAYS): Promise<MirrorFarm> {
@@ -61,7 +53,7 @@ export async function startMirrorFarm(servers: number, perServer: number, size =
       expected.set(url, status)
     }
   }
-  const down = `http://127.0.0.1:${await closedPort()}/m0/f.bin`
+  const down = `http://127.0.0.1:${await freeLoopbackPort()}/m0/f.bin`
   candidates.push({url: down, foundBy: ['test']})
   expected.set(down, 'unreachable')
   const primary = candidates[0]!.url

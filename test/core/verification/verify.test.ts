@@ -1,6 +1,5 @@
 // verifyMirrors against real local HTTP mirrors: identical, short, corrupt (by digest, piece hash, sampling), renamed, down.
 import {createHash} from 'node:crypto'
-import {createServer} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Candidate, MirrorSet, Target} from '../../../src/core/model.js'
 import {TransportSet} from '../../../src/core/transports.js'
@@ -9,6 +8,7 @@ import {verifyMirrors} from '../../../src/core/verification/verify.js'
 import {httpTransport} from '../../../src/plugins/transports/http.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
 import {startHttpMirror, type HttpFaults, type HttpMirror} from '../../helpers/http-mirror.js'
+import {freeLoopbackPort} from '../../../src/mirrors/free-port.js'
 
 const SIZE = 1024 * 1024
 const SAMPLE = 16 * 1024
@@ -39,13 +39,6 @@ async function start(faults: HttpFaults = {}, path = '/f.bin'): Promise<string> 
   return `${mirror.url}${path.slice(1)}`
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as {port: number}
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 let urls: Record<string, string>
 beforeAll(async () => {
@@ -59,7 +52,7 @@ beforeAll(async () => {
     digestCorrupt: await start({corrupt: [{offset: uncovered, length: 16}], headers: {Digest: digestOf(corrupted(uncovered))}}),
     pieceCorrupt: await start({corrupt: [{offset: inSampledPiece, length: 16}]}),
     renamed: await start({}, '/other.bin'),
-    down: `http://127.0.0.1:${await closedPort()}/f.bin`,
+    down: `http://127.0.0.1:${await freeLoopbackPort()}/f.bin`,
   }
 })
 afterAll(async () => {

@@ -1,8 +1,8 @@
 // The one behaviour suite every transport passes (http, file, ftp, sftp, and the interop daemons), whatever serves it.
 import {createRequire} from 'node:module'
-import {createServer} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 import type {ByteRange, Transport} from '../../../src/plugins/types.js'
+import {freeLoopbackPort} from '../../../src/mirrors/free-port.js'
 
 export type ContractFixture = {
   /** Created by the test; the suite closes it in its last case. */
@@ -33,14 +33,6 @@ export async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer
 /** node:dns as the sockets of every transport see it (net and tls call its lookup), so a spy counts their queries. */
 const dns = createRequire(import.meta.url)('node:dns') as typeof import('node:dns')
 
-/** A loopback port nothing listens on: one the kernel just handed out and that was closed again. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as {port: number}
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 function socketCount(): number {
   return process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length
@@ -127,7 +119,7 @@ export function describeTransportContract(name: string, setup: () => Promise<Con
       if (fixture.fileUrl.protocol === 'file:') return context.skip('a file: URL names no port')
       const url = new URL(fixture.fileUrl.href)
       url.hostname = '127.0.0.1'
-      url.port = String(await closedPort())
+      url.port = String(await freeLoopbackPort())
       expect((await settle(fixture.transport.stat(url, options()))).error).toMatchObject({code: 'ECONNREFUSED', retryable: true, exitCode: 5})
     })
 
