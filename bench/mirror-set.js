@@ -3,13 +3,13 @@ import path from 'node:path'
 import {startDaemon} from './daemons.js'
 import {addDelays} from './delays.js'
 import {startMirror} from './mirrors.js'
-import {copyRoot} from './wrong-copies.js'
+import {copyRoot, publishedRoot} from './wrong-copies.js'
 
 /** Body bytes through a class before "the first byte was sent": more than handshakes and response headers. */
 const FIRST_DATA_BYTES = 64 * 1024
 
 /**
- * `specs` are [{protocol: 'http'|'https'|'ftp'|'sftp', cap: bytes/s or undefined, copy: 'good'|'short'|'spread',
+ * `specs` are [{protocol: 'http'|'https'|'ftp'|'sftp', cap: bytes/s or undefined, copy: 'good'|'short'|'spread', published: a SHA256SUMS in its root,
  * roundTrip: ms of delay added by a relay in front of the server (HTTP only: FTP data connections would bypass it)}].
  * `context` gives servers ('daemons' or 'node'), the tc shaper (or none: caps by the Node mirrors'
  * token buckets) and what is installed. Returns {mirrors, urls, clientArguments, caFile, stop()}.
@@ -19,7 +19,8 @@ export async function startMirrorSet({specs, content, context}) {
   const fileName = path.basename(content.path)
   const mirrors = await Promise.all(
     specs.map(async (spec) => {
-      const root = await copyRoot(content, spec.copy ?? 'good')
+      const copied = await copyRoot(content, spec.copy ?? 'good')
+      const root = spec.published ? await publishedRoot(content, spec.copy ?? 'good', copied) : copied
       const useDaemon = context.servers === 'daemons' && context.daemons[spec.protocol] && (shaper || spec.cap === undefined)
       if (useDaemon) return daemonMirror(await startDaemon({protocol: spec.protocol, root, fileName, namespace: shaper?.namespace}), spec, shaper)
       if (spec.protocol !== 'http') throw new Error(`no ${spec.protocol} server: ${spec.protocol === 'https' ? 'nginx and openssl' : spec.protocol === 'ftp' ? 'vsftpd' : 'sshd'} needed`)

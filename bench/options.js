@@ -1,5 +1,5 @@
 // Parses the benchmark's command line: --quick, --scenario, --size, --servers, --shaper, --fault-clock, --clients, --mirrorkit-args, --repeat, --keep.
-export const scenarioNames = ['caps', 'caps-rtt', 'caps-https', 'degrade', 'stall', 'short', 'spread', 'mixed', 'relay', 'unshaped', 'unshaped-https', 'batch-small', 'batch-mixed', 'batch-medium']
+export const scenarioNames = ['caps', 'caps-rtt', 'caps-https', 'degrade', 'stall', 'short', 'spread', 'spread-published', 'mixed', 'relay', 'unshaped', 'unshaped-https', 'batch-small', 'batch-mixed', 'batch-medium']
 
 const usage = `usage: npm run bench -- [options]
   --quick               64 MiB files, mirrorkit, tuned aria2c and curl only, 30 s per client, unshaped at 512 MiB (a smoke run, ~2 min)

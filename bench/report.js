@@ -34,7 +34,7 @@ function columns(scenario) {
   const engine = [
     ...(scenario === 'relay' ? [['of cap after 2 round trips', (row) => fixed(row.afterRoundTrips, 3)]] : []),
     ['mk links/cuts', (row) => (row.phases ? `${row.phases.links}/${Object.values(row.phases.cuts).reduce((sum, count) => sum + count, 0)}` : '')],
-    ...(scenario === 'spread' ? [['culprit named', (row) => (row.culpritNamed === undefined ? '' : row.culpritNamed ? 'yes' : 'NO')]] : []),
+    ...(scenario.startsWith('spread') ? [['culprit named', (row) => (row.culpritNamed === undefined ? '' : row.culpritNamed ? 'yes' : 'NO')]] : []),
   ]
   return [...common, ...faulted, [label, (row) => fixed(row.fraction, 3)], ...transfer, ['bytes per mirror %', (row) => sharePercent(row)], ...servers, spread(label, 3), ...engine, phases]
 }

@@ -1,6 +1,6 @@
 // The wrong copies a faulty mirror serves from its own document root: the file short by 1 MiB, or with one byte wrong every 16 MiB.
 import {existsSync} from 'node:fs'
-import {copyFile, mkdir, open, rename, truncate} from 'node:fs/promises'
+import {copyFile, link, mkdir, open, rename, truncate, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {outDirectory} from './paths.js'
 
@@ -41,4 +41,22 @@ async function flipSpreadBytes(file, size) {
   } finally {
     await handle.close()
   }
+}
+
+/**
+ * `root` with a SHA256SUMS beside the file, as distributions publish it: a separate directory under
+ * bench/out/copies/ (the file hard-linked in), so the scenarios without a published checksum never see one.
+ */
+export async function publishedRoot(content, copy, root) {
+  const published = path.join(outDirectory, 'copies', `published-${copy}`)
+  const name = path.basename(content.path)
+  const file = path.join(published, name)
+  if (!existsSync(file)) {
+    await mkdir(published, {recursive: true})
+    const temporary = `${file}.${process.pid}.tmp`
+    await link(path.join(root, name), temporary).catch(() => copyFile(path.join(root, name), temporary))
+    await rename(temporary, file)
+  }
+  await writeFile(path.join(published, 'SHA256SUMS'), `${content.sha256}  ${name}\n`)
+  return published
 }

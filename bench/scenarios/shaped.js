@@ -54,6 +54,11 @@ export const shapedScenarios = {
     checksum: true,
     clients: ['mirrorkit', 'aria2Tuned'],
   },
+  'spread-published': {
+    description: 'as spread, but no client is given the SHA-256: every root publishes a correct SHA256SUMS beside the file (issue #17): repaired from the look-up, and the culprit named',
+    mirrors: CAPS.map((cap, index) => ({protocol: 'http', cap, copy: index === 0 ? 'spread' : 'good', published: true})),
+    clients: ['mirrorkit', 'aria2Tuned'],
+  },
   mixed: {
     description: 'nginx 80, vsftpd 40, sshd 20, nginx 10 Mbit/s (aria2c and axel without the SFTP mirror): fraction of the caps they were given',
     mirrors: [{protocol: 'http', cap: CAPS[0]}, {protocol: 'ftp', cap: CAPS[1]}, {protocol: 'sftp', cap: CAPS[2]}, {protocol: 'http', cap: CAPS[3]}],
