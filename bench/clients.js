@@ -24,6 +24,17 @@ export const clients = {
     protocols: ['http', 'https', 'ftp', 'sftp'],
     args: ({urls, output, extra = [], caFile}) => ['fetch', ...urls, '-o', output, '--cross-check', '0', ...mirrorkitCa(caFile), ...extra],
   },
+  /**
+   * Another build of mirrorkit (a checkout whose `npm run build` is done, named by MIRRORKIT_BASE),
+   * for an A/B against this one in the same run, the two taking turns: `MIRRORKIT_BASE=/tmp/main-build
+   * npm run bench -- --clients mirrorkit,mirrorkitBase,aria2Tuned`.
+   */
+  mirrorkitBase: {
+    label: `mirrorkit (base ${path.basename(process.env.MIRRORKIT_BASE ?? '')})`,
+    command: path.join(process.env.MIRRORKIT_BASE ?? '/nonexistent', 'bin', 'run.cjs'),
+    protocols: ['http', 'https', 'ftp', 'sftp'],
+    args: ({urls, output, extra = [], caFile}) => ['fetch', ...urls, '-o', output, ...mirrorkitCa(caFile), ...extra],
+  },
   aria2Tuned: {
     label: 'aria2c -s16 -x4 -k1M',
     command: 'aria2c',

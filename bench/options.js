@@ -9,7 +9,7 @@ const usage = `usage: npm run bench -- [options]
   --servers S           daemons (default: nginx, vsftpd, sshd; Node mirrors where one is missing) or node (the project's own mirrors)
   --shaper tc|server    who enforces the caps: kernel HTB in a network namespace (default with root) or the Node mirrors' token buckets
   --fault-clock C       when the degrade/stall 3 s start: spawn (default: the client's start) or first-byte (when any mirror sends data)
-  --clients a,b,...     only these (mirrorkit, mirrorkitNoCheck, aria2Tuned, aria2Defaults, axel, curl)
+  --clients a,b,...     only these (mirrorkit, mirrorkitNoCheck, mirrorkitBase (the build MIRRORKIT_BASE names), aria2Tuned, aria2Defaults, axel, curl)
   --mirrorkit-args "…"  extra arguments for \`mirrorkit fetch\` (e.g. "--connections 16")
   --repeat N            run every client N times, taking turns, and report each one's median run (default 1)
   --keep                keep the downloaded files in bench/out/downloads/<pid>/

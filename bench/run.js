@@ -33,7 +33,7 @@ if (!existsSync('/usr/bin/time')) {
 }
 const available = new Map()
 for (const name of Object.keys(clients)) {
-  const version = name.startsWith('mirrorkit') ? mirrorkitVersion() : clientVersion(name)
+  const version = name === 'mirrorkitBase' ? baseVersion() : name.startsWith('mirrorkit') ? mirrorkitVersion() : clientVersion(name)
   if (version) available.set(name, version)
   else log(`${name} is not available and is skipped (${name.startsWith('mirrorkit') ? 'build with npx tsc -p tsconfig.json' : 'apt-get install -y aria2 axel curl'})`)
 }
@@ -96,6 +96,12 @@ const file = await writeSummary({
   targets,
 })
 process.stdout.write(`\nsummary: ${path.relative(process.cwd(), file)}\n`)
+
+/** The build MIRRORKIT_BASE names, when it is set and built (an A/B partner; see clients.js). */
+function baseVersion() {
+  const base = process.env.MIRRORKIT_BASE
+  return base && existsSync(path.join(base, 'dist', 'commands', 'fetch.js')) ? `mirrorkit (dist of ${base}) on node ${process.version}` : undefined
+}
 
 function mirrorkitVersion() {
   const built = existsSync(path.join(projectDirectory, 'dist', 'commands', 'fetch.js'))

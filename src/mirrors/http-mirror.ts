@@ -14,6 +14,8 @@ import {Throttle} from './throttle.js'
 export type HttpFaults = {
   /** Bytes per second, aggregate over all connections of this server (or of this path, for per-path faults). */
   bandwidth?: number
+  /** Bytes per second of each response on its own (a server that limits every connection), on top of `bandwidth`. */
+  responseBandwidth?: number
   /** Delay before response headers. */
   firstByteDelayMs?: number
   /** Per response: after this many body bytes, stop sending but keep the socket open. */
@@ -160,7 +162,7 @@ export async function startHttpMirror(options: HttpMirrorOptions): Promise<HttpM
     await sendBody({
       response,
       body: slice,
-      throttles: throttlesFor(path),
+      throttles: faults.responseBandwidth ? [new Throttle(faults.responseBandwidth), ...throttlesFor(path)] : throttlesFor(path),
       faults: () => faultsFor(path),
       signal: closed.signal,
       onSent: (bytes) => {

@@ -14,6 +14,8 @@ export type FetchEvent =
   | {type: 'link-end'; link: number; mirror: number; bytes: number; offset: number}
   | {type: 'link-cut'; link: number; mirror: number; url: string; reason: CutReason; offset: number; rate: number}
   | {type: 'link-error'; link: number; mirror: number; url: string; code: string; message: string; offset: number}
+  /** A mirror's link ramp decided: `links` allowed now, from its rate `before` and `after` the last probe (bytes/s). */
+  | {type: 'mirror-links'; mirror: number; url: string; links: number; before: number; after: number; settled: boolean}
   | {type: 'steal'; from: number; link: number; offset: number; length: number}
   | {type: 'piece-bad'; piece: number; mirrors: number[]}
   | {type: 'mirror-benched'; mirror: number; url: string; code: string; seconds: number}

@@ -109,7 +109,7 @@ export function decideCuts(links: readonly Link[], mirrors: readonly MirrorState
           mirror !== link.mirror &&
           mirror.isUsableAt(now, rules.maxTries) &&
           !mirror.wholeOnly &&
-          mirror.links < mirror.linkLimit(rules.perMirror) &&
+          mirror.links < mirror.linkRoom(rules.perMirror) &&
           mirror.speed.linkRate * rules.relativeSpeed > rate,
       )
       if (better) cuts.push({link, reason: 'relative'})

@@ -4,6 +4,7 @@ import type {MirrorError} from '../errors.js'
 import type {Suspicion} from './blame.js'
 import {redactUrl} from '../redact.js'
 import {MirrorSpeed} from './mirror-speed.js'
+import {LinkRamp} from './link-ramp.js'
 import type {OpenedRead} from './opened-read.js'
 
 export type MirrorStatus = 'active' | 'quarantined' | 'dropped' | 'rejected'
@@ -36,6 +37,8 @@ export class MirrorState {
   #remote?: RemoteInfo
   #size?: number
   readonly speed: MirrorSpeed
+  /** How many links its measured rate has earned so far (link-ramp.ts). */
+  readonly ramp = new LinkRamp()
   readonly url: URL
   readonly displayUrl: string
 
@@ -58,6 +61,11 @@ export class MirrorState {
   /** Links this mirror may carry: `perMirror`, or fewer when its publisher capped it. */
   linkLimit(perMirror: number): number {
     return Math.min(perMirror, this.maxLinks ?? perMirror)
+  }
+
+  /** Links it may run now: what its ramp has earned, within `linkLimit`. */
+  linkRoom(perMirror: number): number {
+    return Math.min(this.linkLimit(perMirror), this.ramp.allowed)
   }
 
   get status(): MirrorStatus {

@@ -10,7 +10,7 @@ import {hedge, steal} from './endgame.js'
  * first link continues it), then fewest links, then fastest measured, then rank order.
  */
 export function mirrorsWithRoom(mirrors: readonly MirrorState[], now: number, limits: SchedulerLimits): MirrorState[] {
-  const open = mirrors.filter((mirror) => !mirror.wholeOnly && !mirror.unverified && mirror.isUsableAt(now, limits.maxTries) && mirror.links < mirror.linkLimit(limits.perMirror))
+  const open = mirrors.filter((mirror) => !mirror.wholeOnly && !mirror.unverified && mirror.isUsableAt(now, limits.maxTries) && mirror.links < mirror.linkRoom(limits.perMirror))
   const fresh = open.filter((mirror) => mirror.cooldownUntil <= now && !mirror.speed.collapsed)
   // A mirror cooling down after a slow cut, or collapsed far below its best, is used only when no
   // other mirror is alive: otherwise a busy fast mirror will pick up the remainder when one of its links frees up.

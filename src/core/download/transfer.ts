@@ -106,10 +106,26 @@ export class Transfer {
 
   private tick(now: number, elapsed: number): void {
     sampleRates(this.links, this.mirrors, elapsed)
+    this.ramp(now, elapsed)
     const rules = {...this.options, minRemaining: this.map.pieceLength}
     for (const {link, reason} of decideCuts(this.links, this.mirrors, now, rules)) this.cut(link, reason)
     this.emit(progressEvent(this.map, this.mirrors))
     this.wake()
+  }
+
+  /** Lets each mirror's ramp measure this tick; a mirror that earned a link gets it at the next fill. */
+  private ramp(now: number, elapsed: number): void {
+    for (const mirror of this.mirrors) {
+      let links = 0
+      let newest: number | undefined = 0
+      for (const link of this.links) {
+        if (link.mirror !== mirror || link.cutReason) continue
+        links++
+        newest = link.firstByteAt === undefined || newest === undefined ? undefined : Math.max(newest, link.firstByteAt)
+      }
+      const step = mirror.ramp.sample(now, mirror.bytes, elapsed, links, links > 0 ? newest : undefined, mirror.linkLimit(this.options.perMirror), this.options.rampWindowMs)
+      if (step) this.emit({type: 'mirror-links', mirror: mirror.id, url: mirror.displayUrl, links: step.links, before: Math.round(step.before), after: Math.round(step.after), settled: step.settled})
+    }
   }
 
   private cut(link: Link, reason: CutReason): void {

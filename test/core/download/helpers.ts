@@ -53,3 +53,32 @@ export function measure(mirror: MirrorState, linkRates: number[], bytesPerSecond
   mirror.received(bytesPerSecond)
   mirror.speed.sample(linkRates, mirror.bytes, 1000)
 }
+
+/** Lets a mirror's link ramp earn `links` links, as windows in which each added link doubled its rate would. */
+export function rampTo(mirror: MirrorState, links: number): void {
+  let now = 0
+  let bytes = 0
+  for (let count = 1; count < links; count++) {
+    now += 1000
+    bytes += count * 1000
+    mirror.ramp.sample(now, bytes, 1000, count, 0, links + 1, 1000)
+  }
+}
+
+/** The most links each mirror ran at once, from a download's events. */
+export function peakLinks(events: readonly FetchEvent[]): Map<number, number> {
+  const running = new Map<number, number>()
+  const most = new Map<number, number>()
+  const linkMirror = new Map<number, number>()
+  for (const event of events) {
+    if (event.type === 'link-start') {
+      linkMirror.set(event.link, event.mirror)
+      running.set(event.mirror, (running.get(event.mirror) ?? 0) + 1)
+      most.set(event.mirror, Math.max(most.get(event.mirror) ?? 0, running.get(event.mirror)!))
+    } else if (event.type === 'link-end' || event.type === 'link-cut' || event.type === 'link-error') {
+      const mirror = linkMirror.get(event.link)!
+      running.set(mirror, running.get(mirror)! - 1)
+    }
+  }
+  return most
+}

@@ -6,7 +6,7 @@ import {PieceMap} from '../../../src/core/download/piece-map.js'
 import {HEDGE_GRACE_MS} from '../../../src/core/download/endgame.js'
 import {mirrorsWithRoom, nextSpan} from '../../../src/core/download/scheduler.js'
 import type {Transport} from '../../../src/plugins/types.js'
-import {measure} from './helpers.js'
+import {measure, rampTo} from './helpers.js'
 
 const transport = {} as Transport
 const limits = {perMirror: 2, maxTries: 5, minSplitPieces: 1}
@@ -31,11 +31,25 @@ function busySpan(old = true) {
 describe('scheduler', () => {
   it('prefers mirrors with fewer links, then faster ones, then rank order; skips benched and full ones', () => {
     const [a, b, c, d] = [mirror(0), mirror(1, 10), mirror(2, 20), mirror(3)]
+    rampTo(a, 2)
     a.linkStarted()
     d.bench(Date.now(), 'EBUSY', 'busy', 10)
     expect(mirrorsWithRoom([a, b, c, d], Date.now(), limits).map((m) => m.id)).toEqual([2, 1, 0])
     a.linkStarted()
     expect(mirrorsWithRoom([a, b, c, d], Date.now(), limits).map((m) => m.id)).toEqual([2, 1])
+  })
+
+  it('gives a mirror only the links its ramp has earned, and never more than --per-mirror', () => {
+    const [a, b] = [mirror(0), mirror(1)]
+    a.linkStarted()
+    expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([1])
+    rampTo(a, 2)
+    expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([1, 0])
+    rampTo(b, 3)
+    b.linkStarted()
+    b.linkStarted()
+    expect(b.ramp.allowed).toBe(3)
+    expect(mirrorsWithRoom([a, b], Date.now(), limits).map((m) => m.id)).toEqual([0])
   })
 
   it('puts first a mirror whose stat opened a read, so its first link continues that read', () => {
