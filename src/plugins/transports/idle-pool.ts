@@ -89,6 +89,6 @@ export class IdlePool<Connection> {
 }
 
 /** Connections are shared only between calls with the same scheme, host, port, user and password. */
-function loginKey(url: URL): string {
+export function loginKey(url: URL): string {
   return JSON.stringify([url.protocol, url.hostname, url.port, url.username, url.password])
 }

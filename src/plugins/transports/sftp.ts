@@ -1,12 +1,12 @@
-// The SFTP transport: stat by SFTP STAT, and offset reads pipelined over one handle that end exactly after the bytes asked for, on pooled connections.
+// The SFTP transport: stat by SFTP STAT, and offset reads pipelined over one handle that end exactly after the bytes asked for, on shared connections.
 import type {SFTPWrapper, Stats} from 'ssh2'
 import {TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
 import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
-import {sftpPath, type SftpConnection} from './sftp-connect.js'
+import {sftpPath} from './sftp-connect.js'
 import {sftpError} from './sftp-errors.js'
-import {createSftpPool} from './sftp-pool.js'
-import type {IdlePool} from './idle-pool.js'
+import {SftpConnections, type SftpOutcome} from './sftp-pool.js'
+import {unlessAborted} from './unless-aborted.js'
 
 /** Bytes per READ request: under the ~32 KiB every server accepts, so ssh2 never splits one request in two. */
 const CHUNK_BYTES = 30 * 1024
@@ -27,35 +27,23 @@ function readAt(sftp: SFTPWrapper, handle: Buffer, position: number, length: num
   })
 }
 
-/** `promise`, or the signal's reason as soon as it aborts: ssh2 leaves requests pending when their connection is destroyed. */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  // The request still settles after an abort (ssh2 fails it when the connection ends): that late failure is expected, not unhandled.
-  promise.catch(() => {})
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, {once: true})
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
-}
-
 class SftpTransport implements Transport {
   readonly name = 'sftp'
   readonly protocols = ['sftp:'] as const
 
-  private readonly pool: IdlePool<SftpConnection>
+  private readonly pool: SftpConnections
 
   constructor(options: TransportOptions) {
-    this.pool = createSftpPool(options)
+    this.pool = new SftpConnections(options)
   }
 
   async stat(url: URL, {signal}: CallOptions): Promise<RemoteInfo> {
     const path = sftpPath(url)
     const lease = await this.pool.acquire(url, signal, 'stat')
-    let reusable = false
+    let outcome: SftpOutcome = 'abandoned'
     try {
       const stats = await unlessAborted(call<Stats>((done) => lease.connection.sftp.stat(path, done)), signal)
-      reusable = true
+      outcome = 'clean'
       const segments = url.pathname.split('/')
       return {
         size: stats.size,
@@ -68,10 +56,10 @@ class SftpTransport implements Transport {
       }
     } catch (error) {
       if (signal.aborted) throw signal.reason
-      reusable = isStatusReply(error)
+      outcome = isStatusReply(error) ? 'clean' : 'broken'
       throw sftpError(error, url, 'stat')
     } finally {
-      await lease.release(reusable)
+      await lease.release(outcome)
     }
   }
 
@@ -81,9 +69,10 @@ class SftpTransport implements Transport {
     const lease = await this.pool.acquire(url, signal, 'read')
     const {sftp} = lease.connection
     const slots: Slot[] = []
-    let reusable = false
+    let outcome: SftpOutcome = 'abandoned'
+    const opening = call<Buffer>((done) => sftp.open(path, 'r', done))
     try {
-      const handle = await unlessAborted(call<Buffer>((done) => sftp.open(path, 'r', done)), signal)
+      const handle = await unlessAborted(opening, signal)
       const start = range?.offset ?? 0
       const end = range ? start + range.length : (await unlessAborted(call<Stats>((done) => sftp.fstat(handle, done)), signal)).size
       let next = start
@@ -115,39 +104,50 @@ class SftpTransport implements Transport {
         }
         fill()
       }
-      // Every READ has been answered, so the connection is quiet and can serve the next call.
-      sftp.close(handle, () => {})
-      reusable = true
+      outcome = 'clean'
     } catch (error) {
       if (signal.aborted) throw signal.reason
-      reusable = slots.length === 0 && isStatusReply(error)
+      if (!isStatusReply(error)) outcome = 'broken'
+      else if (slots.length === 0) outcome = 'clean'
       throw sftpError(error, url, 'read')
     } finally {
-      // A read stopped early ends its connection, which cancels the outstanding READs on both sides.
-      await lease.release(reusable)
+      // Other calls may share the connection, so the handle is closed on every way out (the server answers it after the READs in flight).
+      opening.then((handle) => closeQuietly(sftp, handle), () => {})
+      // A read stopped early (aborted, or its consumer stopped iterating) leaves READs in flight: their answers are dropped as they
+      // arrive, and the connection ends only if no other call shares it.
+      await lease.release(outcome)
     }
   }
 
   async ping(url: URL, {signal}: CallOptions): Promise<number> {
     const path = sftpPath(url)
     const lease = await this.pool.acquire(url, signal, 'ping')
-    let reusable = false
+    let outcome: SftpOutcome = 'abandoned'
     try {
       const started = performance.now()
       await unlessAborted(call<Stats>((done) => lease.connection.sftp.stat(path, done)), signal)
-      reusable = true
+      outcome = 'clean'
       return performance.now() - started
     } catch (error) {
       if (signal.aborted) throw signal.reason
-      reusable = isStatusReply(error)
+      outcome = isStatusReply(error) ? 'clean' : 'broken'
       throw sftpError(error, url, 'ping')
     } finally {
-      await lease.release(reusable)
+      await lease.release(outcome)
     }
   }
 
   async close(): Promise<void> {
     await this.pool.close()
+  }
+}
+
+/** Closes a file handle; on a connection that has ended there is nothing left to close. */
+function closeQuietly(sftp: SFTPWrapper, handle: Buffer): void {
+  try {
+    sftp.close(handle, () => {})
+  } catch {
+    // ssh2 throws when the channel is gone: the server dropped the handle with it.
   }
 }
 

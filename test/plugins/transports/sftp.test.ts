@@ -6,6 +6,8 @@ import {join} from 'node:path'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import type {Transport, TransportOptions} from '../../../src/plugins/types.js'
 import {sftpTransport} from '../../../src/plugins/transports/sftp.js'
+import {endSftp, openSftp, socketOf} from '../../../src/plugins/transports/sftp-connect.js'
+import {CALLS_PER_CONNECTION} from '../../../src/plugins/transports/sftp-pool.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
 import {startSftpMirror, type SftpMirror} from '../../helpers/sftp-mirror.js'
 import {describeTransportContract} from './contract.js'
@@ -70,7 +72,7 @@ describe('sftp transport', () => {
     expect(await socketsSettle(mirror)).toBe(0)
   })
 
-  it('reuses one idle connection for consecutive calls, and opens more only for concurrent ones', async () => {
+  it('reuses one idle connection for consecutive calls', async () => {
     const transport = create(options)
     const before = mirror.stats.connections
     await transport.stat(fileUrl(mirror), {signal: signal()})
@@ -78,12 +80,65 @@ describe('sftp transport', () => {
     await expect(transport.stat(new URL(`sftp://mirror:secret@127.0.0.1:${mirror.port}/nope.bin`), {signal: signal()})).rejects.toMatchObject({code: 'ENOTFOUND'})
     await transport.ping!(fileUrl(mirror), {signal: signal()})
     expect(mirror.stats.connections - before).toBe(1)
-    await Promise.all([1, 2, 3].map((index) => collect(transport.read(fileUrl(mirror), {offset: index, length: 50_000}, {signal: signal()}))))
-    expect(mirror.stats.connections - before).toBe(3)
-    // A read stopped early cannot hand its connection back: its READs are still in flight.
+    // A read stopped early with nobody else on its connection ends it: its READs are still in flight.
     for await (const chunk of transport.read(fileUrl(mirror), undefined, {signal: signal()})) if (chunk.length > 0) break
     await transport.close()
     expect(await socketsSettle(mirror)).toBe(0)
+  })
+
+  it('shares one connection between concurrent calls, up to CALLS_PER_CONNECTION, so a new read skips the SSH handshake', async () => {
+    const transport = create(options)
+    const before = mirror.stats.connections
+    // All start before any connection exists: they wait for the one being opened instead of opening their own.
+    const offsets = Array.from({length: CALLS_PER_CONNECTION}, (_, index) => index * 1000)
+    const [info, ...reads] = await Promise.all([
+      transport.stat(fileUrl(mirror), {signal: signal()}),
+      ...offsets.slice(1).map((offset) => collect(transport.read(fileUrl(mirror), {offset, length: 50_000}, {signal: signal()}))),
+    ])
+    expect(info).toMatchObject({size: content.length})
+    reads.forEach((bytes, index) => expect(bytes.equals(content.subarray(offsets[index + 1], offsets[index + 1]! + 50_000))).toBe(true))
+    expect(mirror.stats.connections - before).toBe(1)
+    // One more than fit on a connection opens a second.
+    await Promise.all(Array.from({length: CALLS_PER_CONNECTION + 1}, () => collect(transport.read(fileUrl(mirror), {offset: 0, length: 20_000}, {signal: signal()}))))
+    expect(mirror.stats.connections - before).toBe(2)
+    await transport.close()
+    expect(await socketsSettle(mirror)).toBe(0)
+  })
+
+  it('keeps a shared connection when one of its reads stops early, and the others read on unharmed', async () => {
+    const transport = create(options)
+    const before = mirror.stats.connections
+    // A read held after its first chunk keeps its share of the connection until it is read to the end below.
+    const held = transport.read(fileUrl(mirror), undefined, {signal: signal()})[Symbol.asyncIterator]()
+    const first = await held.next()
+    const controller = new AbortController()
+    const stopped = (async () => {
+      for await (const chunk of transport.read(fileUrl(mirror), {offset: 1000, length: 300_000}, {signal: controller.signal})) {
+        if (chunk.length > 0) controller.abort(new Error('cut'))
+      }
+    })()
+    await expect(stopped).rejects.toThrow('cut')
+    // The consumer stops iterating instead of aborting: the same.
+    for await (const chunk of transport.read(fileUrl(mirror), {offset: 5, length: 200_000}, {signal: signal()})) if (chunk.length > 0) break
+    const after = await collect(transport.read(fileUrl(mirror), {offset: 7, length: 70_000}, {signal: signal()}))
+    expect(after.equals(content.subarray(7, 70_007))).toBe(true)
+    const rest: Uint8Array[] = [first.value as Uint8Array]
+    for (let next = await held.next(); !next.done; next = await held.next()) rest.push(next.value)
+    expect(sha256Hex(Buffer.concat(rest))).toBe(sha256Hex(content))
+    expect(mirror.stats.connections - before).toBe(1)
+    await transport.close()
+    expect(await socketsSettle(mirror)).toBe(0)
+  })
+
+  it('turns Nagle off on the SSH socket, whose small handshake writes it would hold for a delayed ACK', async () => {
+    const connection = await openSftp(fileUrl(mirror), options, signal(), 'stat')
+    try {
+      const socket = socketOf(connection.client)!
+      const noDelay = Object.getOwnPropertySymbols(socket).find((symbol) => symbol.description === 'kSetNoDelay')
+      expect(noDelay && (socket as unknown as Record<symbol, unknown>)[noDelay]).toBe(true)
+    } finally {
+      await endSftp(connection)
+    }
   })
 
   it('logs in with an identity key file', async () => {
