@@ -147,8 +147,13 @@ export function hedge(map: PieceMap, mirror: MirrorState, links: readonly Link[]
     const thief = thiefOutlook(mirror, links)
     if (!thief || thief.backlog > 0 || worst < IDLE_HEDGE_FACTOR * (thief.ready + victim.remaining / thief.capacity)) return undefined
   }
-  const piece = map.pieceAt(victim.position)
-  const offset = Math.max(victim.position, map.frontier(piece))
+  // From the first byte not yet handed to the writer: the victim's position may run ahead of it by a
+  // batch it has not flushed, and bytes past the frontier are never written, so a hedge started at the
+  // position wrote nothing, "won", and its range was fetched again after the victim's cut.
+  let piece = map.pieceAt(Math.max(0, victim.position - 1))
+  while (piece > 0 && !map.isClaimed(piece - 1) && map.ownerOf(piece - 1) === victim.id) piece--
+  if (map.isClaimed(piece) && piece + 1 < map.count) piece++
+  const offset = map.frontier(piece)
   if (offset >= victim.end) return undefined
   return {mirror, offset, end: victim.end, first: piece, endPiece: Math.ceil(victim.end / map.pieceLength), whole: false, hedgeOf: victim}
 }

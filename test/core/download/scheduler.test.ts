@@ -172,6 +172,18 @@ describe('scheduler', () => {
     expect(nextSpan(map, fast, [slow], 1, limits)).toMatchObject({hedgeOf: slow})
   })
 
+  it('hedges from the first byte not yet written, not from a position a batch still holds', () => {
+    const map = new PieceMap(4 * 100, 100)
+    map.take(0, 4, 1)
+    // The victim received up to byte 330, but only 260 reached the writer: bytes 260-329 wait in its batch.
+    claimAll(map, [100, 100, 60])
+    const slow = settled(new Link(1, mirror(1), 330, 400, false, false))
+    slow.lastByteAt = Date.now() - 2000
+    expect(nextSpan(map, mirror(0, 1000), [slow], 1, limits)).toMatchObject({offset: 260, end: 400, hedgeOf: slow})
+    claimAll(map, [100, 100, 100])
+    expect(nextSpan(map, mirror(0, 1000), [slow], 1, limits)).toMatchObject({offset: 300, end: 400, hedgeOf: slow})
+  })
+
   it('does not hedge a live link from a mirror that still has work of its own, but does a quiet one', () => {
     const map = new PieceMap(4 * 100, 100)
     map.take(0, 4, 1)
