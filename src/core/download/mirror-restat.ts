@@ -1,4 +1,4 @@
-// The deferred stat of a mirror whose first stat failed with a retryable error (503, reset, timeout): it joins the run, waits again, or is rejected.
+// The deferred stat of a mirror whose first stat had not answered when the download started, or failed with a retryable error (503, reset, timeout): it joins the run, waits again, or is rejected.
 import {deadlineSignal} from '../deadline-signal.js'
 import type {FetchEvent} from './events.js'
 import {asMirrorError} from './mirror-failures.js'
@@ -12,7 +12,8 @@ export async function restatMirror(mirror: MirrorState, size: number, signal: Ab
     emit({type: 'mirror-rejected', mirror: mirror.id, url: mirror.displayUrl, reason})
   }
   try {
-    const remote = await mirror.transport.stat(mirror.url, {signal: deadlineSignal(signal, STAT_TIMEOUT_MS)})
+    const pending = mirror.takePendingStat()
+    const remote = await (pending ? untilAborted(pending, signal) : mirror.transport.stat(mirror.url, {signal: deadlineSignal(signal, STAT_TIMEOUT_MS)}))
     const mismatch = mirror.stated(remote, size)
     if (mismatch === undefined) mirror.succeeded()
     else reject(mismatch)
@@ -27,4 +28,14 @@ export async function restatMirror(mirror: MirrorState, size: number, signal: Ab
     }
     reject(`stat failed: ${failure.code} ${failure.message}`, {code: failure.code, message: failure.message})
   }
+}
+
+/** `pending` (a stat with its own deadline), given up on when `signal` aborts first. */
+function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, {once: true})
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }

@@ -76,13 +76,10 @@ export function connectionsPerOrigin(urls: readonly string[], set: MirrorSet | u
 }
 
 /**
- * Once the primary has answered, the other mirrors' stats may hold up the start this long (or three
- * times the primary's own stat, if longer); a mirror still silent then joins later, after a stat
- * during the transfer, instead of making every download wait for the slowest or dead host.
+ * Stats every mirror at once; the first that answers (in order) is the primary and defines the target.
+ * The download starts on the primary's answer: a mirror whose stat is still in flight then joins as soon
+ * as it answers (the transfer awaits the same stat), so the farthest mirror never holds up the nearest.
  */
-export const STAT_GRACE_MS = 1000
-
-/** Stats every mirror at once; the first that answers (in order) is the primary and defines the target. */
 export async function setUpMirrors(
   urls: readonly string[],
   set: MirrorSet | undefined,
@@ -94,12 +91,11 @@ export async function setUpMirrors(
 ): Promise<{mirrors: MirrorState[]; target: TargetInfo}> {
   const entries = mirrorUrls(urls, set)
   const statSignal = deadlineSignal(signal, STAT_TIMEOUT_MS)
-  const late = new AbortController()
-  const started = Date.now()
-  // Filled in as stats settle; a mirror still undefined when the grace ends is late, not failed.
+  // Filled in as stats settle; a mirror still undefined when the primary answers is pending, not failed.
   const settled: Array<PromiseSettledResult<RemoteInfo> | undefined> = entries.map(() => undefined)
   // The first mirror's stat also starts its download where the transport can (Transport.open).
   let first: Awaited<ReturnType<typeof openFirst>> | undefined
+  const stats: Array<Promise<RemoteInfo>> = []
   const attempts = entries.map(({url}, index) => {
     const transport = transports.for(url)
     const stat =
@@ -108,7 +104,8 @@ export async function setUpMirrors(
             first = result
             return result.info
           })
-        : transport.stat(url, {signal: AbortSignal.any([statSignal, late.signal])})
+        : transport.stat(url, {signal: statSignal})
+    stats[index] = stat
     return stat.then(
       (value): PromiseSettledResult<RemoteInfo> => (settled[index] = {status: 'fulfilled', value}),
       (reason: unknown): PromiseSettledResult<RemoteInfo> => (settled[index] = {status: 'rejected', reason}),
@@ -123,12 +120,7 @@ export async function setUpMirrors(
   }
   if (signal.aborted) throw signal.reason
   if (primaryIndex < 0) throw primaryFailure(settled.map((outcome) => (outcome as PromiseRejectedResult).reason))
-  const grace = Math.max(STAT_GRACE_MS, 3 * (Date.now() - started))
-  let timer: NodeJS.Timeout | undefined
-  await Promise.race([Promise.all(attempts), new Promise((resolve) => (timer = setTimeout(resolve, grace)))])
-  clearTimeout(timer)
   const outcomes = [...settled]
-  late.abort(new Error('stat still pending after the grace period'))
   const info = (outcomes[primaryIndex] as PromiseFulfilledResult<RemoteInfo>).value
   // The primary gets id 0, the tie-breaker of cross-checks.
   const order = [primaryIndex, ...entries.keys()].filter((index, position) => position === 0 || index !== primaryIndex)
@@ -137,8 +129,8 @@ export async function setUpMirrors(
     const mirror = new MirrorState(id, url, transports.for(url), index, rankedRate, maxLinks)
     const outcome = outcomes[index]
     if (outcome === undefined) {
-      // Not a failure: stated again as the transfer starts, and used once it answers.
-      mirror.needsStat()
+      // Not a failure: the transfer awaits its stat and uses it once it answers.
+      mirror.needsStat(stats[index])
     } else if (outcome.status === 'rejected') {
       const error = outcome.reason as MirrorError
       if (error instanceof MirrorError && error.retryable) {

@@ -30,6 +30,7 @@ export class MirrorState {
   #links = 0
   #bytes = 0
   #opened?: OpenedRead
+  #pendingStat?: Promise<RemoteInfo>
   #lastError?: {code: string; message: string}
   #lastFailure?: MirrorError
   #etag?: string
@@ -157,9 +158,22 @@ export class MirrorState {
     return remote.size === targetSize ? undefined : `size ${remote.size ?? 'unknown'} differs from the primary's ${targetSize ?? 'unknown'}`
   }
 
-  /** No stat has confirmed it yet: it is stated again before any link uses it. */
-  needsStat(): void {
+  /** No stat has confirmed it yet: it is stated (or its first stat, `pending`, awaited) before any link uses it. */
+  needsStat(pending?: Promise<RemoteInfo>): void {
     this.#unverified = true
+    this.#pendingStat = pending
+  }
+
+  /** Its first stat while it is still in flight (the reference look-up reads its answer too). */
+  get pendingStat(): Promise<RemoteInfo> | undefined {
+    return this.#pendingStat
+  }
+
+  /** The first stat, still in flight when the download started, for the transfer to await instead of asking again. */
+  takePendingStat(): Promise<RemoteInfo> | undefined {
+    const pending = this.#pendingStat
+    this.#pendingStat = undefined
+    return pending
   }
 
   /** It refuses ranges (or a recheck found so): it can only serve one whole stream from offset 0. */

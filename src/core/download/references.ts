@@ -2,6 +2,7 @@
 import type {Checksum, PieceHashes} from '../model.js'
 import {openKeyring, referenceDefaults, referenceFailure, watchReference} from '../references/download-reference.js'
 import type {Reference} from '../references/reference.js'
+import type {RemoteInfo} from '../../plugins/types.js'
 import type {MirrorState} from './mirror-state.js'
 import type {FetchOptions} from './options.js'
 import type {DownloadSession} from './session.js'
@@ -16,6 +17,23 @@ export type References = {
   checksums: Checksum[]
   /** Piece hashes, checked as pieces complete; only when they cover a file of this size. */
   pieceHashes?: PieceHashes
+}
+
+/** How long the look-up waits for the stats of mirrors that had not answered when the download started. */
+const SECONDARY_STAT_WAIT_MS = 1000
+
+/**
+ * The other mirrors with what their stats said (their Digest and Link headers), for the look-up. The
+ * download starts on the primary's answer; a stat still in flight is waited for here, beside the
+ * transfer, for a second at most.
+ */
+async function answeredSecondaries(mirrors: readonly MirrorState[], primary: MirrorState): Promise<Array<{url: string; info?: RemoteInfo}>> {
+  const others = mirrors.filter((mirror) => mirror !== primary && mirror.status !== 'rejected')
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), SECONDARY_STAT_WAIT_MS)))
+  const answers = await Promise.all(others.map((mirror) => (mirror.pendingStat ? Promise.race([mirror.pendingStat.catch(() => undefined), late]) : Promise.resolve(mirror.remote))))
+  clearTimeout(timer)
+  return others.map((mirror, index) => ({url: mirror.url.href, ...(answers[index] ? {info: answers[index]} : {})}))
 }
 
 /** References with the one the end check uses. */
@@ -48,21 +66,24 @@ export async function lookUpReferences(session: DownloadSession, target: TargetI
   // A download that fails early must not leave the look-up's requests running.
   const scope = new AbortController()
   session.defer(async () => scope.abort())
-  const lookup = watchReference(
-    {
-      given: options.checksums ?? [],
-      fromMirrorSet: options.mirrorSet?.target.checksums ?? [],
-      primary: {url: target.primary.url.href, info: target.remote},
-      secondaries: mirrors.filter((mirror) => mirror !== target.primary && mirror.status !== 'rejected').map((mirror) => ({url: mirror.url.href, ...(mirror.remote ? {info: mirror.remote} : {})})),
-      settings,
-      ...(keyring ? {keyring} : {}),
-      ...(options.transport ? {transportOptions: options.transport} : {}),
-      ...(options.transportFactories ? {transportFactories: options.transportFactories} : {}),
-    },
-    pieceHashes !== undefined,
-    AbortSignal.any([session.signal, scope.signal]),
-    (error) => session.fail(error),
+  const lookup = answeredSecondaries(mirrors, target.primary).then((secondaries) =>
+    watchReference(
+      {
+        given: options.checksums ?? [],
+        fromMirrorSet: options.mirrorSet?.target.checksums ?? [],
+        primary: {url: target.primary.url.href, info: target.remote},
+        secondaries,
+        settings,
+        ...(keyring ? {keyring} : {}),
+        ...(options.transport ? {transportOptions: options.transport} : {}),
+        ...(options.transportFactories ? {transportFactories: options.transportFactories} : {}),
+      },
+      pieceHashes !== undefined,
+      AbortSignal.any([session.signal, scope.signal]),
+      (error) => session.fail(error),
+    ),
   )
+  lookup.catch(() => undefined)
   const whole = async () => {
     const outcome = await lookup
     session.emit({type: 'reference', ...(outcome.reference ? {reference: outcome.reference} : {}), ...outcome.lookup})
