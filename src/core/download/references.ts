@@ -33,7 +33,12 @@ async function answeredSecondaries(mirrors: readonly MirrorState[], primary: Mir
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), SECONDARY_STAT_WAIT_MS)))
   const answers = await Promise.all(others.map((mirror) => (mirror.pendingStat ? Promise.race([mirror.pendingStat.catch(() => undefined), late]) : Promise.resolve(mirror.remote))))
   clearTimeout(timer)
-  return others.map((mirror, index) => ({url: mirror.url.href, ...(answers[index] ? {info: answers[index]} : {})}))
+  // One that answered with another size is rejected by the transfer and vouches for nothing.
+  return others.flatMap((mirror, index) => {
+    const info = answers[index]
+    if (mirror.status === 'rejected' || (info && info.size !== primary.size)) return []
+    return [{url: mirror.url.href, ...(info ? {info} : {})}]
+  })
 }
 
 /** References with the one the end check uses. */
