@@ -24,7 +24,7 @@ describe('bin/run.cjs', () => {
   })
 
   it('loads the bundle through the code cache under the shebang flags, and compiles as usual without them', async () => {
-    expect(shebangFlags).toEqual(['--max-semi-space-size=1', '--liftoff-only', '--no-concurrent-recompilation'])
+    expect(shebangFlags).toEqual(['--max-semi-space-size=1', '--liftoff-only', '--no-concurrent-recompilation', '--harmony-rab-gsab-transfer'])
     expect(await cacheRejected(shebangFlags)).toBe(false)
     // Another configuration gets no stale code: V8 refuses the cache and compiles the source.
     expect(await cacheRejected([])).toBe(true)

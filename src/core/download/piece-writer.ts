@@ -1,4 +1,5 @@
 // Turns chunks from links into positional writes: each byte is written once, at its piece's frontier, and pieces complete when their writes land.
+import {freeChunks} from '../handed-over.js'
 import type {Link} from './link.js'
 import type {FileSink} from './file-sink.js'
 import type {PieceMap} from './piece-map.js'
@@ -22,7 +23,7 @@ export class PieceWriter {
   /**
    * Writes the part of the contiguous `chunks` (starting at `offset`) that no other link wrote
    * first, one vectored write per piece. Claims happen synchronously, so a hedge pair never
-   * writes the same byte twice.
+   * writes the same byte twice. The chunks are the writer's: once written, their memory is freed.
    */
   readonly write = async (link: Link, offset: number, chunks: readonly Uint8Array[]): Promise<void> => {
     const {map} = this
@@ -61,6 +62,7 @@ export class PieceWriter {
     flush()
     let failure: unknown
     const results = await Promise.allSettled(writes)
+    freeChunks(chunks)
     for (const [i, result] of results.entries()) {
       const written = touched[i]!
       const whole = map.endWrite(written)

@@ -1,5 +1,6 @@
 // Checks that a response to a ranged GET really carries the bytes asked for, and streams exactly that many.
 import {TransportError} from '../../core/errors.js'
+import {handOver} from '../../core/handed-over.js'
 import {redactUrl} from '../../core/redact.js'
 import type {ByteRange} from '../types.js'
 import {errorForFailure, header} from './http-errors.js'
@@ -52,7 +53,8 @@ export function checkRangedResponse(response: HttpResponse, range: ByteRange, se
 
 /**
  * Yields the body, stopping after `length` bytes when given; fewer bytes is ESHORT. Leaving early
- * (break, error, abort) destroys the body, which releases or closes its socket.
+ * (break, error, abort) destroys the body, which releases or closes its socket. Each chunk is the
+ * socket's own buffer (or a fresh copy undici made), so it is handed over: the receiver may free it.
  */
 export async function* streamBody(
   response: HttpResponse,
@@ -68,11 +70,11 @@ export async function* streamBody(
       if (length !== undefined && received + chunk.byteLength > length) {
         const last = chunk.subarray(0, length - received)
         received = length
-        if (last.byteLength > 0) yield last
+        if (last.byteLength > 0) yield handOver(last)
         return
       }
       received += chunk.byteLength
-      yield chunk
+      yield handOver(chunk)
       // When the body is exactly the range, let it end by itself so its connection stays open for the next request.
       if (length !== undefined && received === length && declared !== length) return
     }
