@@ -5,6 +5,7 @@ import type {Agent as AgentType} from 'undici'
 import Agent from 'undici/lib/dispatcher/agent.js'
 import buildConnector from 'undici/lib/core/connect.js'
 import type {Socket} from 'node:net'
+import {createSecureContext, type SecureContext} from 'node:tls'
 import {remoteFileName} from '../../core/content-disposition.js'
 import {digestsFromHeaders} from '../../core/digests.js'
 import type {ByteRange, CallOptions, OpenedFile, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
@@ -176,8 +177,13 @@ export const httpTransport: TransportFactory = {
   create: (options) => new HttpTransport(options),
 }
 
-/** undici's connect options with a private CA, or nothing (Node's trust store). */
-function caOption(ca: string | undefined): {ca?: string[]} {
+/**
+ * undici's connect options with a private CA, or nothing (Node's trust store). One TLS context for
+ * every connection of the transport: given as `ca`, tls.connect built a context per connection and
+ * parsed the ~140 bundled roots again each time. 256 MiB over HTTPS from one nginx (17 links):
+ * 1.39 -> 0.95 CPU s, peak RSS 90 -> 76 MB.
+ */
+function caOption(ca: string | undefined): {secureContext?: SecureContext} {
   const certificates = trustedCertificates(ca)
-  return certificates ? {ca: certificates} : {}
+  return certificates ? {secureContext: createSecureContext({ca: certificates})} : {}
 }
