@@ -11,7 +11,7 @@ const IDLE_HEDGE_FACTOR = 1.5
 /** What a new request costs before its first byte, when the mirror has not been measured yet. */
 const DEFAULT_SETUP_SECONDS = 0.5
 
-function setupSeconds(mirror: MirrorState): number {
+export function setupSeconds(mirror: MirrorState): number {
   return mirror.speed.setupMs === undefined ? DEFAULT_SETUP_SECONDS : mirror.speed.setupMs / 1000
 }
 

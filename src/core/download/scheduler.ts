@@ -3,7 +3,7 @@ import type {Link} from './link.js'
 import type {MirrorState} from './mirror-state.js'
 import type {PieceMap} from './piece-map.js'
 import type {Assignment, SchedulerLimits} from './assignment.js'
-import {hedge, steal} from './endgame.js'
+import {hedge, setupSeconds, steal} from './endgame.js'
 
 /**
  * Mirrors that may take a new ranged link now, best first: one whose stat already opened a read (its
@@ -19,14 +19,42 @@ export function mirrorsWithRoom(mirrors: readonly MirrorState[], now: number, li
   return pool.sort((a, b) => Number(b.opened !== undefined) - Number(a.opened !== undefined) || a.links - b.links || b.speed.linkRate - a.speed.linkRate || a.order - b.order)
 }
 
+/** The whole download's measured rate (bytes/s, over the usable mirrors) and the bytes no link has delivered yet. */
+export type Pace = {rate: number; remaining: number}
+
+/** The pace, once every mirror running links has been measured; undefined before (the first second of a run). */
+export function paceOf(map: PieceMap, mirrors: readonly MirrorState[], now: number, maxTries: number): Pace | undefined {
+  let rate = 0
+  for (const mirror of mirrors) {
+    if (mirror.wholeOnly || mirror.speed.collapsed || !mirror.isUsableAt(now, maxTries)) continue
+    if (mirror.links > 0 && !(mirror.speed.throughput > 0)) return undefined
+    rate += mirror.speed.throughput
+  }
+  return rate > 0 ? {rate, remaining: map.size - map.claimedBytes} : undefined
+}
+
+/**
+ * Pieces a new link on `mirror` takes from a free run. Once the pace is known, what the link can send
+ * by the time the whole download would end at that pace, so that spans end together and few need a
+ * steal at the end (each steal ends its victim's request early, and the bytes already on their way are
+ * lost with the connection). Before that, an equal share among the links about to start.
+ */
+function spanPieces(map: PieceMap, mirror: MirrorState, runPieces: number, slots: number, pace: Pace | undefined): number {
+  const equal = Math.max(1, Math.ceil(runPieces / Math.max(1, slots)))
+  const {throughput, soloRate} = mirror.speed
+  if (!pace || !(throughput > 0)) return equal
+  // A new link shares its server with the links already there.
+  const rate = mirror.links === 0 ? Math.max(throughput, soloRate) : throughput / (mirror.links + 1)
+  const seconds = pace.remaining / pace.rate - setupSeconds(mirror)
+  return Math.min(runPieces, Math.max(1, Math.round((rate * seconds) / map.pieceLength)))
+}
+
 /** The next job for a link on `mirror`, or undefined when nothing is worth a request. */
-export function nextSpan(map: PieceMap, mirror: MirrorState, links: readonly Link[], slots: number, limits: SchedulerLimits): Assignment | undefined {
+export function nextSpan(map: PieceMap, mirror: MirrorState, links: readonly Link[], slots: number, limits: SchedulerLimits, pace?: Pace): Assignment | undefined {
   const run = map.longestFreeRun()
   if (run) {
     const [first, runEnd] = run
-    // Share a free run among the links that are about to start, so the first one does not take it all.
-    const take = Math.max(1, Math.ceil((runEnd - first) / Math.max(1, slots)))
-    const endPiece = Math.min(runEnd, first + take)
+    const endPiece = Math.min(runEnd, first + spanPieces(map, mirror, runEnd - first, slots, pace))
     return {mirror, offset: map.frontier(first), end: map.end(endPiece - 1), first, endPiece, whole: false}
   }
   return steal(map, mirror, links, limits) ?? hedge(map, mirror, links)

@@ -12,7 +12,7 @@ import {NO_OWNER, type PieceMap} from './piece-map.js'
 import {judgeBadPiece} from './blame.js'
 import type {PieceWriter} from './piece-writer.js'
 import type {Assignment} from './assignment.js'
-import {mirrorsWithRoom, nextSpan} from './scheduler.js'
+import {mirrorsWithRoom, nextSpan, paceOf} from './scheduler.js'
 import {progressEvent} from './progress-event.js'
 
 export class Transfer {
@@ -145,8 +145,9 @@ export class Transfer {
       const candidates = mirrorsWithRoom(this.mirrors, now, limits).filter((mirror) => !budget || budget.hasRoom(mirror.url.host))
       const room = candidates.reduce((sum, mirror) => sum + (mirror.linkLimit(this.options.perMirror) - mirror.links), 0)
       const slots = Math.min(this.options.connections - this.links.length, room)
+      const pace = paceOf(this.map, this.mirrors, now, this.options.maxTries)
       let assignment: Assignment | undefined
-      for (const mirror of candidates) if ((assignment = nextSpan(this.map, mirror, this.links, slots, limits))) break
+      for (const mirror of candidates) if ((assignment = nextSpan(this.map, mirror, this.links, slots, limits, pace))) break
       if (!assignment) return this.fillWhole(now)
       this.start(assignment)
     }

@@ -4,7 +4,7 @@ import {Link} from '../../../src/core/download/link.js'
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import {PieceMap} from '../../../src/core/download/piece-map.js'
 import {HEDGE_GRACE_MS} from '../../../src/core/download/endgame.js'
-import {mirrorsWithRoom, nextSpan} from '../../../src/core/download/scheduler.js'
+import {mirrorsWithRoom, nextSpan, paceOf} from '../../../src/core/download/scheduler.js'
 import type {Transport} from '../../../src/plugins/types.js'
 import {measure, rampTo} from './helpers.js'
 
@@ -85,6 +85,25 @@ describe('scheduler', () => {
     const map = new PieceMap(16 * 100, 100)
     const span = nextSpan(map, mirror(0), [], 4, limits)
     expect(span).toMatchObject({offset: 0, end: 400, first: 0, endPiece: 4})
+  })
+
+  it('sizes a span by what its mirror can send before the whole download would end, once the pace is known', () => {
+    const map = new PieceMap(100 * 100, 100)
+    const [fast, slow] = [mirror(0), mirror(1)]
+    measure(fast, [900], 900)
+    measure(slow, [100], 100)
+    fast.speed.noteSetup(0)
+    slow.speed.noteSetup(0)
+    const pace = paceOf(map, [fast, slow], Date.now(), limits.maxTries)
+    // 10 000 bytes at 1000 B/s: 10 s; the fast mirror sends 9000 bytes in that time, the slow one 1000.
+    expect(pace).toEqual({rate: 1000, remaining: 10_000})
+    expect(nextSpan(map, fast, [], 2, limits, pace)).toMatchObject({first: 0, endPiece: 90})
+    expect(nextSpan(map, slow, [], 2, limits, pace)).toMatchObject({first: 0, endPiece: 10})
+    // Without a pace (a mirror with links not yet measured), the run is shared equally among the slots.
+    expect(nextSpan(map, slow, [], 2, limits)).toMatchObject({first: 0, endPiece: 50})
+    const unmeasured = mirror(2)
+    unmeasured.linkStarted()
+    expect(paceOf(map, [fast, slow, unmeasured], Date.now(), limits.maxTries)).toBeUndefined()
   })
 
   it('steals from the span that would take longest, sized so both links end together, at a piece boundary', () => {
