@@ -67,6 +67,8 @@ export async function sendFile(plan: TransferPlan): Promise<TransferOutcome> {
 
 function drained(socket: Socket, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    // A write on a socket the client already closed returns false, and its 'close' has fired: nothing will drain.
+    if (socket.destroyed) return resolve()
     const done = () => {
       socket.off('drain', done)
       socket.off('close', done)

@@ -1,5 +1,4 @@
-// The FTP(S) transport: SIZE (else MLST or LIST)/MDTM/HASH for stat, and REST + RETR reads that stop after exactly the bytes asked for, on pooled logins.
-import {PassThrough} from 'node:stream'
+// The FTP(S) transport: SIZE (else MLST or LIST)/MDTM/HASH for stat, and REST + RETR reads that stop after exactly the bytes asked for, on pooled logins that survive an early stop.
 import {FTPError} from 'basic-ftp'
 import {MirrorError, TransportError} from '../../core/errors.js'
 import {redactUrl} from '../../core/redact.js'
@@ -8,11 +7,9 @@ import {ftpPath, type FtpConnection} from './ftp-connect.js'
 import {ftpDigests} from './ftp-digests.js'
 import {ftpError} from './ftp-errors.js'
 import {createFtpPool} from './ftp-pool.js'
+import {retrieve, type Retrieval} from './ftp-retrieve.js'
 import {ftpSize} from './ftp-size.js'
 import type {IdlePool} from './idle-pool.js'
-
-/** Bytes buffered between the data socket and the reader; enough to keep the socket busy, small enough to push back. */
-const READ_BUFFER_BYTES = 256 * 1024
 
 class FtpTransport implements Transport {
   readonly name = 'ftp'
@@ -62,17 +59,12 @@ class FtpTransport implements Transport {
     if (wanted === 0) return
     const path = ftpPath(url)
     const lease = await this.pool.acquire(url, signal, 'read')
-    const sink = new PassThrough({highWaterMark: READ_BUFFER_BYTES})
-    const onAbort = () => sink.destroy(signal.reason)
-    signal.addEventListener('abort', onAbort, {once: true})
-    let failure: unknown
-    const transfer = lease.connection.client.downloadTo(sink, path, range?.offset ?? 0).catch((error: unknown) => {
-      failure = error
-    })
+    const offset = range?.offset ?? 0
+    let retrieval: Retrieval | undefined
     let received = 0
-    let reusable = false
     try {
-      for await (const chunk of sink as AsyncIterable<Buffer>) {
+      retrieval = await retrieve(lease.connection.client, path, offset)
+      for await (const chunk of retrieval.data) {
         const room = wanted - received
         const piece = chunk.length > room ? chunk.subarray(0, room) : chunk
         received += piece.length
@@ -80,25 +72,21 @@ class FtpTransport implements Transport {
         signal.throwIfAborted()
         if (received >= wanted) return
       }
-      await transfer
-      if (signal.aborted) throw signal.reason
-      if (failure !== undefined) {
-        if (range && range.offset > 0 && received === 0 && refusedRestart(failure)) throw rangeUnsupported(url, failure)
-        const mapped = ftpError(failure, url, 'read')
-        if (received > 0 && mapped.retryable && mapped.code !== 'ETHROTTLED') throw short(url, received, wanted, failure)
-        throw mapped
-      }
+      signal.throwIfAborted()
+      // The data connection ended: the server's final reply says whether that was the end of the file or a failure.
+      await retrieval.finished
       if (received < wanted && wanted !== Infinity) throw short(url, received, wanted)
-      // The transfer ran to its "226": the control connection is idle and can serve the next call.
-      reusable = true
     } catch (error) {
       if (signal.aborted) throw signal.reason
-      throw ftpError(error, url, 'read')
+      if (offset > 0 && received === 0 && refusedRestart(error)) throw rangeUnsupported(url, error)
+      const mapped = ftpError(error, url, 'read')
+      if (received > 0 && mapped.retryable && mapped.code !== 'ETHROTTLED' && mapped.code !== 'ESHORT') throw short(url, received, wanted, error)
+      throw mapped
     } finally {
-      signal.removeEventListener('abort', onAbort)
-      // A read stopped early closes its client, which ends the transfer without ABOR: both sockets go, nothing dangles.
-      await lease.release(reusable)
-      sink.destroy()
+      // A transfer stopped early (its range read, or its consumer gone) closes only the data connection; the control connection
+      // comes back to the pool once the server's last reply has arrived, so the next span skips the login.
+      const settling = retrieval && !signal.aborted ? retrieval.settle() : false
+      await lease.release(settling)
     }
   }
 

@@ -69,7 +69,7 @@ describe('ftp transport', () => {
     expect(await socketsSettle(mirror)).toBe(0)
   })
 
-  it('reuses an idle login for stats, pings and reads that ran to the end, but not after a read cut short', async () => {
+  it('reuses an idle login for stats, pings, and reads that ran to the end or stopped at their range', async () => {
     const before = mirror.stats.connections
     const fileUrl = new URL(`${mirror.url}file.bin`)
     await transport.stat(fileUrl, {signal: signal()})
@@ -80,9 +80,38 @@ describe('ftp transport', () => {
     expect(mirror.stats.connections - before).toBe(1)
     await collect(transport.read(fileUrl, {offset: 0, length: 10}, {signal: signal()}))
     await transport.stat(fileUrl, {signal: signal()})
-    expect(mirror.stats.connections - before).toBe(2)
+    expect(mirror.stats.connections - before).toBe(1)
     await transport.close()
     expect(await socketsSettle(mirror)).toBe(0)
+  })
+
+  it('keeps the login of a transfer stopped mid-stream: the next call waits for the server\'s 426 and gets its own answers', async () => {
+    // Throttled, so every stop below lands while the server is still sending and answers the closed data connection with 426.
+    mirror.setFaults({bytesPerSecond: 1024 * 1024})
+    try {
+      const before = mirror.stats.connections
+      const fileUrl = new URL(`${mirror.url}file.bin`)
+      for (const offset of [0, 5000, 123_457]) {
+        const bytes = await collect(transport.read(fileUrl, {offset, length: 20_000}, {signal: signal()}))
+        expect(bytes.equals(content.subarray(offset, offset + 20_000))).toBe(true)
+      }
+      // The consumer stopping early is the same as the range ending.
+      for await (const chunk of transport.read(fileUrl, {offset: 1, length: 200_000}, {signal: signal()})) if (chunk.length > 0) break
+      expect((await transport.stat(fileUrl, {signal: signal()})).size).toBe(content.length)
+      await expect(transport.stat(new URL(`${mirror.url}nope.bin`), {signal: signal()})).rejects.toMatchObject({code: 'ENOTFOUND'})
+      const last = await collect(transport.read(fileUrl, {offset: content.length - 30_000, length: 30_000}, {signal: signal()}))
+      expect(last.equals(content.subarray(content.length - 30_000))).toBe(true)
+      expect(mirror.stats.connections - before).toBe(1)
+      // Two at once still need two logins; the one that comes back serves the call after.
+      await Promise.all([0, 1].map((index) => collect(transport.read(fileUrl, {offset: index, length: 10_000}, {signal: signal()}))))
+      expect(mirror.stats.connections - before).toBe(2)
+      // Closing the transport while a stopped transfer's login is still coming back closes it too.
+      for await (const chunk of transport.read(fileUrl, undefined, {signal: signal()})) if (chunk.length > 0) break
+      await transport.close()
+      expect(await socketsSettle(mirror)).toBe(0)
+    } finally {
+      mirror.setFaults({})
+    }
   })
 
   it('logs in with percent-decoded credentials from the URL and maps a bad password to EAUTH', async () => {
