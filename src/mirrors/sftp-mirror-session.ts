@@ -12,7 +12,8 @@ export type SftpFaults = MirrorFaults & {
   disconnectAfter?: number
 }
 
-export type SftpMirrorStats = {connections: number; reads: number; bytesSent: number; readonly openSockets: number}
+/** `peakPendingReads`: the most READ requests any one session held unanswered at once (a client that pipelines keeps several). */
+export type SftpMirrorStats = {connections: number; reads: number; bytesSent: number; peakPendingReads: number; readonly openSockets: number}
 
 export type SftpServerState = {
   files: Map<string, Buffer>
@@ -30,6 +31,7 @@ export function serveSftp(sftp: SFTPWrapper, state: SftpServerState, disconnect:
   const handles = new Map<string, Handle>()
   let nextHandle = 0
   const closed = new AbortController()
+  let pendingReads = 0
   // Clients pipeline dozens of READs, each waiting on the throttle with this signal: not a leak.
   setMaxListeners(256, closed.signal)
   sftp.on('close', () => closed.abort())
@@ -91,7 +93,11 @@ export function serveSftp(sftp: SFTPWrapper, state: SftpServerState, disconnect:
     sftp.data(reqId, corruptBytes(content.subarray(offset, offset + take), offset, faults.corrupt))
   }
   // ssh2 ignores what a listener returns: the read settles on its own, and every failure path answers in it.
-  sftp.on('READ', (reqId, id, offset, length) => void read(reqId, id, offset, length))
+  sftp.on('READ', (reqId, id, offset, length) => {
+    pendingReads++
+    state.stats.peakPendingReads = Math.max(state.stats.peakPendingReads, pendingReads)
+    void read(reqId, id, offset, length).finally(() => pendingReads--)
+  })
   sftp.on('FSTAT', (reqId, id) => {
     const handle = handles.get(id.toString('hex'))
     if (handle?.kind !== 'file') return sftp.status(reqId, STATUS_CODE.FAILURE, 'Bad handle')

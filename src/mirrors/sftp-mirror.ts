@@ -49,6 +49,7 @@ export async function startSftpMirror(options: SftpMirrorOptions): Promise<SftpM
     connections: 0,
     reads: 0,
     bytesSent: 0,
+    peakPendingReads: 0,
     get openSockets() {
       return sockets.size
     },

@@ -130,6 +130,19 @@ describe('sftp transport', () => {
     expect(await socketsSettle(mirror)).toBe(0)
   })
 
+  it('pipelines its READs: several are in flight at once, not one per round trip', async () => {
+    // Throttled, so the server holds the READs it has not answered yet and the peak shows how many the client sent ahead.
+    mirror.setFaults({bytesPerSecond: 1024 * 1024})
+    try {
+      mirror.stats.peakPendingReads = 0
+      const bytes = await collect(create(options).read(fileUrl(mirror), {offset: 0, length: 300_000}, {signal: signal()}))
+      expect(bytes.equals(content.subarray(0, 300_000))).toBe(true)
+      expect(mirror.stats.peakPendingReads).toBeGreaterThanOrEqual(4)
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
   it('turns Nagle off on the SSH socket, whose small handshake writes it would hold for a delayed ACK', async () => {
     const connection = await openSftp(fileUrl(mirror), options, signal(), 'stat')
     try {
