@@ -52,6 +52,14 @@ export class ResponseBody implements AsyncIterable<Buffer> {
     this.notify()
   }
 
+  /** The caller gave up (its signal aborted): chunks still queued are dropped, and the next read throws `reason`. */
+  abandon(reason: Error): void {
+    this.failure ??= reason
+    this.chunks.length = 0
+    this.queued = 0
+    this.notify()
+  }
+
   /** Stops the response; its connection is closed rather than drained. */
   destroy(reason: Error = new Error('response body discarded')): void {
     if (this.finished || this.failure) return
@@ -105,6 +113,8 @@ export function exchange(dispatcher: Dispatcher, request: ExchangeRequest): Prom
     let answered = false
     const onAbort = () => {
       const reason = signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason))
+      // The reader stops now, not after the chunks already queued (up to HIGH_WATER_BYTES).
+      if (answered) body.abandon(reason)
       if (controller) controller.abort(reason)
       else settle(reason)
     }

@@ -52,21 +52,25 @@ export function checkRangedResponse(response: HttpResponse, range: ByteRange, se
 }
 
 /**
- * Yields the body, stopping after `length` bytes when given; fewer bytes is ESHORT. Leaving early
- * (break, error, abort) destroys the body, which releases or closes its socket. Each chunk is the
- * socket's own buffer (or a fresh copy undici made), so it is handed over: the receiver may free it.
+ * Yields the body of the response `respond` resolves to (nothing when it resolves to undefined),
+ * stopping after `length` bytes when given; fewer bytes is ESHORT. Leaving early (break, error,
+ * abort) destroys the body, which releases or closes its socket. Each chunk is the socket's own
+ * buffer (or a fresh copy undici made), so it is handed over: the receiver may free it.
  */
 export async function* streamBody(
-  response: HttpResponse,
+  respond: () => Promise<HttpResponse | undefined>,
   length: number | undefined,
   signal: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
+  const response = await respond()
+  if (response === undefined) return
   const body = response.body
   const declared = Number(header(response.headers, 'content-length'))
+  // No signal.aborted per chunk: an abort already stops the body at its next read (ResponseBody.abandon),
+  // and callers pass signals of several shapes, each new one making V8 discard this loop's optimised code.
   let received = 0
   try {
     for await (const chunk of body) {
-      if (signal.aborted) throw signal.reason
       if (length !== undefined && received + chunk.byteLength > length) {
         const last = chunk.subarray(0, length - received)
         received = length

@@ -201,6 +201,22 @@ describe('exchange', () => {
     await expect(collect(body)).rejects.toBe(reason)
   })
 
+  it('drops the chunks already queued when the signal aborts, so the next read throws at once', {timeout: 3_000}, async () => {
+    const controller = new AbortController()
+    const reason = new Error('link cut')
+    const origin = await serve((_request, response) => {
+      response.writeHead(200, {'content-length': String(1 * MiB)})
+      response.write(Buffer.alloc(256 * 1024))
+    })
+    const {body} = await get(origin, {signal: controller.signal})
+    // Private state, read only to know the bytes arrived and wait unread in the body.
+    const queued = () => (body as unknown as {queued: number}).queued
+    await until(() => queued() >= 256 * 1024, 'the first 256 KiB queued in the body')
+    controller.abort(reason)
+    await expect(body[Symbol.asyncIterator]().next()).rejects.toBe(reason)
+    expect(queued()).toBe(0)
+  })
+
   it.each(['resetAndDestroy', 'destroy'] as const)('makes the iterator throw when the server calls %s() mid-body', {timeout: 3_000}, async (cut) => {
     const origin = await serve((_request, response) => {
       response.writeHead(200, {'content-length': String(1 * MiB)})
