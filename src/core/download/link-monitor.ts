@@ -31,7 +31,7 @@ function median(values: number[]): number {
 }
 
 /** Updates link and mirror rates from the bytes counted since the last sample. */
-export function sampleRates(links: readonly Link[], mirrors: readonly MirrorState[], elapsedMs: number): void {
+export function sampleRates(links: readonly Link[], mirrors: readonly MirrorState[], elapsedMs: number, now = Date.now()): void {
   const perMirror = new Map<MirrorState, number[]>()
   for (const link of links) {
     const delta = link.bytes - link.sampledBytes
@@ -43,7 +43,7 @@ export function sampleRates(links: readonly Link[], mirrors: readonly MirrorStat
     rates.push(link.rate)
     perMirror.set(link.mirror, rates)
   }
-  for (const mirror of mirrors) mirror.speed.sample(perMirror.get(mirror) ?? [], mirror.bytes, elapsedMs)
+  for (const mirror of mirrors) mirror.speed.sample(perMirror.get(mirror) ?? [], mirror.bytes, elapsedMs, now)
 }
 
 /** When each mirror last sent a byte, on its running links or on links that already ended. */
@@ -63,10 +63,13 @@ function judgedRate(link: Link): number {
   return Math.max(link.rate, links > 0 ? speed.throughput / links : 0)
 }
 
-/** A mirror that still sends but far below its own best, while another usable mirror is faster now. */
-function collapsed(mirror: MirrorState, mirrors: readonly MirrorState[], quietFor: number, rules: MonitorRules): boolean {
-  if (!mirror.speed.collapsed || quietFor > STILL_SENDING_MS) return false
-  const now = Date.now()
+/**
+ * A link its mirror's collapse caught (not the probe that tests whether it came back), on a mirror
+ * that still sends but far below its own best, while another usable mirror is faster now.
+ */
+function collapsed(link: Link, mirrors: readonly MirrorState[], quietFor: number, now: number, rules: MonitorRules): boolean {
+  const {mirror} = link
+  if (!mirror.speed.collapsed || link.startedAt >= mirror.speed.probeAt || quietFor > STILL_SENDING_MS) return false
   return mirrors.some((other) => other !== mirror && !other.wholeOnly && other.isUsableAt(now, rules.maxTries) && !other.speed.collapsed && other.speed.throughput > mirror.speed.throughput)
 }
 
@@ -79,19 +82,21 @@ export function decideCuts(links: readonly Link[], mirrors: readonly MirrorState
   for (const link of links) {
     if (link.cutReason) continue
     const quietFor = now - link.lastByteAt
-    if (link.hedge && link.partner !== undefined && quietFor > HEDGE_QUIET_MS) {
-      cuts.push({link, reason: 'stall'})
-      continue
-    }
     // Stalled only when the whole mirror went quiet. A link starved behind its siblings in the
     // server's queue usually recovers; after twice the timeout it gives its span back, and the
     // mirror keeps its standing either way.
     const mirrorQuiet = now - lastByte.get(link.mirror)! > rules.stallTimeoutMs
+    if (link.hedge && link.partner !== undefined && quietFor > HEDGE_QUIET_MS) {
+      // A quiet spare copy is given up on; its mirror is benched only if it went quiet as a whole, not
+      // when the copy is starved behind its siblings (seen on the degrade bench: a healthy mirror benched near the end).
+      cuts.push({link, reason: now - lastByte.get(link.mirror)! > HEDGE_QUIET_MS ? 'stall' : 'starved'})
+      continue
+    }
     if (quietFor > rules.stallTimeoutMs && (mirrorQuiet || quietFor > 2 * rules.stallTimeoutMs)) {
       cuts.push({link, reason: mirrorQuiet ? 'stall' : 'starved'})
       continue
     }
-    if (collapsed(link.mirror, mirrors, now - lastByte.get(link.mirror)!, rules)) {
+    if (collapsed(link, mirrors, now - lastByte.get(link.mirror)!, now, rules)) {
       // Its spans go back to the map at once, for the mirrors still at speed; waiting for steals would leave them at the old pace's estimate.
       cuts.push({link, reason: 'relative'})
       continue

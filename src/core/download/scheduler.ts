@@ -11,9 +11,10 @@ import {hedge, setupSeconds, steal} from './endgame.js'
  */
 export function mirrorsWithRoom(mirrors: readonly MirrorState[], now: number, limits: SchedulerLimits): MirrorState[] {
   const open = mirrors.filter((mirror) => !mirror.wholeOnly && !mirror.unverified && mirror.isUsableAt(now, limits.maxTries) && mirror.links < mirror.linkRoom(limits.perMirror))
-  const fresh = open.filter((mirror) => mirror.cooldownUntil <= now && !mirror.speed.collapsed)
-  // A mirror cooling down after a slow cut, or collapsed far below its best, is used only when no
-  // other mirror is alive: otherwise a busy fast mirror will pick up the remainder when one of its links frees up.
+  const fresh = open.filter((mirror) => mirror.cooldownUntil <= now && !mirror.speed.keepsOut(now, mirror.links))
+  // A mirror cooling down after a slow cut, or collapsed far below its best (but for one probe link
+  // now and then), is used only when no other mirror is alive: otherwise a busy fast mirror will pick
+  // up the remainder when one of its links frees up.
   const othersAlive = mirrors.some((mirror) => mirror.cooldownUntil <= now && !mirror.speed.collapsed && !mirror.wholeOnly && mirror.isAlive(limits.maxTries))
   const pool = fresh.length > 0 || othersAlive ? fresh : open
   return pool.sort((a, b) => Number(b.opened !== undefined) - Number(a.opened !== undefined) || a.links - b.links || b.speed.linkRate - a.speed.linkRate || a.order - b.order)
@@ -54,7 +55,10 @@ export function nextSpan(map: PieceMap, mirror: MirrorState, links: readonly Lin
   const run = map.longestFreeRun()
   if (run) {
     const [first, runEnd] = run
-    const endPiece = Math.min(runEnd, first + spanPieces(map, mirror, runEnd - first, slots, pace))
+    // A collapsed mirror's probe, beside other mirrors' links, takes one piece: a mirror still down
+    // holds little, one back asks again.
+    const probe = mirror.speed.collapsed && links.some((link) => link.mirror !== mirror)
+    const endPiece = Math.min(runEnd, first + (probe ? 1 : spanPieces(map, mirror, runEnd - first, slots, pace)))
     return {mirror, offset: map.frontier(first), end: map.end(endPiece - 1), first, endPiece, whole: false}
   }
   return steal(map, mirror, links, limits) ?? hedge(map, mirror, links)

@@ -163,6 +163,45 @@ describe('fetchFile with faulty mirrors', () => {
     expect(summary.mirrors[1]!.state).toBe('quarantined')
   })
 
+  it('takes the spans of a mirror that collapses mid-run away at once, and uses it again once a probe finds it back', async () => {
+    const large = makeContent(8 * 1024 * 1024, 12)
+    const steady = await startHttpMirror({files: {'/f.bin': large}, faults: {bandwidth: 400 * 1024}})
+    const fading = await startHttpMirror({files: {'/f.bin': large}, faults: {bandwidth: 2 * 1024 * 1024}})
+    opened.push(steady, fading)
+    let degraded = false
+    let restored = false
+    let restoredAt = -1
+    const {events, output} = await run([steady, fading], {connections: 4, perMirror: 2, pieceLength: 256 * 1024}, (seen) => {
+      const progress = seen.of('progress').at(-1)
+      // Degraded once it has shown its speed for over a second; back to full speed once the collapse took its links.
+      if (!degraded && progress && progress.mirrors[1]!.bytes > 3 * 1024 * 1024) {
+        degraded = true
+        fading.setFaults({bandwidth: 20 * 1024})
+      }
+      if (degraded && !restored && seen.of('link-cut').some((cut) => cut.mirror === 1 && cut.reason === 'relative')) {
+        restored = true
+        restoredAt = seen.events.length
+        fading.setFaults({bandwidth: 2 * 1024 * 1024})
+      }
+    })
+    expect(await fileSha256(output)).toBe(sha256Hex(large))
+    expect(restored).toBe(true)
+    // Every link it had when it collapsed was cut, not left holding its span at 1 % until a steal.
+    const cutAt = events.events.findIndex((event) => event.type === 'link-cut' && event.mirror === 1)
+    const startedBefore = events.of('link-start').filter((start) => start.mirror === 1 && events.events.indexOf(start) < cutAt).map((start) => start.link)
+    const endedBefore = events.events.slice(0, cutAt).flatMap((event) => (event.type === 'link-end' && event.mirror === 1 ? [event.link] : []))
+    const caught = startedBefore.filter((link) => !endedBefore.includes(link))
+    const cut = events.of('link-cut').filter((event) => event.mirror === 1 && event.reason === 'relative').map((event) => event.link)
+    expect(caught.every((link) => cut.includes(link))).toBe(true)
+    // A probe found it back: it carried more of the file after its recovery than a probe's first second could.
+    const later = events.events.slice(restoredAt)
+    const backLinks = later.filter((event) => event.type === 'link-start' && event.mirror === 1)
+    expect(backLinks.length).toBeGreaterThan(0)
+    const last = events.of('progress').at(-1)!
+    const atRestore = (later.find((event) => event.type === 'progress') as {mirrors: Array<{bytes: number}>} | undefined)?.mirrors[1]!.bytes ?? 0
+    expect(last.mirrors[1]!.bytes - atRestore).toBeGreaterThan(1024 * 1024)
+  }, 60_000)
+
   it('detects a mirror whose file changes mid-run and finishes from the others', async () => {
     const primary = await mirror({bandwidth: 384 * 1024})
     const changing = await mirror({bandwidth: 2 * 1024 * 1024})

@@ -48,7 +48,8 @@ export async function fileSha256(path: string): Promise<string> {
  * (which sets its throughput, and with one link its solo rate, to exactly that).
  */
 export function measure(mirror: MirrorState, linkRates: number[], bytesPerSecond?: number): void {
-  mirror.speed.sample(linkRates, mirror.bytes, 1000)
+  // A moment long, so the rates are set without a second of silence counting against the mirror's delivery.
+  mirror.speed.sample(linkRates, mirror.bytes, 1)
   if (bytesPerSecond === undefined) return
   mirror.received(bytesPerSecond)
   mirror.speed.sample(linkRates, mirror.bytes, 1000)

@@ -147,6 +147,39 @@ describe('link monitor', () => {
     expect(decideCuts(links, [degraded, healthy], later, rules)).toEqual([])
   })
 
+  it('cuts the links a collapse caught but not the probe that tests whether the mirror came back', () => {
+    const [degraded, healthy] = [mirror(0), mirror(1)]
+    for (let second = 0; second < 3; second++) measure(degraded, [1_000_000], 1_000_000)
+    for (let second = 0; second < 3; second++) measure(healthy, [1_000_000], 1_000_000)
+    const caught = link(1, degraded, 10_000, Date.now())
+    measure(degraded, [10_000], 10_000)
+    expect(degraded.speed.collapsed).toBe(true)
+    const probe = new Link(2, degraded, 0, 1_000_000, false, false)
+    Object.defineProperty(probe, 'startedAt', {value: degraded.speed.probeAt})
+    probe.firstByteAt = probe.startedAt
+    const now = degraded.speed.probeAt + 100
+    caught.lastByteAt = now
+    probe.lastByteAt = now
+    const others = [link(3, healthy, 1_000_000, now)]
+    expect(decideCuts([caught, probe, ...others], [degraded, healthy], now, rules)).toEqual([{link: caught, reason: 'relative'}])
+  })
+
+  it('gives up on a quiet hedge without benching its mirror while the mirror still delivers on its other links', () => {
+    const now = Date.now()
+    const [owner, other] = [mirror(0), mirror(1)]
+    const victim = link(1, other, 1_000_000, now)
+    const copy = new Link(2, owner, 0, 1_000_000, true, false)
+    copy.firstByteAt = now - 2000
+    copy.lastByteAt = now - HEDGE_QUIET_MS - 100
+    copy.partner = victim
+    victim.partner = copy
+    const sibling = link(3, owner, 1_000_000, now)
+    expect(decideCuts([victim, copy, sibling], [owner, other], now, rules)).toEqual([{link: copy, reason: 'starved'}])
+    // Its whole mirror quiet: a stall, which benches it.
+    sibling.lastByteAt = copy.lastByteAt
+    expect(decideCuts([victim, copy, sibling], [owner, other], now, rules)).toEqual([{link: copy, reason: 'stall'}])
+  })
+
   it('gives a new link its grace period', () => {
     const now = Date.now()
     const young = link(1, mirror(0), 1, now)
