@@ -160,8 +160,9 @@ async function comparePiece(
   const candidates = () =>
     usable
       .filter((mirror) => !contributors.includes(mirror.id) && !voters.failed.has(mirror))
-      // A mirror that failed lately (a stall, a reset) is asked only when no healthy one is left.
-      .sort((a, b) => a.consecutiveFailures - b.consecutiveFailures || wait(a) - wait(b) || a.id - b.id)
+      // A mirror that collapsed (a stopped server is silent until the stall timeout) or failed lately
+      // (a stall, a reset) is asked only when no healthy one is left: a silent voter costs QUIET_MS.
+      .sort((a, b) => Number(a.speed.collapsed) - Number(b.speed.collapsed) || a.consecutiveFailures - b.consecutiveFailures || wait(a) - wait(b) || a.id - b.id)
   const local = createHash('sha256').update(await sink.read(range.offset, range.length)).digest('hex')
   let second: MirrorState | undefined
   let remote: string | undefined

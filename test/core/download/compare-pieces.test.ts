@@ -7,7 +7,7 @@ import {PieceMap} from '../../../src/core/download/piece-map.js'
 import {HttpTransport} from '../../../src/plugins/transports/http.js'
 import {makeContent} from '../../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
-import {filledSink} from './helpers.js'
+import {filledSink, measure} from './helpers.js'
 
 const PIECE = 64 * 1024
 const content = makeContent(8 * PIECE, 41)
@@ -44,6 +44,23 @@ describe('comparePieces', () => {
     expect(result.blamed.size).toBe(0)
     // One quiet spell (5 s) for the stalled voter, not the 30 s read timeout per piece.
     expect(Date.now() - started).toBeLessThan(15_000)
+  }, 30_000)
+
+  it('does not ask a voter that collapsed while another can answer (a stopped server would hold the check for the quiet spell)', async () => {
+    const map = new PieceMap(content.length, PIECE)
+    for (let piece = 0; piece < map.count; piece++) map.markDone(piece, 0)
+    const deliverer = new MirrorState(0, new URL(`${good.url}f.bin`), transport, 0)
+    const collapsed = new MirrorState(1, new URL(`${stalling.url}f.bin`), transport, 1)
+    // Unmeasured: as slow as the collapsed one looks now, and later in the order.
+    const other = new MirrorState(2, new URL(`${good.url}f.bin?second`), transport, 2)
+    // It looked by far the fastest, then went silent on its links.
+    for (let second = 0; second < 3; second++) measure(collapsed, [100_000_000], 100_000_000)
+    collapsed.speed.sample([100_000_000], collapsed.bytes, 1000)
+    expect(collapsed.speed.collapsed).toBe(true)
+    const before = stalling.stats.requests
+    const result = await comparePieces([1, 2], map, sink, [deliverer, collapsed, other], AbortSignal.timeout(25_000))
+    expect(result).toMatchObject({compared: 2, badPieces: [], ties: []})
+    expect(stalling.stats.requests).toBe(before)
   }, 30_000)
 })
 
