@@ -174,7 +174,7 @@ export class FtpSession {
     this.transfer = undefined
     if (controller.signal.aborted) return
     if (outcome === 'complete') this.reply('226 Transfer complete')
-    else this.reply('426 Connection closed; transfer aborted')
+    else if (!faults.silentAfterClose) this.reply('426 Connection closed; transfer aborted')
   }
 
   private async list(verb: 'LIST' | 'NLST' | 'MLSD', argument: string): Promise<void> {

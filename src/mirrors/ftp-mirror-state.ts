@@ -16,6 +16,8 @@ export type FtpFaults = MirrorFaults & {
   noMdtm?: boolean
   /** Announce MLST in FEAT and answer MLST and MLSD (RFC 3659 machine-readable listings); off by default. */
   mlst?: boolean
+  /** Send no final reply (no "426") when the client closes a data connection before the file's end, as a few servers do. */
+  silentAfterClose?: boolean
   /** Which digest commands FEAT announces: the HASH draft (default), the legacy XSHA256/XSHA1/XMD5, or none. */
   digests?: 'hash' | 'legacy' | 'none'
 }

@@ -16,6 +16,8 @@ class FtpTransport implements Transport {
   readonly protocols = ['ftp:', 'ftps:'] as const
 
   private readonly pool: IdlePool<FtpConnection>
+  /** Logins whose server left a stopped transfer without a final reply: their reads stopped early close the login, as a wait would only delay the next. */
+  private readonly silentAfterStop = new Set<string>()
 
   constructor(options: TransportOptions) {
     this.pool = createFtpPool(options)
@@ -85,7 +87,9 @@ class FtpTransport implements Transport {
     } finally {
       // A transfer stopped early (its range read, or its consumer gone) closes only the data connection; the control connection
       // comes back to the pool once the server's last reply has arrived, so the next span skips the login.
-      const settling = retrieval && !signal.aborted ? retrieval.settle() : false
+      const login = url.origin + url.username
+      const settling = retrieval && !signal.aborted && !this.silentAfterStop.has(login) ? retrieval.settle() : false
+      if (settling) void settling.then((answered) => answered || lease.connection.client.closed || this.silentAfterStop.add(login))
       await lease.release(settling)
     }
   }

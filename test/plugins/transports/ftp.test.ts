@@ -2,6 +2,7 @@
 import {createServer, type Socket} from 'node:net'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {ftpTransport} from '../../../src/plugins/transports/ftp.js'
+import {FINAL_REPLY_WAIT_MS} from '../../../src/plugins/transports/ftp-retrieve.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
 import {startFtpMirror, type FtpMirror} from '../../helpers/ftp-mirror.js'
 import {describeTransportContract} from './contract.js'
@@ -109,6 +110,24 @@ describe('ftp transport', () => {
       for await (const chunk of transport.read(fileUrl, undefined, {signal: signal()})) if (chunk.length > 0) break
       await transport.close()
       expect(await socketsSettle(mirror)).toBe(0)
+    } finally {
+      mirror.setFaults({})
+    }
+  })
+
+  it('on a server that sends no final reply after a stopped transfer, waits once, then closes such logins at once', async () => {
+    mirror.setFaults({bytesPerSecond: 1024 * 1024, silentAfterClose: true})
+    try {
+      const fileUrl = new URL(`${mirror.url}file.bin`)
+      const before = mirror.stats.connections
+      for (const offset of [0, 1000, 2000]) {
+        const started = performance.now()
+        const bytes = await collect(transport.read(fileUrl, {offset, length: 10_000}, {signal: signal()}))
+        expect(bytes.equals(content.subarray(offset, offset + 10_000))).toBe(true)
+        // The second read waited for the first one's login until FINAL_REPLY_WAIT_MS gave it up; the third has nothing to wait for.
+        if (offset === 2000) expect(performance.now() - started).toBeLessThan(FINAL_REPLY_WAIT_MS)
+      }
+      expect(mirror.stats.connections - before).toBe(3)
     } finally {
       mirror.setFaults({})
     }
