@@ -62,6 +62,25 @@ describe('FileSink and disk failures', () => {
     expect((await readFile(path)).toString()).toBe('abcdefghijkl')
   })
 
+  it('writes through the thread pool while a sync runs, and in place again once it ended', async () => {
+    const path = join(directory.path, 'syncing.part')
+    const sink = await FileSink.open(path, 8, false)
+    const handle = (sink as unknown as {handle: {write: (...args: unknown[]) => Promise<unknown>}}).handle
+    const pooled: number[] = []
+    const write = handle.write.bind(handle)
+    handle.write = (...args: unknown[]) => {
+      pooled.push(args[3] as number)
+      return write(...args)
+    }
+    const synced = sink.sync()
+    await sink.write(Buffer.from('abcd'), 0)
+    await synced
+    await sink.write(Buffer.from('efgh'), 4)
+    await sink.close()
+    expect(pooled).toEqual([0])
+    expect((await readFile(path)).toString()).toBe('abcdefgh')
+  })
+
   it('refuses to write through a symbolic link planted as the part file or the control file\'s temp file', async () => {
     const victim = join(directory.path, 'victim.txt')
     writeFileSync(victim, 'precious')
