@@ -146,6 +146,10 @@ export function hedge(map: PieceMap, mirror: MirrorState, links: readonly Link[]
   if (worst !== Infinity) {
     const thief = thiefOutlook(mirror, links)
     if (!thief || thief.backlog > 0 || worst < IDLE_HEDGE_FACTOR * (thief.ready + victim.remaining / thief.capacity)) return undefined
+    // A slower mirror wins against a live link of a faster one only when that link's estimate is wrong
+    // (a young link judged by a stale rate): seen on caps, a 10 Mbit mirror hedged a 6 MiB span the
+    // 80 Mbit one had just started, and lost it 0.6 s later with the bytes it had sent.
+    if (victim.mirror.speed.throughput / Math.max(1, victim.mirror.links) > thief.capacity) return undefined
   }
   // From the first byte not yet handed to the writer: the victim's position may run ahead of it by a
   // batch it has not flushed, and bytes past the frontier are never written, so a hedge started at the

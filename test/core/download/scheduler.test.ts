@@ -203,6 +203,23 @@ describe('scheduler', () => {
     expect(nextSpan(map, mirror(0, 1000), [slow], 1, limits)).toMatchObject({offset: 300, end: 400, hedgeOf: slow})
   })
 
+  it('does not hedge a live link of a mirror faster per link than the thief, however slow the link looks, but does a quiet one', () => {
+    const map = new PieceMap(4 * 100, 100)
+    map.take(0, 4, 1)
+    claimAll(map, [100, 100, 100, 30])
+    const fastMirror = mirror(1)
+    measure(fastMirror, [1000], 1000)
+    fastMirror.linkStarted()
+    // Its own rate says 14 s for the last 70 bytes; its mirror sends 1000 B/s per link.
+    const young = settled(new Link(1, fastMirror, 330, 400, false, false))
+    young.rate = 5
+    const thief = mirror(0)
+    measure(thief, [100], 100)
+    expect(nextSpan(map, thief, [young], 1, limits)).toBeUndefined()
+    young.lastByteAt = Date.now() - 2000
+    expect(nextSpan(map, thief, [young], 1, limits)).toMatchObject({hedgeOf: young})
+  })
+
   it('does not hedge a live link from a mirror that still has work of its own, but does a quiet one', () => {
     const map = new PieceMap(4 * 100, 100)
     map.take(0, 4, 1)
