@@ -79,43 +79,57 @@ function horizon(links: readonly Link[]): number {
 export function steal(map: PieceMap, mirror: MirrorState, links: readonly Link[], limits: SchedulerLimits): Assignment | undefined {
   const now = Date.now()
   let victim: Link | undefined
+  let lead: Link | undefined
   let victimRate = 0
   let worst = 0
   for (const link of links) {
-    if (link.whole || link.partner || link.cutReason) continue
-    if (Math.ceil(link.end / map.pieceLength) - map.pieceAt(link.position) - 1 < limits.minSplitPieces) continue
-    const rate = expectedRate(link, now)
+    // A hedged pair is one span, judged through the link that owns it and split at whichever is further along.
+    if (link.whole || link.cutReason || (link.hedge && link.partner)) continue
+    const ahead = link.partner && !link.partner.cutReason && link.partner.position > link.position ? link.partner : link
+    if (Math.ceil(link.end / map.pieceLength) - map.pieceAt(ahead.position) - 1 < limits.minSplitPieces) continue
+    const rate = pairRate(link, now)
     // Unmeasured links and mirrors (the first seconds of a run): split the largest span in half.
-    const seconds = rate === undefined ? link.remaining : link.remaining / rate
+    const seconds = rate === undefined ? ahead.remaining : ahead.remaining / rate
     if (seconds > worst) {
       worst = seconds
       victim = link
+      lead = ahead
       victimRate = rate ?? 0
     }
   }
-  if (!victim) return undefined
+  if (!victim || !lead) return undefined
   const endPiece = Math.ceil(victim.end / map.pieceLength)
-  const lowest = map.pieceAt(victim.position) + 1
+  const lowest = map.pieceAt(lead.position) + 1
   const pieceAfter = (bytes: number) => Math.round((victim.end - bytes) / map.pieceLength)
   let first: number
   const thief = thiefOutlook(mirror, links)
   if (victimRate > 0 && thief) {
     const {capacity, ready} = thief
     // Equal finish: (remaining - x) / victimRate = ready + x / capacity.
-    const share = (victim.remaining / victimRate - ready) / (1 / victimRate + 1 / capacity)
+    const share = (lead.remaining / victimRate - ready) / (1 / victimRate + 1 / capacity)
     const limit = capacity * (horizon(links) - ready)
     if (!(share > 0) || !(limit > 0)) return undefined
     first = Math.max(lowest, pieceAfter(share), Math.ceil((victim.end - limit) / map.pieceLength))
     if (first > endPiece - limits.minSplitPieces) return undefined
-    const kept = (map.start(first) - victim.position) / victimRate
+    const kept = (map.start(first) - lead.position) / victimRate
     const taken = ready + (victim.end - map.start(first)) / capacity
     if (Math.max(kept, taken) >= worst - setupSeconds(mirror)) return undefined
   } else {
-    first = Math.max(lowest, pieceAfter(victim.remaining / 2))
+    first = Math.max(lowest, pieceAfter(lead.remaining / 2))
     if (first > endPiece - limits.minSplitPieces) return undefined
   }
   victim.end = map.start(first)
+  // Seen on caps-rtt: a 20 Mbit mirror hedged the 10 Mbit one's last 2.9 MB, and the 80 Mbit mirror,
+  // free a moment later, could neither hedge nor split the pair and waited 1.1 s for it.
+  if (victim.partner) victim.partner.end = victim.end
   return {mirror, offset: map.frontier(first), end: map.end(endPiece - 1), first, endPiece, whole: false, stealFrom: victim}
+}
+
+/** The faster of a link and its hedge partner, as expectedRate judges each. */
+function pairRate(link: Link, now: number): number | undefined {
+  const own = expectedRate(link, now)
+  const partner = link.partner && !link.partner.cutReason ? expectedRate(link.partner, now) : undefined
+  return own === undefined ? partner : partner === undefined ? own : Math.max(own, partner)
 }
 
 /**

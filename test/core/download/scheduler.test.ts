@@ -170,6 +170,26 @@ describe('scheduler', () => {
     expect(busy.end).toBe(2000)
   })
 
+  it('splits a hedged pair for a faster idle mirror, cutting both links short at the split', () => {
+    const map = new PieceMap(20 * 100, 100)
+    map.take(0, 20, 1)
+    claimAll(map, [100, 100, 100, 100, 50])
+    const original = settled(new Link(1, mirror(3), 450, 2000, false, false))
+    original.rate = 10
+    const duplicate = settled(new Link(2, mirror(2), 450, 2000, true, false))
+    duplicate.rate = 20
+    original.partner = duplicate
+    duplicate.partner = original
+    const fast = mirror(0)
+    measure(fast, [1000], 1000)
+    fast.speed.noteSetup(0)
+    const span = nextSpan(map, fast, [original, duplicate], 1, limits)
+    expect(span).toMatchObject({stealFrom: original, end: 2000})
+    expect(span!.first).toBeGreaterThan(4)
+    expect(original.end).toBe(span!.offset)
+    expect(duplicate.end).toBe(original.end)
+  })
+
   it('hedges the tail of the slowest link from its current byte when nothing is left to split', () => {
     const map = new PieceMap(4 * 100, 100)
     map.take(0, 4, 1)
