@@ -11,6 +11,16 @@ const IDLE_HEDGE_FACTOR = 1.5
 /** What a new request costs before its first byte, when the mirror has not been measured yet. */
 const DEFAULT_SETUP_SECONDS = 0.5
 
+/**
+ * A hedge whose partner still runs sends duplicates. One whose partner was cut (a stalled or collapsed
+ * mirror's link) inherited the span and is the only link doing that work: it counts as work, or the
+ * rest of the download looks nearly done and no idle mirror takes part of it (stall bench: a 20 Mbit/s
+ * mirror idle for the last 2.5 s while a 10 Mbit/s hedge carried a stopped mirror's 18 MB).
+ */
+function duplicating(link: Link): boolean {
+  return link.hedge && link.partner !== undefined
+}
+
 export function setupSeconds(mirror: MirrorState): number {
   return mirror.speed.setupMs === undefined ? DEFAULT_SETUP_SECONDS : mirror.speed.setupMs / 1000
 }
@@ -37,7 +47,7 @@ function thiefOutlook(mirror: MirrorState, links: readonly Link[]): {capacity: n
   let hedging = 0
   for (const link of links) {
     if (link.mirror !== mirror || link.cutReason) continue
-    if (link.hedge) hedging += link.remaining
+    if (duplicating(link)) hedging += link.remaining
     else backlog += link.remaining
   }
   return {capacity, ready: setupSeconds(mirror) + (backlog + hedging) / capacity, backlog}
@@ -59,7 +69,7 @@ function horizon(links: readonly Link[]): number {
   // Per sending mirror: its throughput once measured, else the sum of its links' rates.
   const rates = new Map<MirrorState, number>()
   for (const link of links) {
-    if (link.cutReason || link.hedge) continue
+    if (link.cutReason || duplicating(link)) continue
     remaining += link.remaining
     rates.set(link.mirror, (rates.get(link.mirror) ?? 0) + link.rate)
   }

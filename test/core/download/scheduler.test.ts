@@ -190,6 +190,22 @@ describe('scheduler', () => {
     expect(duplicate.end).toBe(original.end)
   })
 
+  it("counts the span a hedge inherited from its cut partner as work, so an idle mirror takes part of it", () => {
+    // A stopped mirror's link was cut; the hedge a slow mirror had started on it now owns its span alone.
+    const map = new PieceMap(20 * 100, 100)
+    map.take(0, 20, 1)
+    map.claim(2, 50)
+    const heir = settled(new Link(1, mirror(1), 250, 2000, true, false))
+    heir.rate = 10
+    // Another mirror's link, nearly done: the rest of the download must not look nearly done with it.
+    const quick = settled(new Link(2, mirror(2), 0, 100, false, false))
+    quick.rate = 1000
+    const thief = mirror(0, 90)
+    thief.speed.noteSetup(500)
+    expect(nextSpan(map, thief, [heir, quick], 1, limits)).toMatchObject({endPiece: 20, stealFrom: heir})
+    expect(heir.end).toBeLessThan(2000)
+  })
+
   it('hedges the tail of the slowest link from its current byte when nothing is left to split', () => {
     const map = new PieceMap(4 * 100, 100)
     map.take(0, 4, 1)
