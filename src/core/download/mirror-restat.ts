@@ -4,6 +4,7 @@ import type {FetchEvent} from './events.js'
 import {asMirrorError} from './mirror-failures.js'
 import {STAT_TIMEOUT_MS} from './mirror-setup.js'
 import type {MirrorState} from './mirror-state.js'
+import {unlessAborted} from '../unless-aborted.js'
 
 /** Never throws: the outcome is the mirror's new state, announced through `emit`. */
 export async function restatMirror(mirror: MirrorState, size: number, signal: AbortSignal, emit: (event: FetchEvent) => void): Promise<void> {
@@ -13,7 +14,7 @@ export async function restatMirror(mirror: MirrorState, size: number, signal: Ab
   }
   try {
     const pending = mirror.takePendingStat()
-    const remote = await (pending ? untilAborted(pending, signal) : mirror.transport.stat(mirror.url, {signal: deadlineSignal(signal, STAT_TIMEOUT_MS)}))
+    const remote = await (pending ? unlessAborted(pending, signal) : mirror.transport.stat(mirror.url, {signal: deadlineSignal(signal, STAT_TIMEOUT_MS)}))
     const mismatch = mirror.stated(remote, size)
     if (mismatch === undefined) mirror.succeeded()
     else reject(mismatch)
@@ -30,12 +31,3 @@ export async function restatMirror(mirror: MirrorState, size: number, signal: Ab
   }
 }
 
-/** `pending` (a stat with its own deadline), given up on when `signal` aborts first. */
-function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, {once: true})
-    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
-}

@@ -6,6 +6,7 @@ import {lastPathSegment} from './name.js'
 import {hashRange} from './read-hash.js'
 import type {SampleReference} from './sample.js'
 import {planSamplePieces, planSampleRanges} from './sample-plan.js'
+import {unlessAborted} from '../unless-aborted.js'
 
 export type SampleSettings = {samples: number; sampleSize: number; seed: number}
 
@@ -29,20 +30,10 @@ function once<T>(compute: () => Promise<T>): (signal: AbortSignal) => Promise<T>
   let promise: Promise<T> | undefined
   return (signal) => {
     promise ??= compute()
-    // Callers that never await a failed promise must not crash the process.
-    promise.catch(() => {})
-    return waitFor(promise, signal)
+    return unlessAborted(promise, signal)
   }
 }
 
-function waitFor<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, {once: true})
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
-}
 
 export type Primary = {transport: Transport; url: URL; signal: AbortSignal}
 

@@ -2,7 +2,7 @@
 import type {TransportOptions} from '../types.js'
 import {loginKey} from './idle-pool.js'
 import {endSftp, openSftp, socketOf, type SftpConnection} from './sftp-connect.js'
-import {unlessAborted} from './unless-aborted.js'
+import {unlessAborted} from '../../core/unless-aborted.js'
 
 /**
  * Calls that may share one connection before another is opened. SFTP answers each request by its id, so

@@ -6,7 +6,7 @@ import type {ByteRange, CallOptions, RemoteInfo, Transport, TransportFactory, Tr
 import {sftpPath} from './sftp-connect.js'
 import {sftpError} from './sftp-errors.js'
 import {SftpConnections, type SftpOutcome} from './sftp-pool.js'
-import {unlessAborted} from './unless-aborted.js'
+import {unlessAborted} from '../../core/unless-aborted.js'
 
 /** Bytes per READ request: under the ~32 KiB every server accepts, so ssh2 never splits one request in two. */
 const CHUNK_BYTES = 30 * 1024
