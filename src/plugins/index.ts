@@ -8,7 +8,7 @@ import type {TransportFactory} from './types.js'
 
 export const builtinTransports: readonly TransportFactory[] = [
   lazyTransport({name: 'http', protocols: ['http:', 'https:'], pings: true, opens: true}, async () => (await import('./transports/http.js')).httpTransport),
-  lazyTransport({name: 'ftp', protocols: ['ftp:', 'ftps:'], pings: true}, async () => (await import('./transports/ftp.js')).ftpTransport),
+  lazyTransport({name: 'ftp', protocols: ['ftp:', 'ftps:'], pings: true, openEndedReads: true}, async () => (await import('./transports/ftp.js')).ftpTransport),
   lazyTransport({name: 'sftp', protocols: ['sftp:'], pings: true}, async () => (await import('./transports/sftp.js')).sftpTransport),
   fileTransport,
 ]

@@ -10,6 +10,8 @@ export type TransportOutline = {
   readonly pings: boolean
   /** Whether it can stat and start reading in one request (`transport.open`). */
   readonly opens?: boolean
+  /** `Transport.openEndedReads`, known before loading. */
+  readonly openEndedReads?: boolean
 }
 
 /** A factory whose transports load `load()` once, on their first call, and forward to the real transport. */
@@ -24,6 +26,7 @@ class LazyTransport implements Transport {
   readonly protocols: readonly string[]
   readonly ping?: (url: URL, options: CallOptions) => Promise<number>
   readonly open?: (url: URL, options: CallOptions) => Promise<OpenedFile>
+  readonly openEndedReads?: boolean
   private real?: Promise<Transport>
   /** The loaded transport, so reads after the first stat go to it without an extra generator per chunk. */
   private loaded?: Transport
@@ -36,6 +39,7 @@ class LazyTransport implements Transport {
   ) {
     this.name = outline.name
     this.protocols = outline.protocols
+    if (outline.openEndedReads) this.openEndedReads = true
     if (outline.pings) this.ping = async (url, callOptions) => (await this.transport()).ping!(url, callOptions)
     if (outline.opens) this.open = async (url, callOptions) => (await this.transport()).open!(url, callOptions)
   }

@@ -55,6 +55,11 @@ export type TransportOptions = {
 export interface Transport {
   readonly name: string
   readonly protocols: readonly string[]
+  /**
+   * True when a range read asks the server for everything from the offset on (FTP's REST and RETR):
+   * a short read then costs a new data connection and the bytes the server sent past its end.
+   */
+  readonly openEndedReads?: boolean
   stat(url: URL, options: CallOptions): Promise<RemoteInfo>
   /** Bytes of the file, or of `range` when given; ends exactly after `range.length` bytes. */
   read(url: URL, range: ByteRange | undefined, options: CallOptions & {etag?: string}): AsyncIterable<Uint8Array>

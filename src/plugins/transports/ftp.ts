@@ -14,6 +14,7 @@ import type {IdlePool} from './idle-pool.js'
 class FtpTransport implements Transport {
   readonly name = 'ftp'
   readonly protocols = ['ftp:', 'ftps:'] as const
+  readonly openEndedReads = true
 
   private readonly pool: IdlePool<FtpConnection>
   /** Logins whose server left a stopped transfer without a final reply: their reads stopped early close the login, as a wait would only delay the next. */

@@ -5,7 +5,9 @@ import {compareRange, comparePieces, samplePieces} from '../../../src/core/downl
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import {PieceMap} from '../../../src/core/download/piece-map.js'
 import {HttpTransport} from '../../../src/plugins/transports/http.js'
+import {ftpTransport} from '../../../src/plugins/transports/ftp.js'
 import {makeContent} from '../../helpers/content.js'
+import {startFtpMirror, type FtpMirror} from '../../helpers/ftp-mirror.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
 import {filledSink, measure} from './helpers.js'
 
@@ -61,6 +63,29 @@ describe('comparePieces', () => {
     const result = await comparePieces([1, 2], map, sink, [deliverer, collapsed, other], AbortSignal.timeout(25_000))
     expect(result).toMatchObject({compared: 2, badPieces: [], ties: []})
     expect(stalling.stats.requests).toBe(before)
+  }, 30_000)
+
+  it('asks an FTP voter only when no other can answer: a short FTP read costs a data connection and bytes sent past its end', async () => {
+    const ftp: FtpMirror = await startFtpMirror({files: {'/f.bin': content}})
+    const ftpClient = ftpTransport.create({})
+    try {
+      const map = new PieceMap(content.length, PIECE)
+      for (let piece = 0; piece < map.count; piece++) map.markDone(piece, 0)
+      const deliverer = new MirrorState(0, new URL(`${good.url}f.bin`), transport, 0)
+      // The FTP mirror looks ten times faster and comes first in the order.
+      const overFtp = new MirrorState(1, new URL(`${ftp.url}f.bin`), ftpClient, 1, 100_000_000)
+      const overHttp = new MirrorState(2, new URL(`${good.url}f.bin?http`), transport, 2, 10_000_000)
+      const result = await comparePieces([1, 2, 4], map, sink, [deliverer, overFtp, overHttp], AbortSignal.timeout(25_000))
+      expect(result).toMatchObject({compared: 3, badPieces: [], ties: []})
+      expect(ftp.stats.connections).toBe(0)
+      // With the HTTP voter gone, the FTP one is asked and agrees.
+      const alone = await comparePieces([3], map, sink, [deliverer, overFtp], AbortSignal.timeout(25_000))
+      expect(alone).toMatchObject({compared: 1, badPieces: [], ties: []})
+      expect(ftp.stats.connections).toBeGreaterThan(0)
+    } finally {
+      await ftpClient.close()
+      await ftp.close()
+    }
   }, 30_000)
 })
 

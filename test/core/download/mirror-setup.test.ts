@@ -9,6 +9,8 @@ import {join} from 'node:path'
 import {fetchFile} from '../../../src/core/download/engine.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
+import {startFtpMirror} from '../../helpers/ftp-mirror.js'
+import {builtinTransports} from '../../../src/plugins/index.js'
 import {collector, temporaryDirectory, transportFactories} from './helpers.js'
 
 const verdict = (status: 'ok' | 'mismatch' | 'unreachable') => ({status, checks: [], checkedAt: '', summary: ''})
@@ -59,6 +61,27 @@ describe('mirror setup', () => {
       expect(mirrors[1]!.reason).toMatch(/size 999 differs/)
       expect(mirrors[2]!.reason).toMatch(/ENOTFOUND/)
       expect(events.of('mirror-rejected')).toHaveLength(2)
+    })
+
+    it('states a mirror of another protocol only after the first mirror answered, so loading its library does not delay the start', async () => {
+      const content = makeContent(64 * 1024, 5)
+      const slow = await startHttpMirror({files: {'/f.bin': content}, faults: {firstByteDelayMs: 1000}})
+      const ftp = await startFtpMirror({files: {'/f.bin': content}})
+      servers.push(slow)
+      const transports = new TransportSet({}, builtinTransports)
+      try {
+        const urls = [`${slow.url}f.bin`, `${ftp.url}f.bin`]
+        // A wait longer than the first answer takes: the FTP stat may start only once that answer is in.
+        const {mirrors} = await setUpMirrors(urls, undefined, transports, collector().onEvent, AbortSignal.timeout(10_000), undefined, 60_000)
+        expect(ftp.stats.connections).toBe(0)
+        expect(mirrors[1]!.unverified).toBe(true)
+        const info = await mirrors[1]!.pendingStat
+        expect(info?.size).toBe(content.length)
+        expect(ftp.stats.connections).toBeGreaterThan(0)
+      } finally {
+        await transports.close()
+        await ftp.close()
+      }
     })
 
     it('starts on the primary\'s answer, and a mirror answering later joins on its first stat, never asked twice', async () => {
