@@ -58,9 +58,11 @@ export async function runChecks(target: QueueTarget, runId: string, plan: RunPla
     for (;;) {
       if (signal.aborted) throw new AbortedError()
       try {
-        const parent = await collect.getJob(parentId)
+        // The state before the job: a job read while it ran keeps a null return value even after its state turns
+        // completed, whereas Redis stores the return value in the same step as that state.
+        const state = await collect.getJobState(parentId)
+        const parent = state === 'unknown' ? undefined : await collect.getJob(parentId)
         if (!parent) throw new QueueError(`run ${runId} vanished from Redis (was it flushed?)`, 'EQUEUE')
-        const state = await parent.getState()
         if (state === 'completed') return parent.returnvalue as CollectResult
         if (state === 'failed') throw new QueueError(`collecting run ${runId} failed: ${parent.failedReason}`, 'EJOBFAILED')
         const counts = await parent.getDependenciesCount()
