@@ -15,14 +15,18 @@ const DEFAULT_TIMEOUT_MS = seconds(DEFAULTS.connectTimeoutSeconds.ftp)
 /** A logged-in client, its FEAT answer once someone asked for it, and its closing once it began. */
 export type FtpConnection = {client: Client; features?: Map<string, string>; closing?: Promise<void>}
 
-/** Closes the client (both sockets) and resolves when they have really closed; calling it again returns the same promise. */
+/**
+ * Closes the client (both sockets) and resolves when they have really closed. Calling it again closes and awaits what
+ * is open by then too: basic-ftp closes its sockets only the first time, yet hands a data connection that finishes
+ * opening after that (an abort during EPSV/PASV) to the closed client, which would never close it.
+ */
 export function closeFtp(connection: FtpConnection): Promise<void> {
-  connection.closing ??= (async () => {
-    const {ftp} = connection.client
-    const sockets = [ftp.socket, ftp.dataSocket]
-    connection.client.close()
-    await Promise.all(sockets.map((socket) => socketClosed(socket)))
-  })()
+  const {client} = connection
+  const sockets = [client.ftp.socket, client.ftp.dataSocket]
+  client.close()
+  // basic-ftp's setter destroys the data socket it replaces, a late one included.
+  client.ftp.dataSocket = undefined
+  connection.closing = Promise.all([connection.closing, ...sockets.map((socket) => socketClosed(socket))]).then(() => undefined)
   return connection.closing
 }
 
