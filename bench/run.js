@@ -8,6 +8,7 @@ import {parseOptions} from './options.js'
 import {projectDirectory} from './paths.js'
 import {renderTable, renderTargets, writeSummary} from './report.js'
 import {mirrorkitStartup} from './startup.js'
+import {droppedVariables} from './measure.js'
 import {daemonsInstalled} from './daemons.js'
 import {runShaped, shapedScenarios} from './scenarios/shaped.js'
 import {batchScenarios, runBatch} from './scenarios/batch.js'
@@ -57,6 +58,7 @@ if (options.servers === 'daemons') {
 } else {
   note('--servers node: the project\'s own Node mirrors serve every row')
 }
+if (droppedVariables.length > 0) note(`clients run without ${droppedVariables.join(', ')} (start-up cost of this machine, not of a download; BENCH_KEEP_ENV=1 keeps it)`)
 const shaper = options.shaper === 'tc' ? (await import('./shaper-tc.js')).createShaper() : undefined
 const context = {options, available, shaper, servers: options.servers, daemons, log}
 log(`servers: ${options.servers}; caps: ${shaper ? 'tc HTB (one class and one FIFO per server) in a private namespace' : 'server-side token buckets'}; faults timed from the ${options.faultClock === 'spawn' ? 'client\'s spawn' : 'first body byte'}`)
