@@ -108,6 +108,8 @@ export async function setUpMirrors(
   let first: Awaited<ReturnType<typeof openFirst>> | undefined
   const stats: Array<Promise<RemoteInfo>> = []
   let firstAnswered: Promise<unknown> = Promise.resolve()
+  // Ends the waits of deferred stats when the set-up fails: a timer left behind would outlive the run.
+  const abandoned = new AbortController()
   const attempts = entries.map(({url}, index) => {
     const transport = transports.for(url)
     const stat =
@@ -117,9 +119,9 @@ export async function setUpMirrors(
             return result.info
           })
         : index > 0 && transport.name !== transports.for(entries[0]!.url).name
-          ? firstAnswered.then(() => transport.stat(url, {signal: statSignal}))
+          ? firstAnswered.then(() => transport.stat(url, {signal: AbortSignal.any([statSignal, abandoned.signal])}))
           : transport.stat(url, {signal: statSignal})
-    if (index === 0) firstAnswered = untilSettledOr(stat, otherProtocolWaitMs)
+    if (index === 0) firstAnswered = untilSettledOr(stat, otherProtocolWaitMs, AbortSignal.any([signal, abandoned.signal]))
     stats[index] = stat
     return stat.then(
       (value): PromiseSettledResult<RemoteInfo> => (settled[index] = {status: 'fulfilled', value}),
@@ -133,6 +135,7 @@ export async function setUpMirrors(
       break
     }
   }
+  if (signal.aborted || primaryIndex < 0) abandoned.abort(new Error('the set-up failed'))
   if (signal.aborted) throw signal.reason
   if (primaryIndex < 0) throw primaryFailure(settled.map((outcome) => (outcome as PromiseRejectedResult).reason))
   const outcomes = [...settled]
@@ -178,12 +181,15 @@ export async function setUpMirrors(
 }
 
 /** Resolves AFTER_FIRST_ANSWER_MS after `promise` settles or `ms` passed, whichever is first; never rejects. */
-async function untilSettledOr(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))
-  await Promise.race([promise.then(() => undefined, () => undefined), elapsed])
-  clearTimeout(timer)
-  await new Promise((resolve) => setTimeout(resolve, AFTER_FIRST_ANSWER_MS))
+async function untilSettledOr(promise: Promise<unknown>, ms: number, cancel: AbortSignal): Promise<void> {
+  const timers: NodeJS.Timeout[] = []
+  const wait = (delay: number) => new Promise<void>((resolve) => (cancel.aborted ? resolve() : timers.push(setTimeout(resolve, delay))))
+  const cancelled = new Promise<void>((resolve) => cancel.addEventListener('abort', () => resolve(), {once: true}))
+  try {
+    await Promise.race([Promise.race([promise.then(() => undefined, () => undefined), wait(ms)]).then(() => wait(AFTER_FIRST_ANSWER_MS)), cancelled])
+  } finally {
+    for (const timer of timers) clearTimeout(timer)
+  }
 }
 
 function primaryFailure(errors: unknown[]): MirrorError {
