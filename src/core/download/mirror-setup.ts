@@ -110,6 +110,8 @@ export async function setUpMirrors(
   let firstAnswered: Promise<unknown> = Promise.resolve()
   // Ends the waits of deferred stats when the set-up fails: a timer left behind would outlive the run.
   const abandoned = new AbortController()
+  const firstProtocol = transports.for(entries[0]!.url).name
+  const otherProtocol = (index: number) => index > 0 && transports.for(entries[index]!.url).name !== firstProtocol
   const attempts = entries.map(({url}, index) => {
     const transport = transports.for(url)
     const stat =
@@ -118,10 +120,10 @@ export async function setUpMirrors(
             first = result
             return result.info
           })
-        : index > 0 && transport.name !== transports.for(entries[0]!.url).name
+        : otherProtocol(index)
           ? firstAnswered.then(() => transport.stat(url, {signal: AbortSignal.any([statSignal, abandoned.signal])}))
           : transport.stat(url, {signal: statSignal})
-    if (index === 0) firstAnswered = untilSettledOr(stat, otherProtocolWaitMs, AbortSignal.any([signal, abandoned.signal]))
+    if (index === 0 && entries.some((_, other) => otherProtocol(other))) firstAnswered = untilSettledOr(stat, otherProtocolWaitMs, AbortSignal.any([signal, abandoned.signal]))
     stats[index] = stat
     return stat.then(
       (value): PromiseSettledResult<RemoteInfo> => (settled[index] = {status: 'fulfilled', value}),
