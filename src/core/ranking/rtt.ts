@@ -7,7 +7,7 @@ import type {Transport} from '../../plugins/types.js'
 import {TransportError} from '../errors.js'
 import {networkError, refuseInvalidHost} from '../network-errors.js'
 import {redactUrl} from '../redact.js'
-import {trustedCertificates} from '../tls-ca.js'
+import {trustContext} from '../tls-ca.js'
 import type {SampleStats} from '../model.js'
 import {repeatProbe} from './repeat.js'
 
@@ -51,8 +51,8 @@ function tlsOnce(address: string, port: number, url: URL, options: RttOptions): 
   let start = performance.now()
   const host = url.hostname.replace(/^\[|\]$/g, '')
   const servername = isIP(host) ? undefined : host
-  const ca = trustedCertificates(options.ca)
-  const socket = connectTls({host: address, port, servername, rejectUnauthorized: !options.insecure, ...(ca ? {ca} : {})})
+  const secureContext = trustContext(options.ca)
+  const socket = connectTls({host: address, port, servername, rejectUnauthorized: !options.insecure, ...(secureContext ? {secureContext} : {})})
   socket.once('connect', () => {
     start = performance.now()
   })

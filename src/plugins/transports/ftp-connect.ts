@@ -3,7 +3,7 @@ import {Client} from 'basic-ftp'
 import {UsageError} from '../../core/errors.js'
 import {refuseInvalidHost} from '../../core/network-errors.js'
 import {redactUrl} from '../../core/redact.js'
-import {trustedCertificates} from '../../core/tls-ca.js'
+import {trustContext} from '../../core/tls-ca.js'
 import type {TransportOptions} from '../types.js'
 import {ftpError} from './ftp-errors.js'
 import {socketClosed} from './socket-closed.js'
@@ -65,7 +65,7 @@ export async function openFtp(url: URL, options: TransportOptions, signal: Abort
       user: url.username ? decodeURIComponent(url.username) : 'anonymous',
       password: url.username ? decodeURIComponent(url.password) : 'anonymous@',
       secure: url.protocol === 'ftps:',
-      secureOptions: options.insecure ? {rejectUnauthorized: false} : options.ca ? {ca: trustedCertificates(options.ca)} : undefined,
+      secureOptions: options.insecure ? {rejectUnauthorized: false} : options.ca ? {secureContext: trustContext(options.ca)} : undefined,
     })
   } catch (error) {
     await closeFtp(connection)

@@ -5,7 +5,7 @@ import type {Agent as AgentType} from 'undici'
 import Agent from 'undici/lib/dispatcher/agent.js'
 import buildConnector from 'undici/lib/core/connect.js'
 import type {Socket} from 'node:net'
-import {createSecureContext, type SecureContext} from 'node:tls'
+import type {SecureContext} from 'node:tls'
 import {remoteFileName} from '../../core/content-disposition.js'
 import {digestsFromHeaders} from '../../core/digests.js'
 import type {ByteRange, CallOptions, OpenedFile, RemoteInfo, Transport, TransportFactory, TransportOptions} from '../types.js'
@@ -13,7 +13,7 @@ import {errorForStatus, header} from './http-errors.js'
 import {checkIdentityEncoding, checkRangedResponse, isIdentityEncoded, parseContentRange, streamBody} from './http-range.js'
 import {discard, send, type HttpResponse} from './http-request.js'
 import {USER_AGENT} from '../../core/version.js'
-import {trustedCertificates} from '../../core/tls-ca.js'
+import {trustContext} from '../../core/tls-ca.js'
 import {DEFAULTS as USER_DEFAULTS, seconds} from '../../core/defaults.js'
 
 /** Connection limits and timeouts; each is a default the options may override. */
@@ -189,11 +189,11 @@ export const httpTransport: TransportFactory = {
 
 /**
  * undici's connect options with a private CA, or nothing (Node's trust store). One TLS context for
- * every connection of the transport: given as `ca`, tls.connect built a context per connection and
- * parsed the ~140 bundled roots again each time. 256 MiB over HTTPS from one nginx (17 links):
- * 1.39 -> 0.95 CPU s, peak RSS 90 -> 76 MB.
+ * every connection: given as `ca`, tls.connect built a context per connection and parsed the ~140
+ * bundled roots again each time. 256 MiB over HTTPS from one nginx (17 links): 1.39 -> 0.95 CPU s,
+ * peak RSS 90 -> 76 MB.
  */
 function caOption(ca: string | undefined): {secureContext?: SecureContext} {
-  const certificates = trustedCertificates(ca)
-  return certificates ? {secureContext: createSecureContext({ca: certificates})} : {}
+  const secureContext = trustContext(ca)
+  return secureContext ? {secureContext} : {}
 }
