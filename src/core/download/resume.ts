@@ -37,13 +37,33 @@ export async function loadResumeState(statePath: string, part: string, target: T
       'EEXISTS_CHANGED',
     )
   }
-  // Another piece length (another --piece-size) cannot reuse the saved pieces.
-  if (state.pieceLength !== map.pieceLength) return false
+  if (!(state.pieceLength > 0)) return false
   const size = await stat(part).then((info) => info.size, () => -1)
   if (size !== map.size) return false
   const ids = state.mirrors.map((saved) => mirrors.find((mirror) => mirror.displayUrl === saved.url)?.id ?? UNKNOWN_MIRROR)
-  for (const [first, end, mirror] of state.done) {
-    for (let piece = first; piece < Math.min(end, map.count); piece++) map.markDone(piece, ids[mirror] ?? UNKNOWN_MIRROR)
-  }
+  for (const [piece, mirror] of donePieces(state, map)) map.markDone(piece, ids[mirror] ?? UNKNOWN_MIRROR)
   return true
+}
+
+/**
+ * The saved done pieces in the map's pieces, with the index of the mirror that delivered each. A part
+ * saved with another piece length (another --piece-size, or a release with another default) keeps
+ * every piece of the map whose bytes the saved pieces wholly cover; only the rest is fetched again.
+ */
+function* donePieces(state: ControlState, map: PieceMap): Generator<[number, number]> {
+  const saved = state.pieceLength
+  const runs = [...state.done].sort((a, b) => a[0] - b[0])
+  let index = 0
+  while (index < runs.length) {
+    // Runs that touch make one stretch of done bytes, whichever mirrors delivered them.
+    let last = index
+    while (last + 1 < runs.length && runs[last + 1]![0] <= runs[last]![1]) last++
+    const to = Math.min(runs[last]![1] * saved, map.size)
+    let run = index
+    for (let piece = Math.ceil((runs[index]![0] * saved) / map.pieceLength); piece < map.count && map.end(piece) <= to; piece++) {
+      while (run < last && runs[run]![1] * saved <= map.start(piece)) run++
+      yield [piece, runs[run]![2]]
+    }
+    index = last + 1
+  }
 }

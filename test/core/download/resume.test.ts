@@ -65,6 +65,19 @@ describe('resume', () => {
     expect(await fileSha256(output)).toBe(sha256Hex(content))
   })
 
+  it('keeps the saved pieces when the piece length changed since (another --piece-size, or another default)', async () => {
+    for (const pieceLength of [16 * 1024, 192 * 1024]) {
+      const output = join(directory.path, `length-${pieceLength}.bin`)
+      await interrupted(output)
+      const before = mirror.stats.bytesSent
+      const summary = await fetchFile({...options(output), pieceLength})
+      // Every new piece the old ones wholly cover is kept: at most one new piece at each end of a run is lost.
+      expect(summary.resumedBytes).toBeGreaterThan(SIZE / 4)
+      expect(mirror.stats.bytesSent - before).toBeLessThan(SIZE - summary.resumedBytes + 512 * 1024)
+      expect(await fileSha256(output)).toBe(sha256Hex(content))
+    }
+  })
+
   it('refuses to mix versions when the target changed (EEXISTS_CHANGED), and starts over with restart', async () => {
     const output = join(directory.path, 'b.bin')
     await interrupted(output)
