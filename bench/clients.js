@@ -27,13 +27,15 @@ export const clients = {
   /**
    * Another build of mirrorkit (a checkout whose `npm run build` is done, named by MIRRORKIT_BASE),
    * for an A/B against this one in the same run, the two taking turns: `MIRRORKIT_BASE=/tmp/main-build
-   * npm run bench -- --clients mirrorkit,mirrorkitBase,aria2Tuned`.
+   * npm run bench -- --clients mirrorkit,mirrorkitBase,aria2Tuned`. MIRRORKIT_BASE_ARGS adds arguments to
+   * this client alone, so one build can be tried with and without a setting: MIRRORKIT_BASE=$PWD
+   * MIRRORKIT_BASE_ARGS="--piece-size 256K".
    */
   mirrorkitBase: {
     label: `mirrorkit (base ${path.basename(process.env.MIRRORKIT_BASE ?? '')})`,
     command: path.join(process.env.MIRRORKIT_BASE ?? '/nonexistent', 'bin', 'run.cjs'),
     protocols: ['http', 'https', 'ftp', 'sftp'],
-    args: ({urls, output, extra = [], caFile}) => ['fetch', ...urls, '-o', output, ...mirrorkitCa(caFile), ...extra],
+    args: ({urls, output, extra = [], caFile}) => ['fetch', ...urls, '-o', output, ...mirrorkitCa(caFile), ...extra, ...(process.env.MIRRORKIT_BASE_ARGS ?? '').split(/\s+/).filter(Boolean)],
   },
   aria2Tuned: {
     label: 'aria2c -s16 -x4 -k1M',
