@@ -67,7 +67,7 @@ export default class Fetch extends BaseCommand {
     checksum: Flags.string({char: 'c', description: 'Expected hash of the whole file, algorithm:hex (sha256, sha512, sha1, md5).', multiple: true}),
     connections: Flags.integer({char: 'n', description: `Links at once, in total [config: connections; default: ${DEFAULTS.connections}].`, min: 1, max: 256}),
     'per-mirror': Flags.integer({char: 'x', description: `Links at once per mirror [config: perMirror; default: ${DEFAULTS.perMirror}].`, min: 1, max: 64}),
-    'piece-size': sizeFlag({description: 'Piece length, e.g. 1M (default: the metalink piece length, else 1 MiB).'}),
+    'piece-size': sizeFlag({description: 'Piece length, e.g. 1M (default: the metalink piece length, else 256 KiB).'}),
     'lowest-speed': sizeFlag({description: 'Cut a link slower than this many bytes/s after its grace period, e.g. 50K [config: lowestSpeed; default: off].'}),
     'stall-timeout': Flags.integer({description: `Seconds without data before a link is cut [config: stallTimeout; default: ${DEFAULTS.stallTimeoutSeconds}].`, min: 1}),
     'cross-check': Flags.string({description: `Without a reference hash: pieces per mirror compared with another mirror (${formatBytes(CROSS_CHECK_WINDOW)} of each), or "all" (every byte).`, default: String(fetchDefaults.crossCheck)}),

@@ -5,8 +5,12 @@ export const DEFAULTS = {
   /** Download links at once, in total and per mirror (measured: see download/options.ts). */
   connections: 16,
   perMirror: 4,
-  /** Piece length when no metalink gives one. */
-  pieceBytes: 1024 * 1024,
+  /**
+   * Piece length when no metalink gives one. It is also the grain of the endgame's splits: with 1 MiB,
+   * the last steals left the slow mirrors idle for up to a second (caps-https at 128 MiB, 5 runs each:
+   * 0.933 of the caps with 1 MiB, 0.952 with 256 KiB; CPU 1.56 -> 1.21 s, fewer hedges).
+   */
+  pieceBytes: 256 * 1024,
   /** Cut a download link below this many bytes/s; 0 is off. */
   lowestSpeed: 0,
   /** Seconds a download link may stay silent before it is cut. */
