@@ -8,6 +8,12 @@ import type {Assignment, SchedulerLimits} from './assignment.js'
 export const HEDGE_GRACE_MS = 1500
 /** An idle mirror hedges a live link when the victim would take this many times as long as the duplicate. */
 const IDLE_HEDGE_FACTOR = 1.5
+/**
+ * A live link is hedged only when the duplicate would end at least this much sooner. Rates are smoothed
+ * over a second, so a smaller predicted gain is within their error, and the duplicate's bytes are not
+ * free (caps at 256 KiB pieces: a 190 KB tail hedged, and its link ended 1 ms later).
+ */
+const MIN_HEDGE_GAIN_SECONDS = 0.25
 /** What a new request costs before its first byte, when the mirror has not been measured yet. */
 const DEFAULT_SETUP_SECONDS = 0.5
 
@@ -169,7 +175,9 @@ export function hedge(map: PieceMap, mirror: MirrorState, links: readonly Link[]
   if (!victim) return undefined
   if (worst !== Infinity) {
     const thief = thiefOutlook(mirror, links)
-    if (!thief || thief.backlog > 0 || worst < IDLE_HEDGE_FACTOR * (thief.ready + victim.remaining / thief.capacity)) return undefined
+    if (!thief || thief.backlog > 0) return undefined
+    const duplicate = thief.ready + victim.remaining / thief.capacity
+    if (worst < IDLE_HEDGE_FACTOR * duplicate || worst - duplicate < MIN_HEDGE_GAIN_SECONDS) return undefined
     // A slower mirror wins against a live link of a faster one only when that link's estimate is wrong
     // (a young link judged by a stale rate): seen on caps, a 10 Mbit mirror hedged a 6 MiB span the
     // 80 Mbit one had just started, and lost it 0.6 s later with the bytes it had sent.

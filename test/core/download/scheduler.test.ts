@@ -227,6 +227,25 @@ describe('scheduler', () => {
     expect(nextSpan(map, fast, [slow], 1, limits)).toMatchObject({hedgeOf: slow})
   })
 
+  it('does not hedge a live tail when the duplicate would end less than a quarter second sooner, but does a quiet one', () => {
+    const map = new PieceMap(4 * 100, 100)
+    map.take(0, 4, 1)
+    claimAll(map, [100, 100, 100, 30])
+    const tail = settled(new Link(1, mirror(1), 330, 400, false, false))
+    const thief = mirror(0)
+    measure(thief, [100_000], 100_000)
+    thief.speed.noteSetup(10)
+    // 70 bytes at 350 B/s: 0.2 s left; the thief would need 0.011 s, a gain the rates cannot promise.
+    tail.rate = 350
+    expect(nextSpan(map, thief, [tail], 1, limits)).toBeUndefined()
+    // At 100 B/s the tail needs 0.7 s: worth a duplicate.
+    tail.rate = 100
+    expect(nextSpan(map, thief, [tail], 1, limits)).toMatchObject({hedgeOf: tail})
+    tail.rate = 350
+    tail.lastByteAt = Date.now() - 2000
+    expect(nextSpan(map, thief, [tail], 1, limits)).toMatchObject({hedgeOf: tail})
+  })
+
   it('hedges from the first byte not yet written, not from a position a batch still holds', () => {
     const map = new PieceMap(4 * 100, 100)
     map.take(0, 4, 1)
