@@ -57,43 +57,108 @@ export function checkRangedResponse(response: HttpResponse, range: ByteRange, se
  * abort) destroys the body, which releases or closes its socket. Each chunk is the socket's own
  * buffer (or a fresh copy undici made), so it is handed over: the receiver may free it.
  */
-export async function* streamBody(
+export function streamBody(
   respond: () => Promise<HttpResponse | undefined>,
   length: number | undefined,
   signal: AbortSignal,
-): AsyncGenerator<Uint8Array> {
-  const response = await respond()
-  if (response === undefined) return
-  const body = response.body
-  const declared = Number(header(response.headers, 'content-length'))
-  // No signal.aborted per chunk: an abort already stops the body at its next read (ResponseBody.abandon),
-  // and callers pass signals of several shapes, each new one making V8 discard this loop's optimised code.
-  let received = 0
-  try {
-    for await (const chunk of body) {
-      if (length !== undefined && received + chunk.byteLength > length) {
-        const last = chunk.subarray(0, length - received)
-        received = length
-        if (last.byteLength > 0) yield handOver(last)
-        return
-      }
-      received += chunk.byteLength
-      yield handOver(chunk)
-      // When the body is exactly the range, let it end by itself so its connection stays open for the next request.
-      if (length !== undefined && received === length && declared !== length) return
-    }
-  } catch (error) {
-    if (signal.aborted) throw signal.reason
-    if (error instanceof TransportError) throw error
-    throw errorForFailure(error, response.url, true)
-  } finally {
-    if (!body.ended) discard(response)
+): AsyncIterableIterator<Uint8Array> {
+  return new RangedBody(respond, length, signal)
+}
+
+const DONE: IteratorResult<Uint8Array> = {done: true, value: undefined}
+
+/**
+ * streamBody's iterator, written out: as an async generator around the body's own iterator it cost
+ * a second round of promise jobs for every chunk. The request starts on the first next(), as a
+ * generator's body would.
+ */
+class RangedBody implements AsyncIterableIterator<Uint8Array> {
+  private response: HttpResponse | undefined
+  private chunks: AsyncIterator<Buffer> | undefined
+  private received = 0
+  private declared = NaN
+  /** No more chunks: the body ended, the range is complete, or it failed. */
+  private over = false
+
+  constructor(
+    private readonly respond: () => Promise<HttpResponse | undefined>,
+    private readonly length: number | undefined,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this
   }
-  if (signal.aborted) throw signal.reason
-  const expected = length ?? declared
-  if (Number.isFinite(expected) && received < expected) {
-    throw new TransportError(`${redactUrl(response.url)}: stream ended after ${received} of ${expected} bytes`, 'ESHORT', {
-      retryable: true,
+
+  next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.over) return Promise.resolve(DONE)
+    if (!this.chunks) return this.start()
+    // No signal.aborted per chunk: an abort already stops the body at its next read (ResponseBody.abandon).
+    return this.chunks.next().then(
+      (result) => this.take(result),
+      (error: unknown) => this.fail(error),
+    )
+  }
+
+  /** Leaving early: a body not read to its end is dropped, which closes its connection. */
+  return(): Promise<IteratorResult<Uint8Array>> {
+    this.finish()
+    return Promise.resolve(DONE)
+  }
+
+  private async start(): Promise<IteratorResult<Uint8Array>> {
+    const response = await this.respond().catch((error: unknown) => {
+      this.over = true
+      throw error
     })
+    if (response === undefined) {
+      this.over = true
+      return DONE
+    }
+    this.response = response
+    this.declared = Number(header(response.headers, 'content-length'))
+    this.chunks = response.body[Symbol.asyncIterator]()
+    return this.next()
+  }
+
+  private take(result: IteratorResult<Buffer>): IteratorResult<Uint8Array> {
+    if (result.done) return this.ended()
+    const chunk = result.value
+    const {length} = this
+    if (length !== undefined && this.received + chunk.byteLength > length) {
+      const last = chunk.subarray(0, length - this.received)
+      this.received = length
+      this.finish()
+      return last.byteLength > 0 ? {done: false, value: handOver(last)} : DONE
+    }
+    this.received += chunk.byteLength
+    // When the body is exactly the range, let it end by itself so its connection stays open for the next request.
+    if (length !== undefined && this.received === length && this.declared !== length) this.finish()
+    return {done: false, value: handOver(chunk)}
+  }
+
+  /** The body ended: ESHORT when it carried fewer bytes than the range or its Content-Length. */
+  private ended(): IteratorResult<Uint8Array> {
+    this.finish()
+    if (this.signal.aborted) throw this.signal.reason
+    const expected = this.length ?? this.declared
+    if (Number.isFinite(expected) && this.received < expected) {
+      throw new TransportError(`${redactUrl(this.response!.url)}: stream ended after ${this.received} of ${expected} bytes`, 'ESHORT', {
+        retryable: true,
+      })
+    }
+    return DONE
+  }
+
+  private fail(error: unknown): never {
+    this.finish()
+    if (this.signal.aborted) throw this.signal.reason
+    if (error instanceof TransportError) throw error
+    throw errorForFailure(error, this.response!.url, true)
+  }
+
+  private finish(): void {
+    this.over = true
+    if (this.response && !this.response.body.ended) discard(this.response)
   }
 }

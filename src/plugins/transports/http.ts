@@ -87,11 +87,11 @@ export class HttpTransport implements Transport {
   }
 
   /**
-   * One generator for every body the engine reads (this and open()'s), with the request inside it: a
+   * One iterator class for every body the engine reads (this and open()'s), with the request inside it: a
    * link's loop then sees one kind of iterator, and V8 does not throw away its optimised code each time
    * another kind turns up. The request starts on the first `next()`, as a generator's body would.
    */
-  read(url: URL, range: ByteRange | undefined, options: CallOptions & {etag?: string}): AsyncGenerator<Uint8Array> {
+  read(url: URL, range: ByteRange | undefined, options: CallOptions & {etag?: string}): AsyncIterable<Uint8Array> {
     return streamBody(() => this.ranged(url, range, options), range?.length, options.signal)
   }
 
