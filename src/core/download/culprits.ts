@@ -6,21 +6,15 @@ import type {EndCheckContext} from './end-check-context.js'
 import type {Proof} from './proof.js'
 import {forget, quarantineForBytes} from './repair.js'
 
-/**
- * Bytes per mirror re-read (as whole pieces) to find the culprit after a failed checksum; every piece
- * for small files. Counted in bytes, not pieces: when pieces went from 1 MiB to 256 KiB, a sample of
- * 16 pieces covered a quarter of the bytes, missed every bad piece more often, and one spread run
- * compared all 1024 pieces (29 s) before it blamed the mirror.
- */
-const BLAME_SAMPLE_BYTES = 16 * 1024 * 1024
-const SMALL_FILE_BYTES = 64 * 1024 * 1024
+/** Pieces per mirror re-read to find the culprit after a failed checksum; every piece for small files. */
+const BLAME_SAMPLE = 16
+const SMALL_FILE_PIECES = 64
 
 /** Re-reads a sample of pieces (whole) from other mirrors, then the rest if the sample showed nothing; a mirror outvoted by two others is blamed. */
 export async function vote(context: EndCheckContext, round: number): Promise<Comparison> {
-  const {map} = context
-  const sample = samplePieces(map, map.size <= SMALL_FILE_BYTES ? 'all' : Math.ceil(BLAME_SAMPLE_BYTES / map.pieceLength), context.seed + round)
+  const sample = samplePieces(context.map, context.map.count <= SMALL_FILE_PIECES ? 'all' : BLAME_SAMPLE, context.seed + round)
   const comparison = await comparePieces(sample, context.map, context.sink, context.mirrors, context.signal)
-  // A mirror wrong in one byte every 16 MiB leaves most pieces right: a sample of 16 of its 1 MiB pieces
+  // A mirror wrong in one byte every 16 MiB leaves most pieces right: a sample of 16 of its pieces
   // missed every bad one in 1 of 11 runs of 256 MiB. Before giving up, every other piece is compared.
   if (comparison.blamed.size > 0 || comparison.badPieces.length > 0 || comparison.ties.length > 0 || sample.length >= context.map.count) return comparison
   const rest = samplePieces(context.map, 'all', context.seed + round, new Set(sample))
