@@ -1,5 +1,4 @@
 // `mirrorkit schedule`: a repeatable round runs on the workers and publishes versioned status JSON, history and index.html; --remove ends it.
-import {existsSync} from 'node:fs'
 import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -24,7 +23,9 @@ describe.skipIf(!available)('mirrorkit schedule', () => {
     const registered = await runCli([...args, '--json'], {timeoutMs: 30_000})
     expect(registered.code, registered.stderr).toBe(0)
     expect(JSON.parse(registered.stdout)).toMatchObject({schedule: 'farm', every: '10s', statusDir})
-    await until(() => existsSync(join(statusDir, 'status-000002.json')), `two rounds are published (worker logs: ${workers.map((worker) => worker.log()).join('\n')})`, {timeout: 60_000, interval: 100})
+    // status.json is written last in a round: waiting on the numbered file raced its update.
+    const roundOf = async () => (JSON.parse(await readFile(join(statusDir, 'status.json'), 'utf8').catch(() => '{}')) as {round?: number}).round ?? 0
+    await until(async () => (await roundOf()) >= 2, `two rounds are published (worker logs: ${workers.map((worker) => worker.log()).join('\n')})`, {timeout: 60_000, interval: 100})
     const status = JSON.parse(await readFile(join(statusDir, 'status.json'), 'utf8')) as StatusFile
     expect(status.version).toBe(1)
     expect(status.round).toBeGreaterThanOrEqual(2)

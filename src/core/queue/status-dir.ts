@@ -78,8 +78,9 @@ export async function writeStatus(directory: string, set: MirrorSet, at: string,
   const text = JSON.stringify(file, null, 2) + '\n'
   await writeFileAtomic(join(directory, `status-${String(round).padStart(6, '0')}.json`), text, {signal})
   await writeFileAtomic(join(directory, 'history.json'), JSON.stringify(points) + '\n', {signal})
-  await writeFileAtomic(join(directory, 'status.json'), text, {signal})
   const lastSuccess = Object.fromEntries(mirrors.flatMap((mirror) => (mirror.lastSuccess ? [[mirror.url, mirror.lastSuccess]] : [])))
   await writeFileAtomic(join(directory, 'index.html'), renderStatusPage(set, {title: `mirror status: ${set.target.name}`, generatedAt: at, history: points, lastSuccess}), {signal})
+  // The pointer to the latest round comes last: a reader that sees round N there finds all of round N's files.
+  await writeFileAtomic(join(directory, 'status.json'), text, {signal})
   return file
 }
