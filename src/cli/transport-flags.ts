@@ -6,7 +6,7 @@ import {readCaCertificate} from './ca-certificate.js'
 
 export const transportFlags = {
   insecure: Flags.boolean({description: 'Skip TLS certificate checks (https, ftps).', default: false}),
-  'ca-certificate': Flags.string({description: 'PEM file of certificate authorities to trust besides the public roots (https, ftps) [config: caCertificate].'}),
+  'ca-certificate': Flags.string({description: 'PEM file of the certificate authorities to trust, in place of the public roots as in aria2c and curl (https, ftps) [config: caCertificate].'}),
   identity: Flags.string({description: 'SSH private key file for sftp mirrors [config: identity].'}),
   'known-hosts': Flags.string({description: 'known_hosts file for sftp host keys [config: knownHosts; default: ~/.ssh/known_hosts].'}),
   'accept-unknown-host-keys': Flags.boolean({

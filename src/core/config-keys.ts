@@ -29,7 +29,7 @@ export type ConfigDefaults = {
   knownHosts?: string
   /** SSH private key file for sftp. */
   identity?: string
-  /** PEM file of certificate authorities trusted besides the public roots. */
+  /** PEM file of the certificate authorities trusted in place of the public roots. */
   caCertificate?: string
   /** Exported OpenPGP public keys that must sign a published checksum file. */
   keyring?: string
@@ -58,7 +58,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   {key: 'rankBudget', type: 'integer', min: 50, description: 'Milliseconds the throughput probe may run per mirror.', fallback: `${DEFAULTS.rankBudgetMs} for rank, ${DEFAULTS.getRankBudgetMs} for get`},
   {key: 'knownHosts', type: 'string', description: 'known_hosts file for sftp host keys.', fallback: '~/.ssh/known_hosts'},
   {key: 'identity', type: 'string', description: 'SSH private key file for sftp.', fallback: 'agent, then password in the URL'},
-  {key: 'caCertificate', type: 'string', description: 'PEM file of certificate authorities trusted besides the public roots (https, ftps).', fallback: 'the public roots only'},
+  {key: 'caCertificate', type: 'string', description: 'PEM file of the certificate authorities trusted in place of the public roots, as in aria2c and curl (https, ftps).', fallback: 'the public roots'},
   {key: 'keyring', type: 'string', description: 'Exported OpenPGP public keys (gpg --export): fetch and get then use only a checksum file they sign.', fallback: 'none: signatures are not checked'},
 ]
 

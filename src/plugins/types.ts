@@ -31,7 +31,7 @@ export type OpenedFile = {info: RemoteInfo; body?: AsyncIterable<Uint8Array>}
 export type TransportOptions = {
   /** Skip TLS certificate checks (https, ftps). */
   insecure?: boolean
-  /** Certificate authorities (PEM text) trusted besides the public roots, for mirrors with a private CA (https, ftps). */
+  /** Certificate authorities (PEM text) trusted in place of the public roots, for mirrors with a private CA (https, ftps). */
   ca?: string
   /** SSH private key file for sftp. */
   identity?: string
