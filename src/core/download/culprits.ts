@@ -6,19 +6,29 @@ import type {EndCheckContext} from './end-check-context.js'
 import type {Proof} from './proof.js'
 import {forget, quarantineForBytes} from './repair.js'
 
-/** Pieces per mirror re-read to find the culprit after a failed checksum; every piece for small files. */
-const BLAME_SAMPLE = 16
+/**
+ * Pieces per mirror re-read to find the culprit after a failed checksum, widened step by step while
+ * nothing is found; every piece for small files. A mirror wrong in one byte every 16 MiB leaves most
+ * of its pieces right: at 256 KiB pieces, 16 of them missed every bad one in 1 of 10 runs of 256 MiB,
+ * and jumping from there to every piece took 29 s (0.51 of ideal); a fixed 64 per mirror cost every
+ * run 3.6 s (0.85 of ideal, against 0.93 with 16).
+ */
+export const BLAME_STEPS: ReadonlyArray<number | 'all'> = [16, 64, 'all']
 const SMALL_FILE_PIECES = 64
 
-/** Re-reads a sample of pieces (whole) from other mirrors, then the rest if the sample showed nothing; a mirror outvoted by two others is blamed. */
+/** Re-reads samples of pieces (whole) from other mirrors, wider each time one shows nothing; a mirror outvoted by two others is blamed. */
 export async function vote(context: EndCheckContext, round: number): Promise<Comparison> {
-  const sample = samplePieces(context.map, context.map.count <= SMALL_FILE_PIECES ? 'all' : BLAME_SAMPLE, context.seed + round)
-  const comparison = await comparePieces(sample, context.map, context.sink, context.mirrors, context.signal)
-  // A mirror wrong in one byte every 16 MiB leaves most pieces right: a sample of 16 of its pieces
-  // missed every bad one in 1 of 11 runs of 256 MiB. Before giving up, every other piece is compared.
-  if (comparison.blamed.size > 0 || comparison.badPieces.length > 0 || comparison.ties.length > 0 || sample.length >= context.map.count) return comparison
-  const rest = samplePieces(context.map, 'all', context.seed + round, new Set(sample))
-  return mergeComparisons(comparison, await comparePieces(rest, context.map, context.sink, context.mirrors, context.signal))
+  const steps = context.map.count <= SMALL_FILE_PIECES ? ['all' as const] : BLAME_STEPS
+  const covered = new Set<number>()
+  let comparison: Comparison | undefined
+  for (const perMirror of steps) {
+    const sample = samplePieces(context.map, perMirror, context.seed + round, covered)
+    const found = await comparePieces(sample, context.map, context.sink, context.mirrors, context.signal)
+    comparison = comparison ? mergeComparisons(comparison, found) : found
+    for (const piece of sample) covered.add(piece)
+    if (comparison.blamed.size > 0 || comparison.badPieces.length > 0 || comparison.ties.length > 0) break
+  }
+  return comparison!
 }
 
 /** The mirrors of two-way disagreements, the primary last: it defines the target, so the others are tried first. */
