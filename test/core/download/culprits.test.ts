@@ -15,6 +15,13 @@ const PIECES = 256
 const SEED = 5
 const content = makeContent(PIECES * PIECE, 77)
 
+/** A map of the whole file, every piece delivered by mirror 0. */
+function deliveredByMirrorZero(): PieceMap {
+  const map = new PieceMap(content.length, PIECE)
+  for (let piece = 0; piece < map.count; piece++) map.markDone(piece, 0)
+  return map
+}
+
 describe('vote', () => {
   const transport = new HttpTransport()
   let server: HttpMirror
@@ -32,8 +39,7 @@ describe('vote', () => {
     const onDisk = Uint8Array.from(content)
     onDisk[badPiece * PIECE + 100]! ^= 0xff
     const part = await filledSink(onDisk)
-    const map = new PieceMap(content.length, PIECE)
-    for (let piece = 0; piece < map.count; piece++) map.markDone(piece, 0)
+    const map = deliveredByMirrorZero()
     const mirrors = [0, 1, 2].map((id) => new MirrorState(id, new URL(`${server.url}f.bin?mirror=${id}`), transport, id))
     const context: EndCheckContext = {
       map,
@@ -47,15 +53,14 @@ describe('vote', () => {
       signal: AbortSignal.timeout(20_000),
     }
     try {
-      return {comparison: await vote(context, 0), map}
+      return {comparison: await vote(context, 0)}
     } finally {
       await part.remove()
     }
   }
 
   it('finds a bad piece that the first sample missed in the next, wider one, without comparing every piece', async () => {
-    const map = new PieceMap(content.length, PIECE)
-    for (let piece = 0; piece < map.count; piece++) map.markDone(piece, 0)
+    const map = deliveredByMirrorZero()
     const first = samplePieces(map, BLAME_STEPS[0]!, SEED)
     const second = samplePieces(map, BLAME_STEPS[1]!, SEED, new Set(first))
     expect(first).toHaveLength(16)
@@ -67,8 +72,7 @@ describe('vote', () => {
   })
 
   it('stops at the first sample when it already shows the culprit', async () => {
-    const map = new PieceMap(content.length, PIECE)
-    for (let piece = 0; piece < map.count; piece++) map.markDone(piece, 0)
+    const map = deliveredByMirrorZero()
     const first = samplePieces(map, BLAME_STEPS[0]!, SEED)
     const {comparison} = await votesWith(first[3]!)
     expect(comparison.blamed).toEqual(new Set([0]))
@@ -76,8 +80,7 @@ describe('vote', () => {
   })
 
   it('compares every piece when no sample shows anything', async () => {
-    const map = new PieceMap(content.length, PIECE)
-    for (let piece = 0; piece < map.count; piece++) map.markDone(piece, 0)
+    const map = deliveredByMirrorZero()
     const sampled = new Set(samplePieces(map, BLAME_STEPS[1]!, SEED))
     const outside = [...Array(PIECES).keys()].find((piece) => !sampled.has(piece))!
     const {comparison} = await votesWith(outside)
