@@ -90,20 +90,23 @@ function horizon(links: readonly Link[]): number {
  * thief can finish before all links together would be done, so a slow mirror that frees a link near
  * the end does not take pieces a fast one will be free to take a moment later. Splits fall on piece
  * boundaries, the victim keeps the piece it is writing, and a split that does not bring the finish
- * closer by more than a request costs is not made.
+ * closer by more than a request costs is not made. The split falls after the bytes already on their
+ * way to the victim.
  */
 export function steal(map: PieceMap, mirror: MirrorState, links: readonly Link[], limits: SchedulerLimits): Assignment | undefined {
   const now = Date.now()
   let victim: Link | undefined
   let lead: Link | undefined
   let victimRate = 0
+  let victimReach = 0
   let worst = 0
   for (const link of links) {
     // A hedged pair is one span, judged through the link that owns it and split at whichever is further along.
     if (link.whole || link.cutReason || (link.hedge && link.partner)) continue
     const ahead = link.partner && !link.partner.cutReason && link.partner.position > link.position ? link.partner : link
-    if (Math.ceil(link.end / map.pieceLength) - map.pieceAt(ahead.position) - 1 < limits.minSplitPieces) continue
     const rate = pairRate(link, now)
+    const reach = Math.min(link.end - 1, ahead.position + inFlight(ahead, rate))
+    if (Math.ceil(link.end / map.pieceLength) - map.pieceAt(reach) - 1 < limits.minSplitPieces) continue
     // Unmeasured links and mirrors (the first seconds of a run): split the largest span in half.
     const seconds = rate === undefined ? ahead.remaining : ahead.remaining / rate
     if (seconds > worst) {
@@ -111,11 +114,12 @@ export function steal(map: PieceMap, mirror: MirrorState, links: readonly Link[]
       victim = link
       lead = ahead
       victimRate = rate ?? 0
+      victimReach = reach
     }
   }
   if (!victim || !lead) return undefined
   const endPiece = Math.ceil(victim.end / map.pieceLength)
-  const lowest = map.pieceAt(lead.position) + 1
+  const lowest = map.pieceAt(victimReach) + 1
   const pieceAfter = (bytes: number) => Math.round((victim.end - bytes) / map.pieceLength)
   let first: number
   const thief = thiefOutlook(mirror, links)
@@ -139,6 +143,18 @@ export function steal(map: PieceMap, mirror: MirrorState, links: readonly Link[]
   // free a moment later, could neither hedge nor split the pair and waited 1.1 s for it.
   if (victim.partner) victim.partner.end = victim.end
   return {mirror, offset: map.frontier(first), end: map.end(endPiece - 1), first, endPiece, whole: false, stealFrom: victim}
+}
+
+/**
+ * Bytes the link's server has sent that have not reached it yet: its rate times its mirror's measured
+ * time to a first byte (the round trip and the server's queue). They arrive whatever the split, so a
+ * split among them only throws them away. Seen on caps-https: in the last 0.1 s a fast mirror stole one
+ * piece at a time from links two pieces from their end, and each steal discarded up to a queue's worth
+ * (256-500 KB) of bytes already on their way, for a finish at most 50 ms sooner.
+ */
+function inFlight(link: Link, rate: number | undefined): number {
+  const setupMs = link.mirror.speed.setupMs
+  return rate !== undefined && setupMs !== undefined ? (rate * setupMs) / 1000 : 0
 }
 
 /** The faster of a link and its hedge partner, as expectedRate judges each. */

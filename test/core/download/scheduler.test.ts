@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {Link} from '../../../src/core/download/link.js'
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import {PieceMap} from '../../../src/core/download/piece-map.js'
-import {HEDGE_GRACE_MS} from '../../../src/core/download/endgame.js'
+import {HEDGE_GRACE_MS, steal} from '../../../src/core/download/endgame.js'
 import {mirrorsWithRoom, nextSpan, paceOf} from '../../../src/core/download/scheduler.js'
 import type {Transport} from '../../../src/plugins/types.js'
 import {measure, rampTo} from './helpers.js'
@@ -125,6 +125,24 @@ describe('scheduler', () => {
     map.claim(18, 50)
     // Only the piece it is writing and one more: the thief may take the last piece.
     expect(nextSpan(map, fast, [tail], 1, limits)).toMatchObject({first: 19, endPiece: 20, stealFrom: tail})
+  })
+
+  it('splits after the bytes already on their way to the victim, and not at all when they reach its end', () => {
+    const {map, link: slow} = busySpan()
+    const fast = mirror(0, 90)
+    fast.speed.noteSetup(500)
+    // 30 s to a first byte at 10 bytes/s: 300 bytes past its position (250) are in flight, up to piece 5.
+    slow.mirror.speed.noteSetup(30_000)
+    expect(steal(map, fast, [slow], limits)).toMatchObject({first: 6, endPiece: 20, stealFrom: slow})
+    expect(slow.end).toBe(600)
+    // Two pieces from its end, with a piece's worth in flight: nothing is left to take but bytes already sent.
+    const near = mirror(1)
+    near.speed.noteSetup(10_000)
+    const tail = settled(new Link(2, near, 1850, 2000, false, false))
+    tail.rate = 10
+    map.claim(18, 50)
+    expect(steal(map, fast, [tail], limits)).toBeUndefined()
+    expect(tail.end).toBe(2000)
   })
 
   it("counts a busy thief's capacity by its measured throughput, not by its links' ramping rates", () => {
