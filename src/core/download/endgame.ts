@@ -182,7 +182,10 @@ export function hedge(map: PieceMap, mirror: MirrorState, links: readonly Link[]
     const quiet = now - link.lastByteAt > 1000 && now - link.startedAt >= HEDGE_GRACE_MS
     const rate = expectedRate(link, now)
     if (!quiet && rate === undefined) continue
-    const seconds = quiet ? Infinity : link.remaining / rate!
+    // A link whose mirror-mates just ended gets the mirror's whole delivery, while its own rate, smoothed
+    // over a second, still shows its old share (caps-https: a 10 Mbit mirror's last link judged at 130 KB/s,
+    // its 115 KB tail hedged and the link cut, when it had the server's 1.25 MB/s to itself).
+    const seconds = quiet ? Infinity : link.remaining / Math.max(rate!, link.mirror.speed.throughput / Math.max(1, link.mirror.links))
     if (!victim || seconds > worst) {
       victim = link
       worst = seconds

@@ -293,6 +293,27 @@ describe('scheduler', () => {
     expect(nextSpan(map, thief, [young], 1, limits)).toMatchObject({hedgeOf: young})
   })
 
+  it("judges a live link by its mirror's whole delivery once it is the mirror's only link, though its own rate still shows a share", () => {
+    const map = new PieceMap(4 * 100, 100)
+    map.take(0, 4, 1)
+    claimAll(map, [100, 100, 100, 30])
+    const slowMirror = mirror(1)
+    measure(slowMirror, [10], 500)
+    slowMirror.linkStarted()
+    // Its own rate (10 B/s) says 7 s for the last 70 bytes; alone on a mirror delivering 500 B/s it needs 0.14 s,
+    // and a duplicate at 1000 B/s would end only 0.06 s sooner.
+    const last = settled(new Link(1, slowMirror, 330, 400, false, false))
+    last.rate = 10
+    const thief = mirror(0)
+    thief.speed.noteSetup(10)
+    measure(thief, [1000], 1000)
+    expect(nextSpan(map, thief, [last], 1, limits)).toBeUndefined()
+    // Sharing the mirror with two more links, a third of 500 B/s is what it gets: 0.42 s, worth a duplicate.
+    slowMirror.linkStarted()
+    slowMirror.linkStarted()
+    expect(nextSpan(map, thief, [last], 1, limits)).toMatchObject({hedgeOf: last})
+  })
+
   it('does not hedge a live link from a mirror that still has work of its own, but does a quiet one', () => {
     const map = new PieceMap(4 * 100, 100)
     map.take(0, 4, 1)
