@@ -86,6 +86,18 @@ describe('link monitor', () => {
     expect(decideCuts([crawling], [fast, slow], now, rules)).toEqual([{link: crawling, reason: 'stall'}])
   })
 
+  it('does not cut a far-slower link that would still end before the others', () => {
+    const now = Date.now()
+    const [fast, slow] = [mirror(0, 1_000_000), mirror(1)]
+    const quick = [link(1, fast, 1_000_000, now), link(2, fast, 1_000_000, now)]
+    // 5 KB at 10 KB/s: 0.5 s, while the fast links need 1 s for their 2 MB.
+    const crawling = link(3, slow, 10_000, now)
+    crawling.position = crawling.end - 5000
+    expect(decideCuts([...quick, crawling], [fast, slow], now, rules)).toEqual([])
+    crawling.position = crawling.end - 50_000
+    expect(decideCuts([...quick, crawling], [fast, slow], now, rules)).toEqual([{link: crawling, reason: 'relative'}])
+  })
+
   it('cuts a quiet hedge sooner than the stall timeout, so its partner can be hedged elsewhere', () => {
     const now = Date.now()
     const [a, b] = [mirror(0), mirror(1)]
