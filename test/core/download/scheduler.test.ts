@@ -18,6 +18,19 @@ const settled = (link: Link) => Object.assign(link, {startedAt: Date.now() - HED
 /** Claims the given bytes of each piece, from piece 0. */
 const claimAll = (map: PieceMap, bytes: number[]) => bytes.forEach((count, piece) => map.claim(piece, count))
 
+/** Four 100-byte pieces held by one live link at `ownRate`, 70 bytes from its end, the only link of a mirror that delivers `mirrorRate`. */
+function liveTail(mirrorRate: number, ownRate: number) {
+  const map = new PieceMap(4 * 100, 100)
+  map.take(0, 4, 1)
+  claimAll(map, [100, 100, 100, 30])
+  const owner = mirror(1)
+  measure(owner, [ownRate], mirrorRate)
+  owner.linkStarted()
+  const tail = settled(new Link(1, owner, 330, 400, false, false))
+  tail.rate = ownRate
+  return {map, tail, owner}
+}
+
 /** Twenty 100-byte pieces held by one link at 10 bytes/s, halfway through piece 2: 1750 bytes to go. */
 function busySpan(old = true) {
   const map = new PieceMap(20 * 100, 100)
@@ -277,15 +290,8 @@ describe('scheduler', () => {
   })
 
   it('does not hedge a live link of a mirror faster per link than the thief, however slow the link looks, but does a quiet one', () => {
-    const map = new PieceMap(4 * 100, 100)
-    map.take(0, 4, 1)
-    claimAll(map, [100, 100, 100, 30])
-    const fastMirror = mirror(1)
-    measure(fastMirror, [1000], 1000)
-    fastMirror.linkStarted()
     // Its own rate says 14 s for the last 70 bytes; its mirror sends 1000 B/s per link.
-    const young = settled(new Link(1, fastMirror, 330, 400, false, false))
-    young.rate = 5
+    const {map, tail: young} = liveTail(1000, 5)
     const thief = mirror(0)
     measure(thief, [100], 100)
     expect(nextSpan(map, thief, [young], 1, limits)).toBeUndefined()
@@ -294,16 +300,9 @@ describe('scheduler', () => {
   })
 
   it("judges a live link by its mirror's whole delivery once it is the mirror's only link, though its own rate still shows a share", () => {
-    const map = new PieceMap(4 * 100, 100)
-    map.take(0, 4, 1)
-    claimAll(map, [100, 100, 100, 30])
-    const slowMirror = mirror(1)
-    measure(slowMirror, [10], 500)
-    slowMirror.linkStarted()
     // Its own rate (10 B/s) says 7 s for the last 70 bytes; alone on a mirror delivering 500 B/s it needs 0.14 s,
     // and a duplicate at 1000 B/s would end only 0.06 s sooner.
-    const last = settled(new Link(1, slowMirror, 330, 400, false, false))
-    last.rate = 10
+    const {map, tail: last, owner: slowMirror} = liveTail(500, 10)
     const thief = mirror(0)
     thief.speed.noteSetup(10)
     measure(thief, [1000], 1000)
