@@ -70,7 +70,7 @@ function busyCapacity(mirror: MirrorState): number {
 }
 
 /** Seconds until all links together would finish what they hold, at their mirrors' speeds. */
-function horizon(links: readonly Link[]): number {
+export function horizon(links: readonly Link[]): number {
   let remaining = 0
   // Per sending mirror: its throughput once measured, else the sum of its links' rates.
   const rates = new Map<MirrorState, number>()

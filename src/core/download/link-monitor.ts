@@ -1,4 +1,5 @@
 // Samples every link's rate several times a second (EWMA) and decides which links to cut: stalled, below the floor, or far below their peers.
+import {horizon} from './endgame.js'
 import type {CutReason} from './events.js'
 import type {Link} from './link.js'
 import type {MirrorState} from './mirror-state.js'
@@ -58,23 +59,15 @@ function lastBytes(links: readonly Link[]): Map<MirrorState, number> {
  * per link. One server's connections often share one queue, and one of them starved for a while by
  * its siblings is not slow while the mirror as a whole delivers.
  */
+/** Seconds the links other than `except` need for what they hold (none: 0). */
+function othersFinish(links: readonly Link[], except: Link): number {
+  const others = links.filter((link) => link !== except && !link.cutReason && link.remaining > 0)
+  return others.length === 0 ? 0 : horizon(others)
+}
+
 function judgedRate(link: Link): number {
   const {speed, links} = link.mirror
   return Math.max(link.rate, links > 0 ? speed.throughput / links : 0)
-}
-
-/** Seconds the links other than `except` need for what they hold, at their mirrors' throughput (their own rates before it is measured). */
-function othersFinish(links: readonly Link[], except: Link): number {
-  let remaining = 0
-  const rates = new Map<MirrorState, number>()
-  for (const link of links) {
-    if (link === except || link.cutReason) continue
-    remaining += link.remaining
-    rates.set(link.mirror, (rates.get(link.mirror) ?? 0) + link.rate)
-  }
-  let rate = 0
-  for (const [mirror, sum] of rates) rate += mirror.speed.throughput > 0 ? mirror.speed.throughput : sum
-  return rate > 0 ? remaining / rate : remaining > 0 ? Infinity : 0
 }
 
 /**
