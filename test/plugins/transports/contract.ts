@@ -151,6 +151,17 @@ export function describeTransportContract(name: string, setup: () => Promise<Con
       expect((await settle(fixture.transport.open(fixture.missingUrl, options()))).error).toMatchObject({code: 'ENOTFOUND', retryable: false})
     })
 
+    it('frees a read its reader leaves early, so later reads on the transport still complete', async () => {
+      for (let round = 0; round < 4; round++) {
+        const iterator = fixture.transport.read(fixture.fileUrl, undefined, options())[Symbol.asyncIterator]()
+        expect((await iterator.next()).done).toBe(false)
+        // What a for-await loop does on break: the stream must end there and give back what it held.
+        await iterator.return?.()
+        const range = {offset: 1000 * round, length: 2000}
+        expect((await read(fixture.fileUrl, range)).equals(fixture.content.subarray(range.offset, range.offset + range.length))).toBe(true)
+      }
+    })
+
     it('rejects with the abort reason, promptly, and leaks no socket', async () => {
       const early = new Error('aborted before the start')
       const before = await settle(collect(fixture.transport.read(fixture.fileUrl, undefined, {signal: AbortSignal.abort(early)})))
