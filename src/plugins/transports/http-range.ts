@@ -4,6 +4,7 @@ import {handOver} from '../../core/handed-over.js'
 import {redactUrl} from '../../core/redact.js'
 import type {ByteRange} from '../types.js'
 import {errorForFailure, header} from './http-errors.js'
+import type {BodyReader} from './http-exchange.js'
 import {discard, type HttpResponse} from './http-request.js'
 
 /** `bytes first-last/total`, with total '*' when unknown. */
@@ -69,12 +70,12 @@ const DONE: IteratorResult<Uint8Array> = {done: true, value: undefined}
 
 /**
  * streamBody's iterator, written out: as an async generator around the body's own iterator it cost
- * a second round of promise jobs for every chunk. The request starts on the first next(), as a
+ * a second round of promise jobs for every chunk. It reads the body as its BodyReader, so each chunk
+ * is checked before the read's promise settles. The request starts on the first next(), as a
  * generator's body would.
  */
-class RangedBody implements AsyncIterableIterator<Uint8Array> {
+class RangedBody implements AsyncIterableIterator<Uint8Array>, BodyReader<IteratorResult<Uint8Array>> {
   private response: HttpResponse | undefined
-  private chunks: AsyncIterator<Buffer> | undefined
   private received = 0
   private declared = NaN
   /** No more chunks: the body ended, the range is complete, or it failed. */
@@ -92,12 +93,9 @@ class RangedBody implements AsyncIterableIterator<Uint8Array> {
 
   next(): Promise<IteratorResult<Uint8Array>> {
     if (this.over) return Promise.resolve(DONE)
-    if (!this.chunks) return this.start()
+    if (!this.response) return this.start()
     // No signal.aborted per chunk: an abort already stops the body at its next read (ResponseBody.abandon).
-    return this.chunks.next().then(
-      (result) => this.take(result),
-      (error: unknown) => this.fail(error),
-    )
+    return this.response.body.read(this)
   }
 
   /** Leaving early: a body not read to its end is dropped, which closes its connection. */
@@ -117,11 +115,10 @@ class RangedBody implements AsyncIterableIterator<Uint8Array> {
     }
     this.response = response
     this.declared = Number(header(response.headers, 'content-length'))
-    this.chunks = response.body[Symbol.asyncIterator]()
     return this.next()
   }
 
-  private take(result: IteratorResult<Buffer>): IteratorResult<Uint8Array> {
+  take(result: IteratorResult<Buffer>): IteratorResult<Uint8Array> {
     if (result.done) return this.ended()
     const chunk = result.value
     const {length} = this
@@ -150,7 +147,7 @@ class RangedBody implements AsyncIterableIterator<Uint8Array> {
     return DONE
   }
 
-  private fail(error: unknown): never {
+  fail(error: unknown): never {
     this.finish()
     if (this.signal.aborted) throw this.signal.reason
     if (error instanceof TransportError) throw error

@@ -6,7 +6,8 @@ import {createServer as createTcpServer, type AddressInfo, type Server, type Soc
 import {setTimeout as sleep} from 'node:timers/promises'
 import {Agent} from 'undici'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {exchange, type ExchangeRequest, type ResponseBody} from '../../../src/plugins/transports/http-exchange.js'
+import {exchange, ResponseBody, type ExchangeRequest} from '../../../src/plugins/transports/http-exchange.js'
+import {WAKE_BYTES, WAKE_MS} from '../../../src/plugins/transports/reader-wake.js'
 import {holds, until} from '../../helpers/until.js'
 
 const MiB = 1024 * 1024
@@ -261,3 +262,58 @@ describe('exchange', () => {
     expect(body.ended).toBe(true)
   })
 })
+
+describe('ResponseBody wakes its reader', () => {
+  /** Settles pending promise jobs and the turn's immediates, but no timer of WAKE_MS. */
+  const turn = () => new Promise((resolve) => setImmediate(resolve))
+  const track = <T>(promise: Promise<T>) => {
+    const state: {value?: T} = {}
+    void promise.then((value) => (state.value = value))
+    return state
+  }
+
+  it('once per batch of chunks, not once per chunk; the rest of the batch is read without waiting', {timeout: 3_000}, async () => {
+    const body = new ResponseBody()
+    const reader = body[Symbol.asyncIterator]()
+    const quarter = WAKE_BYTES / 4
+    const first = track(reader.next())
+    for (let index = 0; index < 3; index++) body.push(Buffer.alloc(quarter, index))
+    await turn()
+    // Three quarters of a batch: the reader still sleeps (it was woken per chunk before).
+    expect(first.value).toBeUndefined()
+    body.push(Buffer.alloc(quarter, 3))
+    await turn()
+    expect(first.value?.value?.[0]).toBe(0)
+    for (let index = 1; index < 4; index++) expect((await reader.next()).value[0]).toBe(index)
+  })
+
+  it('within a few WAKE_MS when less than a batch arrives, so a slow body still flows', {timeout: 3_000}, async () => {
+    const body = new ResponseBody()
+    const reader = body[Symbol.asyncIterator]()
+    const started = performance.now()
+    const next = reader.next()
+    body.push(Buffer.from('slow'))
+    expect((await next).value?.toString()).toBe('slow')
+    expect(performance.now() - started).toBeLessThan(WAKE_MS * 20)
+  })
+
+  it('at once when the body ends or fails, with the chunks queued before', {timeout: 3_000}, async () => {
+    const ended = new ResponseBody()
+    const endedReader = ended[Symbol.asyncIterator]()
+    const last = track(endedReader.next())
+    ended.push(Buffer.from('tail'))
+    ended.end()
+    await turn()
+    expect(last.value?.value?.toString()).toBe('tail')
+    expect((await endedReader.next()).done).toBe(true)
+
+    const failed = new ResponseBody()
+    const failedReader = failed[Symbol.asyncIterator]()
+    const pending = failedReader.next()
+    failed.push(Buffer.from('before'))
+    failed.fail(new Error('connection reset'))
+    expect((await pending).value?.toString()).toBe('before')
+    await expect(failedReader.next()).rejects.toThrow('connection reset')
+  })
+})
+
