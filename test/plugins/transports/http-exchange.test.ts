@@ -297,6 +297,16 @@ describe('ResponseBody wakes its reader', () => {
     expect(performance.now() - started).toBeLessThan(WAKE_MS * 20)
   })
 
+  it('one read at a time: a second read while one waits is refused, and the first still gets the next chunk', {timeout: 3_000}, async () => {
+    const body = new ResponseBody()
+    const reader = body[Symbol.asyncIterator]()
+    const first = reader.next()
+    await expect(reader.next()).rejects.toThrow('one reader at a time')
+    body.push(Buffer.from('only'))
+    body.end()
+    expect((await first).value?.toString()).toBe('only')
+  })
+
   it('at once when the body ends or fails, with the chunks queued before', {timeout: 3_000}, async () => {
     const ended = new ResponseBody()
     const endedReader = ended[Symbol.asyncIterator]()
