@@ -28,12 +28,13 @@ export function extraArguments(context, clientName) {
 }
 
 /**
- * Runs `trial(clientName)` for every client, `--repeat` rounds, the clients taking turns within each
- * round so that a slow moment of a shared machine hits all of them alike. Returns every run.
+ * Runs `trial(clientName)` for every client, `rounds` rounds (`--repeat` unless a scenario asks for
+ * more), the clients taking turns within each round so that a slow moment of a shared machine hits all
+ * of them alike. Returns every run.
  */
-export async function interleaved(context, clientNames, trial) {
+export async function interleaved(context, clientNames, trial, rounds = context.options.repeat) {
   const runs = []
-  for (let round = 1; round <= context.options.repeat; round++) {
+  for (let round = 1; round <= rounds; round++) {
     for (const clientName of clientNames) runs.push({...(await trial(clientName, round)), round})
   }
   return runs
