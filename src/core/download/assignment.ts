@@ -14,4 +14,10 @@ export type Assignment = {
   hedgeOf?: Link
 }
 
-export type SchedulerLimits = {perMirror: number; maxTries: number; minSplitPieces: number}
+export type SchedulerLimits = {
+  perMirror: number
+  maxTries: number
+  minSplitPieces: number
+  /** How long a mirror's probe link must run for its ramp to judge it (link-ramp.ts); no cap when absent. */
+  probeMs?: number
+}

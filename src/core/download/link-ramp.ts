@@ -7,6 +7,15 @@
  */
 export const RAMP_GAIN = 0.15
 
+/**
+ * How long a probe link must run for the ramp to judge it: a third of a window to warm up and the
+ * window, twice over, since a probe often gets more than its even share at first (caps-rtt: sized for
+ * 1.24 MB/s it got 1.57, and ended 20 ms before the decision, so a second probe paid a new request).
+ */
+export function probeMs(windowMs: number): number {
+  return (windowMs / 3 + windowMs) * 2
+}
+
 /** One decision, for the `mirror-links` event: the rate before and after the last probe, and the links now allowed. */
 export type RampStep = {links: number; before: number; after: number; settled: boolean}
 

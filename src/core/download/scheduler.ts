@@ -39,14 +39,21 @@ export function paceOf(map: PieceMap, mirrors: readonly MirrorState[], now: numb
  * by the time the whole download would end at that pace, so that spans end together and few need a
  * steal at the end (each steal ends its victim's request early, and the bytes already on their way are
  * lost with the connection). Before that, an equal share among the links about to start.
+ *
+ * A link that joins a mirror whose ramp is still deciding is a probe, and it gets only what it sends
+ * while it is judged. Most servers share one uplink among their connections and the probe fails; given
+ * a span to the end, it then ran beside the mirror's first link to the last second, where one of the
+ * two starved the other behind their shared queue (caps-https: a 10 Mbit mirror's probe got a burst
+ * every 0.58 s while its sibling got one every 0.1 s, and ended 0.3-0.5 s after every other link).
  */
-function spanPieces(map: PieceMap, mirror: MirrorState, runPieces: number, slots: number, pace: Pace | undefined): number {
+function spanPieces(map: PieceMap, mirror: MirrorState, runPieces: number, slots: number, limits: SchedulerLimits, pace: Pace | undefined): number {
   const equal = Math.max(1, Math.ceil(runPieces / Math.max(1, slots)))
   const {throughput, soloRate} = mirror.speed
   if (!pace || !(throughput > 0)) return equal
   // A new link shares its server with the links already there.
   const rate = mirror.links === 0 ? Math.max(throughput, soloRate) : throughput / (mirror.links + 1)
-  const seconds = pace.remaining / pace.rate - setupSeconds(mirror)
+  let seconds = pace.remaining / pace.rate - setupSeconds(mirror)
+  if (mirror.links > 0 && !mirror.ramp.settled && limits.probeMs !== undefined) seconds = Math.min(seconds, limits.probeMs / 1000)
   return Math.min(runPieces, Math.max(1, Math.round((rate * seconds) / map.pieceLength)))
 }
 
@@ -58,7 +65,7 @@ export function nextSpan(map: PieceMap, mirror: MirrorState, links: readonly Lin
     // A collapsed mirror's probe, beside other mirrors' links, takes one piece: a mirror still down
     // holds little, one back asks again.
     const probe = mirror.speed.collapsed && links.some((link) => link.mirror !== mirror)
-    const endPiece = Math.min(runEnd, first + (probe ? 1 : spanPieces(map, mirror, runEnd - first, slots, pace)))
+    const endPiece = Math.min(runEnd, first + (probe ? 1 : spanPieces(map, mirror, runEnd - first, slots, limits, pace)))
     return {mirror, offset: map.frontier(first), end: map.end(endPiece - 1), first, endPiece, whole: false}
   }
   return steal(map, mirror, links, limits) ?? hedge(map, mirror, links)

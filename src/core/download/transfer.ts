@@ -14,6 +14,7 @@ import type {PieceWriter} from './piece-writer.js'
 import type {Assignment} from './assignment.js'
 import {mirrorsWithRoom, nextSpan, paceOf} from './scheduler.js'
 import {progressEvent} from './progress-event.js'
+import {probeMs} from './link-ramp.js'
 
 export class Transfer {
   private readonly links: Link[] = []
@@ -139,7 +140,7 @@ export class Transfer {
     for (const mirror of this.mirrors) {
       if (mirror.unverified && !this.restatting.has(mirror) && mirror.isUsableAt(now, this.options.maxTries)) this.restat(mirror)
     }
-    const limits = {perMirror: this.options.perMirror, maxTries: this.options.maxTries, minSplitPieces: this.options.minSplitPieces}
+    const limits = {perMirror: this.options.perMirror, maxTries: this.options.maxTries, minSplitPieces: this.options.minSplitPieces, probeMs: probeMs(this.options.rampWindowMs)}
     while (this.links.length < this.options.connections && !this.map.complete) {
       const budget = this.options.linkBudget
       const candidates = mirrorsWithRoom(this.mirrors, now, limits).filter((mirror) => !budget || budget.hasRoom(mirror.url.host))

@@ -119,6 +119,29 @@ describe('scheduler', () => {
     expect(paceOf(map, [fast, slow, unmeasured], Date.now(), limits.maxTries)).toBeUndefined()
   })
 
+  it("gives a probe link (one its mirror's ramp is still judging) only what it sends while judged", () => {
+    const map = new PieceMap(100 * 100, 100)
+    const fast = mirror(0)
+    measure(fast, [900], 900)
+    fast.speed.noteSetup(0)
+    const pace = {rate: 1000, remaining: 10_000}
+    fast.linkStarted()
+    rampTo(fast, 2)
+    const probing = {...limits, probeMs: 2000}
+    // Beside the mirror's first link it gets half of 900 B/s: 900 bytes in the 2 s it is judged, not 4500 by the end.
+    expect(nextSpan(map, fast, [], 2, probing, pace)).toMatchObject({first: 0, endPiece: 9})
+    expect(nextSpan(map, fast, [], 2, limits, pace)).toMatchObject({first: 0, endPiece: 45})
+    // Once the ramp has decided, a new link on the mirror is sized to the end again.
+    fast.ramp.sample(10_000, 0, 1000, 2, 0, fast.ramp.allowed, 1000)
+    expect(fast.ramp.settled).toBe(true)
+    expect(nextSpan(map, fast, [], 2, probing, pace)).toMatchObject({first: 0, endPiece: 45})
+    // A mirror's first link is never a probe.
+    const fresh = mirror(1)
+    measure(fresh, [900], 900)
+    fresh.speed.noteSetup(0)
+    expect(nextSpan(map, fresh, [], 2, probing, pace)).toMatchObject({first: 0, endPiece: 90})
+  })
+
   it('steals from the span that would take longest, sized so both links end together, at a piece boundary', () => {
     const {map, link: slow} = busySpan(false)
     // A thief of unknown speed counts as fast as its victim: 1750 bytes left split near the middle.
