@@ -20,8 +20,8 @@ async function runUnshaped(context, protocol) {
   const big = await contentFile(context.options.quick ? 512 : (context.options.unshapedSize ?? 1024))
   const small = await contentFile(context.options.quick ? 64 : 256)
   const rounds = context.options.repeat >= 3 ? Math.max(context.options.repeat, MIN_ROUNDS_WHEN_REPEATED) : context.options.repeat
-  const trial = async (clientName, content, round) => {
-    context.log(`unshaped ${protocol}: ${clientName} (${content.size / 2 ** 20} MiB, ${round === 0 ? 'warm-up, not counted' : `round ${round} of ${rounds}`})`)
+  const trial = async (clientName, content, round, of = rounds) => {
+    context.log(`unshaped ${protocol}: ${clientName} (${content.size / 2 ** 20} MiB, ${round === 0 ? 'warm-up, not counted' : `round ${round} of ${of}`})`)
     const row = await runTrial({
       clientName,
       content,
@@ -46,7 +46,7 @@ async function runUnshaped(context, protocol) {
   if (rounds > 1) await trial(clientNames[0], big, 0)
   const runs = await interleaved(context, clientNames, (clientName, round) => trial(clientName, big, round), rounds)
   if (clientNames.includes('mirrorkit') && small.size !== big.size) {
-    runs.push(...(await interleaved(context, ['mirrorkit'], (clientName, round) => trial(clientName, small, round))))
+    runs.push(...(await interleaved(context, ['mirrorkit'], (clientName, round) => trial(clientName, small, round, context.options.repeat))))
   }
   const rows = medianRows(runs, 'cpuSeconds')
   const rss = rows.filter((row) => row.client === 'mirrorkit').map((row) => ({bytes: row.bytes, peakRssMB: row.peakRssMB}))
