@@ -1,4 +1,4 @@
-// Re-reads pieces from other mirrors and compares them with the bytes on disk: which pieces to sample, which range of each, and who is outvoted.
+// Re-reads pieces from other mirrors and compares them with the bytes on disk: which range of each, and who is outvoted.
 import {deadlineSignal} from '../deadline-signal.js'
 import {createHash} from 'node:crypto'
 import type {FileSink} from './file-sink.js'
@@ -9,47 +9,6 @@ import type {ByteRange} from '../../plugins/types.js'
 const READ_TIMEOUT_MS = 30_000
 /** A voter that sends nothing for this long is given up on (a stalled mirror must not hold the check for the whole read timeout). */
 const QUIET_MS = 5000
-
-/** A seeded generator, so the same run samples the same pieces. */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1
-  return () => {
-    state ^= state << 13
-    state ^= state >>> 17
-    state ^= state << 5
-    return (state >>> 0) / 0x1_0000_0000
-  }
-}
-
-/**
- * Up to `perMirror` done pieces delivered by each mirror (every one for 'all'), in seeded random order,
- * minus what `covered` (pieces compared earlier) already holds for that mirror.
- */
-export function samplePieces(map: PieceMap, perMirror: number | 'all', seed: number, covered: ReadonlySet<number> = new Set()): number[] {
-  const byMirror = new Map<number, number[]>()
-  const coveredBy = new Map<number, number>()
-  for (let piece = 0; piece < map.count; piece++) {
-    if (!map.isDone(piece)) continue
-    const mirror = map.deliverer(piece)
-    if (covered.has(piece)) {
-      coveredBy.set(mirror, (coveredBy.get(mirror) ?? 0) + 1)
-      continue
-    }
-    const list = byMirror.get(mirror) ?? []
-    list.push(piece)
-    byMirror.set(mirror, list)
-  }
-  const next = random(seed)
-  const chosen: number[] = []
-  for (const [mirror, list] of byMirror) {
-    for (let i = list.length - 1; i > 0; i--) {
-      const j = Math.floor(next() * (i + 1))
-      ;[list[i], list[j]] = [list[j]!, list[i]!]
-    }
-    chosen.push(...(perMirror === 'all' ? list : list.slice(0, Math.max(0, perMirror - (coveredBy.get(mirror) ?? 0)))))
-  }
-  return chosen.sort((a, b) => a - b)
-}
 
 /**
  * The SHA-256 of a piece as a mirror serves it, hashed as it streams: comparing digests instead of
@@ -108,9 +67,17 @@ export function compareRange(map: PieceMap, piece: number, window?: number): Byt
   return {offset: start + offset, length: window}
 }
 
+export type CompareOptions = {
+  /** Bytes compared per piece, at an offset fixed by the piece; the whole piece when absent. */
+  window?: number
+  /** Take no new piece once one has named a culprit (a mirror outvoted, or two mirrors contradicting each other). */
+  stopAtCulprit?: boolean
+}
+
 /**
- * Compares each piece on disk (or a window of it) with the same range from another mirror; on a mismatch,
- * a third mirror votes when there is one. Several pieces are compared at once, each asked of the least busy voter.
+ * Compares each piece on disk (or a window of it) with the same range from another mirror, in the
+ * order given; on a mismatch, a third mirror votes when there is one. Several pieces are compared at
+ * once, each asked of the least busy voter.
  */
 export async function comparePieces(
   pieces: readonly number[],
@@ -118,17 +85,20 @@ export async function comparePieces(
   sink: FileSink,
   mirrors: readonly MirrorState[],
   signal: AbortSignal,
-  window?: number,
+  options: CompareOptions = {},
 ): Promise<Comparison> {
   const now = Date.now()
   const usable = mirrors.filter((mirror) => mirror.status === 'active' && !mirror.wholeOnly && !mirror.unverified && mirror.benchedUntil <= now)
   const voters: Voters = {busy: new Map(), failed: new Set()}
   const outcomes: Outcome[] = []
   let next = 0
+  let stopped = false
   const worker = async () => {
-    while (next < pieces.length) {
+    while (next < pieces.length && !stopped) {
       const index = next++
-      outcomes[index] = await comparePiece(pieces[index]!, compareRange(map, pieces[index]!, window), map, sink, usable, voters, signal)
+      const outcome = await comparePiece(pieces[index]!, compareRange(map, pieces[index]!, options.window), map, sink, usable, voters, signal)
+      outcomes[index] = outcome
+      if (options.stopAtCulprit && (outcome.blamed !== undefined || outcome.tie)) stopped = true
     }
   }
   await Promise.all(Array.from({length: Math.min(COMPARE_CONCURRENCY, pieces.length)}, worker))

@@ -1,7 +1,8 @@
 // The cross-check stage of the end checks, for a download with no reference hash: sampled pieces re-read from a second mirror, begun while the transfer's tail still runs.
 import {IntegrityError} from '../errors.js'
-import {comparePieces, mergeComparisons, samplePieces} from './compare-pieces.js'
+import {comparePieces, mergeComparisons} from './compare-pieces.js'
 import type {EarlyCrossCheck, EndCheckContext} from './end-check-context.js'
+import {samplePieces} from './piece-sample.js'
 import type {Proof} from './proof.js'
 import {repair} from './repair.js'
 
@@ -33,7 +34,7 @@ export function earlyCrossCheck(context: EarlyContext): {poll: () => void; start
     if (running || map.doneBytes < EARLY_CHECK_FRACTION * map.size) return
     const pieces = samplePieces(map, crossCheck, context.seed + 1)
     const deliverers = pieces.map((piece) => map.deliverer(piece))
-    running = comparePieces(pieces, map, context.sink, context.mirrors, context.signal, CROSS_CHECK_WINDOW).then((comparison) => ({pieces, deliverers, comparison}))
+    running = comparePieces(pieces, map, context.sink, context.mirrors, context.signal, {window: CROSS_CHECK_WINDOW}).then((comparison) => ({pieces, deliverers, comparison}))
     running.catch(() => undefined)
   }
   return {poll, started: () => running}
@@ -53,7 +54,7 @@ export async function crossCheckRound(context: EndCheckContext, round: number, l
   const sample = samplePieces(context.map, context.crossCheck, context.seed + round, new Set(early?.pieces))
   // A number asks for a cheap sample, a window of each piece; "all" re-reads every byte of the file.
   const window = context.crossCheck === 'all' ? undefined : CROSS_CHECK_WINDOW
-  const late = await comparePieces(sample, context.map, context.sink, context.mirrors, context.signal, window)
+  const late = await comparePieces(sample, context.map, context.sink, context.mirrors, context.signal, {window})
   const comparison = early ? mergeComparisons(early.comparison, late) : late
   // Without a reference, a two-way disagreement is settled for the primary, which defines the target.
   for (const [deliverer, other] of comparison.ties) {

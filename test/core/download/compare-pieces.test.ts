@@ -1,7 +1,7 @@
-// Comparing pieces with other mirrors on its own: which pieces are sampled, which range of each, several at once, and a voter that stalls is given up on and replaced.
+// Comparing pieces with other mirrors on its own: which range of each, several at once, and a voter that stalls is given up on and replaced.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {FileSink} from '../../../src/core/download/file-sink.js'
-import {compareRange, comparePieces, samplePieces} from '../../../src/core/download/compare-pieces.js'
+import {compareRange, comparePieces} from '../../../src/core/download/compare-pieces.js'
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import {PieceMap} from '../../../src/core/download/piece-map.js'
 import {HttpTransport} from '../../../src/plugins/transports/http.js'
@@ -89,20 +89,7 @@ describe('comparePieces', () => {
   }, 30_000)
 })
 
-describe('samplePieces and compareRange', () => {
-  it('samples done pieces only, and counts pieces compared earlier toward each mirror\'s quota', () => {
-    const map = new PieceMap(10 * 100, 100)
-    for (let piece = 0; piece < 8; piece++) map.markDone(piece, piece % 2)
-    const all = samplePieces(map, 2, 7)
-    expect(all).toHaveLength(4)
-    expect(all.every((piece) => piece < 8)).toBe(true)
-    const evens = [0, 2]
-    const rest = samplePieces(map, 2, 7, new Set(evens))
-    // Mirror 0 has its two already; mirror 1 still needs two.
-    expect(rest).toHaveLength(2)
-    expect(rest.every((piece) => piece % 2 === 1)).toBe(true)
-  })
-
+describe('compareRange', () => {
   it('compares a fixed 64 KiB window of large pieces and whole small ones', () => {
     const map = {start: (piece: number) => piece * 1_048_576, lengthOf: (piece: number) => (piece === 3 ? 1000 : 1_048_576)} as unknown as PieceMap
     const first = compareRange(map, 1, 65_536)

@@ -1,10 +1,10 @@
-// The vote after a failed checksum: samples widened step by step until one shows a culprit, never every piece when a wider sample finds it.
+// The vote after a failed checksum: pieces compared in the hunt's order until one names a culprit, every piece only when none does.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {samplePieces} from '../../../src/core/download/compare-pieces.js'
-import {BLAME_STEPS, vote} from '../../../src/core/download/culprits.js'
+import {FIRST_PER_MIRROR, vote} from '../../../src/core/download/culprits.js'
 import type {EndCheckContext} from '../../../src/core/download/end-check-context.js'
 import {MirrorState} from '../../../src/core/download/mirror-state.js'
 import {PieceMap} from '../../../src/core/download/piece-map.js'
+import {huntOrder} from '../../../src/core/download/piece-sample.js'
 import {HttpTransport} from '../../../src/plugins/transports/http.js'
 import {makeContent} from '../../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
@@ -34,10 +34,10 @@ describe('vote', () => {
     await server.close()
   })
 
-  /** Every piece on disk came from mirror 0; `badPiece` there holds other bytes; mirrors 1 and 2 serve the true file. */
-  async function votesWith(badPiece: number) {
+  /** Every piece on disk came from mirror 0; `badPieces` there hold other bytes; mirrors 1 and 2 serve the true file. */
+  async function votesWith(...badPieces: number[]) {
     const onDisk = Uint8Array.from(content)
-    onDisk[badPiece * PIECE + 100]! ^= 0xff
+    for (const piece of badPieces) onDisk[piece * PIECE + 100]! ^= 0xff
     const part = await filledSink(onDisk)
     const map = deliveredByMirrorZero()
     const mirrors = [0, 1, 2].map((id) => new MirrorState(id, new URL(`${server.url}f.bin?mirror=${id}`), transport, id))
@@ -53,38 +53,40 @@ describe('vote', () => {
       signal: AbortSignal.timeout(20_000),
     }
     try {
-      return {comparison: await vote(context, 0)}
+      return await vote(context, 0)
     } finally {
       await part.remove()
     }
   }
 
-  it('finds a bad piece that the first sample missed in the next, wider one, without comparing every piece', async () => {
-    const map = deliveredByMirrorZero()
-    const first = samplePieces(map, BLAME_STEPS[0]!, SEED)
-    const second = samplePieces(map, BLAME_STEPS[1]!, SEED, new Set(first))
-    expect(first).toHaveLength(16)
-    expect(second).toHaveLength(48)
-    const {comparison} = await votesWith(second[7]!)
+  const order = huntOrder(deliveredByMirrorZero(), FIRST_PER_MIRROR, SEED)
+
+  it('stops soon after the piece that names the culprit, far from every piece', async () => {
+    const comparison = await votesWith(order[40]!, order[200]!)
     expect(comparison.blamed).toEqual(new Set([0]))
-    expect(comparison.badPieces).toEqual([second[7]])
-    expect(comparison.compared).toBe(64)
+    // The second bad piece was never reached; pieces already under way when the vote came in still count.
+    expect(comparison.badPieces).toEqual([order[40]])
+    expect(comparison.compared).toBeGreaterThanOrEqual(41)
+    expect(comparison.compared).toBeLessThan(PIECES / 2)
   })
 
-  it('stops at the first sample when it already shows the culprit', async () => {
-    const map = deliveredByMirrorZero()
-    const first = samplePieces(map, BLAME_STEPS[0]!, SEED)
-    const {comparison} = await votesWith(first[3]!)
+  it('names the culprit within the first quota when a piece there is bad', async () => {
+    const comparison = await votesWith(order[3]!, order[200]!)
     expect(comparison.blamed).toEqual(new Set([0]))
-    expect(comparison.compared).toBe(16)
+    expect(comparison.badPieces).toEqual([order[3]])
+    expect(comparison.compared).toBeLessThan(PIECES / 2)
   })
 
-  it('compares every piece when no sample shows anything', async () => {
-    const map = deliveredByMirrorZero()
-    const sampled = new Set(samplePieces(map, BLAME_STEPS[1]!, SEED))
-    const outside = [...Array(PIECES).keys()].find((piece) => !sampled.has(piece))!
-    const {comparison} = await votesWith(outside)
+  it('compares every piece when the only bad one comes last', async () => {
+    const comparison = await votesWith(order.at(-1)!)
     expect(comparison.blamed).toEqual(new Set([0]))
+    expect(comparison.compared).toBe(PIECES)
+  })
+
+  it('compares every piece and names nobody when all agree', async () => {
+    const comparison = await votesWith()
+    expect(comparison.blamed.size).toBe(0)
+    expect(comparison.badPieces).toEqual([])
     expect(comparison.compared).toBe(PIECES)
   })
 })
