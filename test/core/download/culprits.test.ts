@@ -36,11 +36,15 @@ describe('vote', () => {
 
   /** Every piece on disk came from mirror 0; `badPieces` there hold other bytes; mirrors 1 and 2 serve the true file. */
   async function votesWith(...badPieces: number[]) {
+    return votesAmong(3, badPieces)
+  }
+
+  async function votesAmong(mirrorCount: number, badPieces: number[]) {
     const onDisk = Uint8Array.from(content)
     for (const piece of badPieces) onDisk[piece * PIECE + 100]! ^= 0xff
     const part = await filledSink(onDisk)
     const map = deliveredByMirrorZero()
-    const mirrors = [0, 1, 2].map((id) => new MirrorState(id, new URL(`${server.url}f.bin?mirror=${id}`), transport, id))
+    const mirrors = [...Array(mirrorCount).keys()].map((id) => new MirrorState(id, new URL(`${server.url}f.bin?mirror=${id}`), transport, id))
     const context: EndCheckContext = {
       map,
       sink: part.sink,
@@ -88,5 +92,12 @@ describe('vote', () => {
     expect(comparison.blamed.size).toBe(0)
     expect(comparison.badPieces).toEqual([])
     expect(comparison.compared).toBe(PIECES)
+  })
+
+  it('stops at the first two-way contradiction when no third mirror can vote', async () => {
+    const comparison = await votesAmong(2, [order[3]!, order[200]!])
+    expect(comparison.blamed.size).toBe(0)
+    expect(comparison.ties).toEqual([[0, 1]])
+    expect(comparison.compared).toBeLessThan(PIECES / 2)
   })
 })
