@@ -24,8 +24,11 @@ export type RemoteInfo = {
   contentType?: string
 }
 
-/** A stat that has also started reading: `body` is the file from byte 0, when the server sent it as asked. */
-export type OpenedFile = {info: RemoteInfo; body?: AsyncIterable<Uint8Array>}
+/**
+ * A stat that has also started reading: `body` is the file from byte 0, when the server sent it as
+ * asked, and `length` how many bytes it holds (the whole file when absent).
+ */
+export type OpenedFile = {info: RemoteInfo; body?: AsyncIterable<Uint8Array>; length?: number}
 
 /** Settings shared by every transport; each reads what concerns it. */
 export type TransportOptions = {

@@ -1,6 +1,6 @@
 // Fetches a small file whole from one mirror in one request, hashing it as it arrives, into its part file.
 import {createHash} from 'node:crypto'
-import type {Transport} from '../../plugins/types.js'
+import type {OpenedFile, Transport} from '../../plugins/types.js'
 import {FileSink} from '../download/file-sink.js'
 import {IntegrityError, TransportError} from '../errors.js'
 import {strongest} from '../hashing.js'
@@ -38,14 +38,17 @@ export async function fetchWhole(transport: Transport, url: URL, part: string, o
   let size = options.knownSize
   let ttfbMs: number | undefined
   let body: AsyncIterable<Uint8Array> | undefined
+  /** Where an opened read that asked for only the first part of the file ends: the rest is one more ranged read. */
+  let restFrom: number | undefined
   try {
     if (size === undefined) {
-      const opened = transport.open ? await transport.open(url, {signal}) : {info: await transport.stat(url, {signal})}
+      const opened: OpenedFile = transport.open ? await transport.open(url, {signal}) : {info: await transport.stat(url, {signal})}
       ttfbMs = performance.now() - started
       alive()
       size = opened.info.size
       if (size !== undefined && size > options.maxBytes) return {kind: 'large', size}
       body = opened.body
+      if (body && opened.length !== undefined && size !== undefined && opened.length < size) restFrom = opened.length
     }
     body ??= transport.read(url, undefined, {signal})
     const reference = strongest(options.checksums)
@@ -54,16 +57,21 @@ export async function fetchWhole(transport: Transport, url: URL, part: string, o
     let offset = 0
     let bodyStarted = performance.now()
     try {
-      for await (const chunk of body) {
-        alive()
-        if (ttfbMs === undefined) {
-          ttfbMs = performance.now() - started
-          bodyStarted = performance.now()
+      for (;;) {
+        for await (const chunk of body) {
+          alive()
+          if (ttfbMs === undefined) {
+            ttfbMs = performance.now() - started
+            bodyStarted = performance.now()
+          }
+          await sink.write(chunk, offset)
+          hash?.update(chunk)
+          offset += chunk.length
+          options.onBytes?.(chunk.length)
         }
-        await sink.write(chunk, offset)
-        hash?.update(chunk)
-        offset += chunk.length
-        options.onBytes?.(chunk.length)
+        if (restFrom === undefined || offset !== restFrom || size === undefined) break
+        restFrom = undefined
+        body = transport.read(url, {offset, length: size - offset}, {signal})
       }
       await sink.sync()
     } finally {

@@ -2,8 +2,8 @@
 import {deadlineSignal} from '../deadline-signal.js'
 import type {RemoteInfo, Transport} from '../../plugins/types.js'
 
-/** A response body already streaming from `offset`; aborting `controller` ends it. */
-export type OpenedRead = {offset: number; body: AsyncIterable<Uint8Array>; controller: AbortController}
+/** A response body already streaming from `offset` up to `end` (exclusive; the file's end when absent); aborting `controller` ends it. */
+export type OpenedRead = {offset: number; end?: number; body: AsyncIterable<Uint8Array>; controller: AbortController}
 
 export type OpenOptions = {
   /** The download's signal: an opened body lives until the download ends, unless it is ended first. */
@@ -27,8 +27,8 @@ export async function openFirst(transport: Transport, url: URL, options: OpenOpt
   const silent = new Error(`no answer to the first GET within ${waitMs} ms`)
   const timer = setTimeout(() => controller.abort(silent), waitMs)
   try {
-    const {info, body} = await transport.open!(url, {signal: AbortSignal.any([signal, controller.signal])})
-    return {info, setupMs: Date.now() - started, ...(body ? {read: {offset: 0, body, controller}} : {})}
+    const {info, body, length} = await transport.open!(url, {signal: AbortSignal.any([signal, controller.signal])})
+    return {info, setupMs: Date.now() - started, ...(body ? {read: {offset: 0, ...(length === undefined ? {} : {end: length}), body, controller}} : {})}
   } catch (error) {
     if (error !== silent || signal.aborted) throw error
     const info = await transport.stat(url, {signal: deadlineSignal(signal, options.statTimeoutMs)})

@@ -8,6 +8,7 @@ import {parseBatchInput} from '../../../src/core/batch/batch-input.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
 import {temporaryDirectory, transportFactories} from '../download/helpers.js'
+import {OPEN_BYTES} from '../../../src/plugins/transports/http.js'
 
 const SIZES = [1024, 50_000, 300_000, 700_000, 3 * 1024 * 1024 + 7]
 const files = Object.fromEntries(SIZES.map((size, index) => [`/f${index}.bin`, makeContent(size, index + 1)]))
@@ -49,6 +50,23 @@ describe('runBatch', () => {
     // perHost links plus the pool's one spare for a stat.
     expect(most).toBeLessThanOrEqual(3)
     expect((await readdir(target)).sort()).toEqual([...names].sort())
+  })
+
+  it('fetches a file whole that is larger than the opening read asks for, with one more ranged read', async () => {
+    const big = makeContent(OPEN_BYTES + 100_000, 9)
+    const server = await startHttpMirror({files: {'/big.bin': big}})
+    try {
+      const target = join(directory.path, 'big')
+      const items = parseBatchInput(`${server.url}big.bin\n  checksum=sha-256=${sha256Hex(big)}`).items
+      const summary = await runBatch({items, directory: target, jobs: 1, connections: 2, perHost: 2, wholeBelow: 2 * OPEN_BYTES, transportFactories}, {signal: new AbortController().signal, onEvent: () => {}})
+      expect(summary.exitCode).toBe(0)
+      expect(summary.files[0]).toMatchObject({status: 'done', method: 'whole'})
+      expect(sha256Hex(await readFile(join(target, 'big.bin')))).toBe(sha256Hex(big))
+      expect(server.stats.requests).toBe(2)
+      expect(server.stats.bytesSent).toBe(big.length)
+    } finally {
+      await server.close()
+    }
   })
 
   it('finishes the other files when one is missing everywhere and one fails its checksum; the worst exit code wins', async () => {

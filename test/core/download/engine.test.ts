@@ -6,6 +6,7 @@ import {fetchFile} from '../../../src/core/download/engine.js'
 import {makeContent, sha256Hex} from '../../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
 import {collector, fileSha256, temporaryDirectory, transportFactories} from './helpers.js'
+import {OPEN_BYTES} from '../../../src/plugins/transports/http.js'
 
 const SIZE = 3 * 1024 * 1024 + 12345
 const content = makeContent(SIZE, 7)
@@ -66,5 +67,33 @@ describe('fetchFile across mirrors', () => {
     expect(summary.output).toBe(join(into, 'f.bin'))
     expect(await fileSha256(join(into, 'f.bin'))).toBe(expected)
     expect((await readdir(directory.path)).filter((name) => name.startsWith('into.'))).toEqual([])
+  })
+})
+
+describe('the first mirror\'s opening read', () => {
+  it('asks for only the first part of the file, so a first link whose span ends sooner or later wastes nothing', async () => {
+    const size = 2 * OPEN_BYTES + 2 * 1024 * 1024
+    const big = makeContent(size, 9)
+    // The second mirror takes half the file as its link starts; the first link's half still runs past the opening read's end.
+    const first = await startHttpMirror({files: {'/f.bin': big}, faults: {bandwidth: 16 * 1024 * 1024}})
+    const second = await startHttpMirror({files: {'/f.bin': big}, faults: {bandwidth: 4 * 1024 * 1024}})
+    const directory = await temporaryDirectory()
+    try {
+      const events = collector()
+      const output = join(directory.path, 'big.bin')
+      const summary = await fetchFile(
+        {urls: [`${first.url}f.bin`, `${second.url}f.bin`], output, pieceLength: 256 * 1024, connections: 2, perMirror: 1, crossCheck: 0, reference: {lookup: false}, transportFactories},
+        {onEvent: events.onEvent},
+      )
+      expect(await fileSha256(output)).toBe(sha256Hex(big))
+      const opening = events.of('link-start').find((event) => event.link === 1)!
+      expect(opening).toMatchObject({mirror: 0, offset: 0})
+      expect(opening.length).toBeGreaterThan(OPEN_BYTES)
+      // Every byte the first mirror sent was used: its reads all ended where they were asked to.
+      expect(first.stats.bytesSent).toBe(summary.mirrors[0]!.bytes)
+    } finally {
+      await Promise.all([first.close(), second.close()])
+      await directory.remove()
+    }
   })
 })

@@ -136,12 +136,12 @@ export function describeTransportContract(name: string, setup: () => Promise<Con
       expect(error).toMatchObject({code: 'EAUTH', retryable: false})
     })
 
-    it('opens, where it can: the same facts as stat and the file from byte 0; an unread body ends with its signal', async (context) => {
+    it('opens, where it can: the same facts as stat and the file from byte 0, as far as it says; an unread body ends with its signal', async (context) => {
       if (!fixture.transport.open) return context.skip()
       const stat = await fixture.transport.stat(fixture.fileUrl, options())
       const opened = await fixture.transport.open(fixture.fileUrl, options())
       expect(opened.info).toMatchObject({size: stat.size, name: stat.name, acceptsRanges: true, etag: stat.etag, modifiedAt: stat.modifiedAt})
-      expect((await collect(opened.body!)).equals(fixture.content)).toBe(true)
+      expect((await collect(opened.body!)).equals(fixture.content.subarray(0, opened.length ?? fixture.content.length))).toBe(true)
 
       const controller = new AbortController()
       const unread = await fixture.transport.open(fixture.fileUrl, {signal: controller.signal})

@@ -2,7 +2,7 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {createServer} from 'node:http'
 import type {AddressInfo, Socket} from 'node:net'
-import {HttpTransport, httpTransport} from '../../../src/plugins/transports/http.js'
+import {HttpTransport, OPEN_BYTES, httpTransport} from '../../../src/plugins/transports/http.js'
 import {makeContent} from '../../helpers/content.js'
 import {startHttpMirror, type HttpMirror} from '../../helpers/http-mirror.js'
 import {makeSelfSignedCertificate} from '../../helpers/self-signed.js'
@@ -134,12 +134,25 @@ describe('http transport', () => {
     expect(mirror.stats.bytesSent - before).toBe(1)
   })
 
-  it('opens with one GET of bytes=0-, whose body continues as the first read', async () => {
+  it('opens with one GET of the first OPEN_BYTES, whose body continues as the first read', async () => {
     const requests = mirror.stats.requests
     const opened = await transport.open(url(), {signal: signal()})
     expect(opened.info).toMatchObject({size: content.length, acceptsRanges: true, name: 'f.bin'})
+    expect(opened.length).toBe(content.length)
     expect((await collect(opened.body!)).equals(content)).toBe(true)
     expect(mirror.stats.requests - requests).toBe(1)
+    // A larger file: the size is the whole file's, the body only the part asked for, and nothing more is sent.
+    const big = makeContent(OPEN_BYTES + 5000, 12)
+    const server = await startHttpMirror({files: {'/big.bin': big}})
+    try {
+      const large = await transport.open(new URL('big.bin', server.url), {signal: signal()})
+      expect(large.info.size).toBe(big.length)
+      expect(large.length).toBe(OPEN_BYTES)
+      expect((await collect(large.body!)).equals(big.subarray(0, OPEN_BYTES))).toBe(true)
+      expect(server.stats.bytesSent).toBe(OPEN_BYTES)
+    } finally {
+      await server.close()
+    }
   })
 
   it('opens without a body, from a plain stat, when the answer is not the whole file as a range', async () => {
