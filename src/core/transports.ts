@@ -62,6 +62,8 @@ export class TransportSet {
     return {
       name: transport.name,
       protocols: transport.protocols,
+      // The engine reads it to keep FTP's reads, which run to the end of the file, short of needless closes.
+      ...(transport.openEndedReads ? {openEndedReads: true} : {}),
       stat: async (url, options) => {
         const info = await transport.stat(set.authenticate(url), options)
         return {...info, finalUrl: withoutAddedPassword(info.finalUrl, url)}

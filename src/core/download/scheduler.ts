@@ -65,7 +65,15 @@ export function nextSpan(map: PieceMap, mirror: MirrorState, links: readonly Lin
     // A collapsed mirror's probe, beside other mirrors' links, takes one piece: a mirror still down
     // holds little, one back asks again.
     const probe = mirror.speed.collapsed && links.some((link) => link.mirror !== mirror)
-    const endPiece = Math.min(runEnd, first + (probe ? 1 : spanPieces(map, mirror, runEnd - first, slots, limits, pace)))
+    const pieces = probe ? 1 : spanPieces(map, mirror, runEnd - first, slots, limits, pace)
+    // A read that always runs to the end of the file (FTP's RETR) is stopped by closing it, and what the
+    // server has sent by then is lost: 0.35 MB on a 40 Mbit vsftpd each time (mixed bench). From the back
+    // of a run that ends the file, it ends there by itself.
+    if (mirror.transport.openEndedReads && runEnd === map.count && !probe) {
+      const start = Math.max(first, runEnd - pieces)
+      return {mirror, offset: map.frontier(start), end: map.end(runEnd - 1), first: start, endPiece: runEnd, whole: false}
+    }
+    const endPiece = Math.min(runEnd, first + pieces)
     return {mirror, offset: map.frontier(first), end: map.end(endPiece - 1), first, endPiece, whole: false}
   }
   return steal(map, mirror, links, limits) ?? hedge(map, mirror, links)

@@ -100,6 +100,15 @@ describe('scheduler', () => {
     expect(span).toMatchObject({offset: 0, end: 400, first: 0, endPiece: 4})
   })
 
+  it('gives a mirror whose reads run to the end of the file (FTP) the back of a run that ends the file', () => {
+    const map = new PieceMap(16 * 100, 100)
+    const ftp = new MirrorState(1, new URL('ftp://m1.test/f'), {openEndedReads: true} as Transport, 1)
+    expect(nextSpan(map, ftp, [], 4, limits)).toMatchObject({offset: 1200, end: 1600, first: 12, endPiece: 16})
+    // A run that stops short of the file's end is cut anyway: from its front, as for any mirror.
+    map.take(12, 16, 1)
+    expect(nextSpan(map, ftp, [], 4, limits)).toMatchObject({offset: 0, end: 300, first: 0, endPiece: 3})
+  })
+
   it('sizes a span by what its mirror can send before the whole download would end, once the pace is known', () => {
     const map = new PieceMap(100 * 100, 100)
     const [fast, slow] = [mirror(0), mirror(1)]
