@@ -11,13 +11,9 @@ const IDLE_HEDGE_FACTOR = 1.5
 /**
  * A live link is hedged only when the duplicate would end at least this much sooner. Rates are smoothed
  * over a second, so a smaller predicted gain is within their error, and the duplicate's bytes are not
- * free (caps at 256 KiB pieces: a 190 KB tail hedged, and its link ended 1 ms later). But a slow
- * mirror's last link always holds the piece it is writing and the bytes in its server's queue, which no
- * split can take: at 0.25 s, a 10 Mbit mirror's last 0.34 MB held the end of the mixed bench 0.28 s
- * while the idle 80 Mbit mirror could have sent them in 0.05 s, and a 20 Mbit mirror's 0.4 MB held
- * caps-https 0.16 s. Below this, IDLE_HEDGE_FACTOR decides.
+ * free (caps at 256 KiB pieces: a 190 KB tail hedged, and its link ended 1 ms later).
  */
-const MIN_HEDGE_GAIN_SECONDS = 0.05
+const MIN_HEDGE_GAIN_SECONDS = 0.25
 /** What a new request costs before its first byte, when the mirror has not been measured yet. */
 const DEFAULT_SETUP_SECONDS = 0.5
 

@@ -290,7 +290,7 @@ describe('scheduler', () => {
     expect(nextSpan(map, fast, [slow], 1, limits)).toMatchObject({hedgeOf: slow})
   })
 
-  it('does not hedge a live tail when the duplicate would end less than 50 ms sooner, but does a quiet one', () => {
+  it('does not hedge a live tail when the duplicate would end less than a quarter second sooner, but does a quiet one', () => {
     const map = new PieceMap(4 * 100, 100)
     map.take(0, 4, 1)
     claimAll(map, [100, 100, 100, 30])
@@ -298,13 +298,13 @@ describe('scheduler', () => {
     const thief = mirror(0)
     measure(thief, [100_000], 100_000)
     thief.speed.noteSetup(10)
-    // 70 bytes at 1750 B/s: 0.04 s left; the thief would need 0.011 s, a gain the rates cannot promise.
-    tail.rate = 1750
+    // 70 bytes at 350 B/s: 0.2 s left; the thief would need 0.011 s, a gain the rates cannot promise.
+    tail.rate = 350
     expect(nextSpan(map, thief, [tail], 1, limits)).toBeUndefined()
-    // At 700 B/s the tail needs 0.1 s: worth a duplicate.
-    tail.rate = 700
+    // At 100 B/s the tail needs 0.7 s: worth a duplicate.
+    tail.rate = 100
     expect(nextSpan(map, thief, [tail], 1, limits)).toMatchObject({hedgeOf: tail})
-    tail.rate = 1750
+    tail.rate = 350
     tail.lastByteAt = Date.now() - 2000
     expect(nextSpan(map, thief, [tail], 1, limits)).toMatchObject({hedgeOf: tail})
   })
@@ -332,14 +332,14 @@ describe('scheduler', () => {
   })
 
   it("judges a live link by its mirror's whole delivery once it is the mirror's only link, though its own rate still shows a share", () => {
-    // Its own rate (10 B/s) says 7 s for the last 70 bytes; alone on a mirror delivering 700 B/s it needs 0.1 s,
-    // and a duplicate at 1000 B/s would end only 0.02 s sooner.
-    const {map, tail: last, owner: slowMirror} = liveTail(700, 10)
+    // Its own rate (10 B/s) says 7 s for the last 70 bytes; alone on a mirror delivering 500 B/s it needs 0.14 s,
+    // and a duplicate at 1000 B/s would end only 0.06 s sooner.
+    const {map, tail: last, owner: slowMirror} = liveTail(500, 10)
     const thief = mirror(0)
     thief.speed.noteSetup(10)
     measure(thief, [1000], 1000)
     expect(nextSpan(map, thief, [last], 1, limits)).toBeUndefined()
-    // Sharing the mirror with two more links, a third of 700 B/s is what it gets: 0.3 s, worth a duplicate.
+    // Sharing the mirror with two more links, a third of 500 B/s is what it gets: 0.42 s, worth a duplicate.
     slowMirror.linkStarted()
     slowMirror.linkStarted()
     expect(nextSpan(map, thief, [last], 1, limits)).toMatchObject({hedgeOf: last})
