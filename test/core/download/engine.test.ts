@@ -96,4 +96,36 @@ describe('the first mirror\'s opening read', () => {
       await directory.remove()
     }
   })
+
+  it('ends the first link with an error, not a follow-up request, when the opening read breaks off', async () => {
+    const size = OPEN_BYTES + 1024 * 1024
+    const big = makeContent(size, 10)
+    // The first mirror resets every answer after 150 kB, the opening read included.
+    const first = await startHttpMirror({files: {'/f.bin': big}, faults: {resetAfter: 150_000}})
+    const second = await startHttpMirror({files: {'/f.bin': big}, faults: {bandwidth: 16 * 1024 * 1024}})
+    const directory = await temporaryDirectory()
+    try {
+      const events = collector()
+      const output = join(directory.path, 'broken.bin')
+      /** The first mirror's requests when its first link failed: the opening GET alone, no request for the rest. */
+      let requestsAtFailure: number | undefined
+      const onEvent = (event: Parameters<typeof events.onEvent>[0]) => {
+        if (event.type === 'link-error' && event.link === 1) requestsAtFailure ??= first.stats.requests
+        events.onEvent(event)
+      }
+      await fetchFile(
+        {urls: [`${first.url}f.bin`, `${second.url}f.bin`], output, pieceLength: 256 * 1024, connections: 2, perMirror: 1, crossCheck: 0, reference: {lookup: false}, transportFactories},
+        {onEvent},
+      )
+      expect(await fileSha256(output)).toBe(sha256Hex(big))
+      expect(requestsAtFailure).toBe(1)
+      const failed = events.of('link-error').find((event) => event.link === 1)
+      expect(failed).toMatchObject({mirror: 0})
+      expect(['ESHORT', 'ECONNRESET']).toContain(failed!.code)
+      expect(events.of('mirror-benched').some((event) => event.mirror === 0)).toBe(true)
+    } finally {
+      await Promise.all([first.close(), second.close()])
+      await directory.remove()
+    }
+  })
 })
