@@ -21,8 +21,12 @@ export class Link {
   lastByteAt = this.startedAt
   firstByteAt?: number
   bytes = 0
-  /** Smoothed bytes per second. */
-  rate = 0
+  /**
+   * Smoothed bytes per second. Starts as -0, a double, because it soon holds fractions: a field that
+   * starts as a small integer changes representation at the first fraction, and every optimised
+   * function that reads links (runLink, the piece writer) is thrown away and compiled again.
+   */
+  rate = -0
   sampledBytes = 0
   /** The other link of a hedged pair: whoever reaches the end first wins. */
   partner?: Link
